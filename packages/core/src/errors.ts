@@ -1,0 +1,146 @@
+/**
+ * Every error smol throws is a `SmolError`. Each class carries a stable marker from
+ * `Symbol.for(...)`, so `ModelApiError.isInstance(e)` still answers correctly when two copies
+ * of `@smol/core` end up in one `node_modules` (where `instanceof` would lie).
+ */
+const smolErrorMarker = Symbol.for("smol.error");
+
+export class SmolError extends Error {
+  /** Stable error name, also used as the marker key: `smol.error.<name>`. */
+  static readonly errorName: string = "SmolError";
+  readonly [smolErrorMarker] = true;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = (new.target as typeof SmolError).errorName;
+    // One marker per class in the chain, so isInstance works for subclasses too.
+    let klass = new.target as typeof SmolError | undefined;
+    while (klass && klass !== (Error as unknown)) {
+      Object.defineProperty(this, Symbol.for(`smol.error.${klass.errorName}`), { value: true });
+      klass = Object.getPrototypeOf(klass) as typeof SmolError | undefined;
+      if (!klass || !("errorName" in klass)) break;
+    }
+  }
+
+  static isInstance<T extends typeof SmolError>(this: T, error: unknown): error is InstanceType<T> {
+    return (
+      typeof error === "object" &&
+      error !== null &&
+      (error as Record<symbol, unknown>)[Symbol.for(`smol.error.${this.errorName}`)] === true
+    );
+  }
+}
+
+/** Base of the errors that happen while an agent runs; most are fed back to the model. */
+export class AgentError extends SmolError {
+  static override readonly errorName: string = "AgentError";
+}
+
+/** The model's output could not be parsed into an action (no code block, bad JSON, …). */
+export class AgentParsingError extends AgentError {
+  static override readonly errorName: string = "AgentParsingError";
+}
+
+/** The code or tool the model asked for failed while running. */
+export class AgentExecutionError extends AgentError {
+  static override readonly errorName: string = "AgentExecutionError";
+}
+
+/** The model called a tool with arguments that do not match its schema, or an unknown tool. */
+export class AgentToolCallError extends AgentExecutionError {
+  static override readonly errorName: string = "AgentToolCallError";
+  constructor(
+    message: string,
+    readonly toolName: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A tool threw while running. */
+export class AgentToolExecutionError extends AgentExecutionError {
+  static override readonly errorName: string = "AgentToolExecutionError";
+  constructor(
+    message: string,
+    readonly toolName: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The model could not be called at all; this stops the run. */
+export class AgentGenerationError extends AgentError {
+  static override readonly errorName: string = "AgentGenerationError";
+}
+
+/** The run reached `maxSteps` without a final answer. */
+export class AgentMaxStepsError extends AgentError {
+  static override readonly errorName: string = "AgentMaxStepsError";
+}
+
+/** `agent.interrupt()` was called; the run stopped at the end of a step. */
+export class AgentInterruptedError extends AgentError {
+  static override readonly errorName: string = "AgentInterruptedError";
+}
+
+/** A provider API answered with an error, or could not be reached. */
+export class ModelApiError extends SmolError {
+  static override readonly errorName: string = "ModelApiError";
+  readonly statusCode: number | undefined;
+  readonly isRetryable: boolean;
+  /** Seconds the server asked us to wait (from `Retry-After`), when it said. */
+  readonly retryAfterSeconds: number | undefined;
+  readonly responseBody: unknown;
+
+  constructor(
+    message: string,
+    options: {
+      statusCode?: number;
+      isRetryable?: boolean;
+      retryAfterSeconds?: number;
+      responseBody?: unknown;
+      cause?: unknown;
+    } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.statusCode = options.statusCode;
+    this.isRetryable = options.isRetryable ?? isRetryableStatus(options.statusCode);
+    this.retryAfterSeconds = options.retryAfterSeconds;
+    this.responseBody = options.responseBody;
+  }
+}
+
+/** 408, 409, 429 and 5xx are worth another try; a network error (no status) is too. */
+export function isRetryableStatus(statusCode: number | undefined): boolean {
+  if (statusCode === undefined) return true;
+  return statusCode === 408 || statusCode === 409 || statusCode === 429 || statusCode >= 500;
+}
+
+/** A model id, option or environment variable a model needs is missing or wrong. */
+export class ModelConfigurationError extends SmolError {
+  static override readonly errorName: string = "ModelConfigurationError";
+}
+
+/** A tool definition is invalid (bad name, unknown input type, missing description, …). */
+export class ToolDefinitionError extends SmolError {
+  static override readonly errorName: string = "ToolDefinitionError";
+}
+
+/** Infrastructure of an executor failed (sandbox crashed, could not start, protocol broken). */
+export class ExecutorError extends SmolError {
+  static override readonly errorName: string = "ExecutorError";
+}
+
+/** An optional package is needed for what was asked (`executorType: "docker"`, a model type, …). */
+export class MissingPackageError extends SmolError {
+  static override readonly errorName: string = "MissingPackageError";
+  constructor(
+    readonly packageName: string,
+    purpose: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${purpose} needs the package "${packageName}". Install it with: pnpm add ${packageName}`, options);
+  }
+}

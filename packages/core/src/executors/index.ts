@@ -1,0 +1,2 @@
+export type * from "./python-executor.js";
+export type * from "./transport.js";
