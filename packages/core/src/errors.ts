@@ -144,3 +144,13 @@ export class MissingPackageError extends SmolError {
     super(`${purpose} needs the package "${packageName}". Install it with: pnpm add ${packageName}`, options);
   }
 }
+
+/** An agent was built or run with options that cannot work (duplicate names, bad `maxSteps`, …). */
+export class AgentConfigurationError extends SmolError {
+  static override readonly errorName: string = "AgentConfigurationError";
+}
+
+/** A prompt template is unknown, missing, or uses a variable that was not given. */
+export class PromptTemplateError extends SmolError {
+  static override readonly errorName: string = "PromptTemplateError";
+}

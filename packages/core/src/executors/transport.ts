@@ -8,8 +8,12 @@ export interface RuntimeTransport {
   readonly lines: AsyncIterable<string>;
   /** Sends one line (the newline is added by the transport). */
   writeLine(line: string): Promise<void>;
-  /** Resolves when the runtime is gone, whatever the reason. */
-  readonly closed: Promise<{ reason: string }>;
+  /**
+   * Resolves when the runtime is gone, whatever the reason. `errorType` optionally names the
+   * Python exception the model sees when this happens during a run (e.g. `MemoryError` from a
+   * memory watchdog); by default it is `SandboxError`.
+   */
+  readonly closed: Promise<{ reason: string; errorType?: string }>;
   /** Kills the runtime now. Safe to call twice. */
   kill(): Promise<void>;
 }

@@ -23,6 +23,19 @@ export interface ToolCall {
   arguments: unknown;
 }
 
+/** ToolCallingAgent: what one tool call of a step gave back. Each becomes its own tool response. */
+export interface ToolCallResult {
+  /** The id of the call it answers. */
+  id: string;
+  name: string;
+  /** The text the model reads: the tool's output, or the error when the call failed. */
+  observation: string;
+  /** The tool's output, as it returned it (undefined when the call failed). */
+  output?: unknown;
+  /** Set when the call failed. */
+  error?: AgentError;
+}
+
 export class TaskStep {
   readonly type = "task" as const;
   constructor(
@@ -46,6 +59,8 @@ export class ActionStep {
   /** CodeAgent: the code that was run. */
   codeAction?: string;
   observations?: string;
+  /** ToolCallingAgent: the result of each tool call, in the order of the calls. */
+  toolResults?: ToolCallResult[];
   observationsImages?: ImagePart[];
   actionOutput?: unknown;
   tokenUsage?: TokenUsage;

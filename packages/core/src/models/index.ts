@@ -1,2 +1,17 @@
 export * from "./messages.js";
 export type * from "./model.js";
+export { ApiModel, type ApiModelOptions, type RetryEvent } from "./api-model.js";
+export { cleanMessages } from "./clean-messages.js";
+export type { CompletionMessage, CompletionRequest } from "./completion-request.js";
+export { defaultToModelApiError, isAbortError, isNetworkError } from "./error-mapping.js";
+export { guessImageMediaType, imagePartToUrl, type ResolvedImage, resolveImage } from "./images.js";
+export { RateLimiter } from "./rate-limiter.js";
+export {
+  isRemoveParameter,
+  overlayCompletionParameters,
+  REMOVE_PARAMETER,
+  type RemoveParameter,
+} from "./remove-parameter.js";
+export { parseRetryAfter, type RetryPolicy, retryDelayMs } from "./retry.js";
+export { cutAtStopSequences, StopSequenceCutter, supportsStopParameter } from "./stop-sequences.js";
+export { parseToolCallArguments } from "./tool-call-arguments.js";

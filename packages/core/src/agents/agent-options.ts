@@ -1,0 +1,108 @@
+import type { AgentLogger, LogLevel } from "../logging/index.js";
+import type { AgentMemory } from "../memory/agent-memory.js";
+import type { StepDict } from "../memory/step-dicts.js";
+import type { ActionStep, FinalAnswerStep, PlanningStep, Timing } from "../memory/steps.js";
+import type { ImagePart, TokenUsage } from "../models/messages.js";
+import type { Model } from "../models/model.js";
+import type { PromptTemplateOverrides } from "../prompts/prompt-templates.js";
+import type { Tool } from "../tools/tool.js";
+import type { MultiStepAgent } from "./multi-step-agent.js";
+
+/**
+ * Decides whether a final answer may end the run. Return `false` (or throw) to reject it: the
+ * rejection is stored as the step's error, the model reads it, and the run goes on.
+ *
+ * @example
+ * const isInteger: FinalAnswerCheck = (answer) => Number.isInteger(Number(answer));
+ */
+export type FinalAnswerCheck = (
+  answer: unknown,
+  memory: AgentMemory,
+  agent: MultiStepAgent,
+) => boolean | Promise<boolean>;
+
+/** Called when a step ends, with the step and the agent; may be async (the run waits). */
+export type StepCallback<Step> = (step: Step, agent: MultiStepAgent) => void | Promise<void>;
+
+/** Callbacks by step type; each entry is one callback or a list. */
+export interface StepCallbacksByType {
+  action?: StepCallback<ActionStep> | StepCallback<ActionStep>[];
+  planning?: StepCallback<PlanningStep> | StepCallback<PlanningStep>[];
+  finalAnswer?: StepCallback<FinalAnswerStep> | StepCallback<FinalAnswerStep>[];
+}
+
+/** A list (called after each action step) or callbacks by step type. */
+export type StepCallbacks = StepCallback<ActionStep>[] | StepCallbacksByType;
+
+export interface MultiStepAgentOptions {
+  /** The tools the agent may call. `final_answer` is added unless one of them has that name. */
+  tools?: Tool[];
+  model: Model;
+  /** Extra instructions inserted in the system prompt. */
+  instructions?: string;
+  /** Steps before the agent must answer from memory. Default 20. */
+  maxSteps?: number;
+  /** Adds the toolkit's base tools (needs `@smol/tools-toolkit`). */
+  addBaseTools?: boolean;
+  /** Agents this one can delegate to, each called like a tool; each needs `name` and `description`. */
+  managedAgents?: MultiStepAgent[];
+  stepCallbacks?: StepCallbacks;
+  /** Plan at step 1, then again every `planningInterval` steps. No planning when unset. */
+  planningInterval?: number;
+  /** Needed to be a managed agent: a valid identifier, the name the manager calls. */
+  name?: string;
+  /** Needed to be a managed agent: what it does, for the manager. */
+  description?: string;
+  /** As a managed agent, append a summary of its work to its report. */
+  provideRunSummary?: boolean;
+  finalAnswerChecks?: FinalAnswerCheck[];
+  /** `run()` resolves to a `RunResult` instead of the bare answer. */
+  returnFullResult?: boolean;
+  /** Console verbosity, default `LogLevel.INFO`; ignored when `logger` is given. */
+  verbosityLevel?: LogLevel;
+  /** Stream the model's output (`stream-delta` events) when the model can. */
+  streamOutputs?: boolean;
+  /** Replaces some of the default prompt templates, key by key. */
+  promptTemplates?: PromptTemplateOverrides;
+  logger?: AgentLogger;
+}
+
+export interface RunOptions {
+  /** Return an async iterable of `AgentEvent`s instead of a promise. */
+  stream?: boolean;
+  /** Clear the memory first (default). `false` continues the conversation. */
+  reset?: boolean;
+  /** Images given with the task. */
+  images?: ImagePart[];
+  /** Values put in `agent.state` and mentioned in the task. */
+  additionalArgs?: Record<string, unknown>;
+  /** Overrides the agent's `maxSteps` for this run. */
+  maxSteps?: number;
+  /** Overrides the agent's `returnFullResult` for this run. */
+  returnFullResult?: boolean;
+  /** Aborts the run: in-flight model and tool calls get the signal, and the run rejects. */
+  signal?: AbortSignal;
+}
+
+/** What a run produced, with `returnFullResult`. */
+export interface RunResult {
+  output: unknown;
+  /** `max_steps_error` when the answer had to be written from memory after `maxSteps`. */
+  state: "success" | "max_steps_error";
+  /** Every memory step of the run, as plain data. */
+  steps: StepDict[];
+  /** Summed over the steps; undefined when a step did not report its usage. */
+  tokenUsage: TokenUsage | undefined;
+  timing: Timing;
+}
+
+/** What a step ends with: the output of its action, and whether it is the final answer. */
+export interface ActionOutput {
+  output: unknown;
+  isFinalAnswer: boolean;
+}
+
+/** Passed to each step. */
+export interface StepContext {
+  signal?: AbortSignal;
+}

@@ -1,0 +1,66 @@
+import { AgentError } from "../errors.js";
+import type { AgentMemory } from "../memory/agent-memory.js";
+import { jsonReplacer } from "../memory/to-messages.js";
+import type { ChatMessage, ImagePart } from "../models/messages.js";
+import type { PromptTemplates } from "../prompts/prompt-templates.js";
+import { renderTemplate } from "../prompts/render-template.js";
+import type { FinalAnswerCheck } from "./agent-options.js";
+import type { MultiStepAgent } from "./multi-step-agent.js";
+
+/**
+ * Runs the final answer checks in order. The first one that returns false or throws becomes an
+ * `AgentError` whose message tells the model what happened, so it can fix its answer.
+ */
+export async function checkFinalAnswer(
+  answer: unknown,
+  checks: readonly FinalAnswerCheck[],
+  memory: AgentMemory,
+  agent: MultiStepAgent,
+): Promise<void> {
+  for (const [index, check] of checks.entries()) {
+    const label = check.name ? `'${check.name}'` : `#${index + 1}`;
+    let passed: boolean;
+    try {
+      passed = await check(answer, memory, agent);
+    } catch (error) {
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      throw new AgentError(`Final answer check ${label} failed with an error: ${reason}`, { cause: error });
+    }
+    if (!passed) {
+      throw new AgentError(
+        `Final answer check ${label} rejected the answer ${previewValue(answer)}. ` +
+          "Re-read what the task asks for, then give a corrected final answer.",
+      );
+    }
+  }
+}
+
+/**
+ * The messages asking for an answer from memory once the steps are used up: the request, the
+ * memory without its system prompt, then the task again.
+ */
+export function finalAnswerMessages(
+  templates: PromptTemplates,
+  memoryMessages: ChatMessage[],
+  task: string,
+  images: readonly ImagePart[] = [],
+): ChatMessage[] {
+  const pre = templates.finalAnswer.preMessages;
+  const post = renderTemplate(templates.finalAnswer.postMessages, { task }, "finalAnswer.postMessages");
+  return [
+    { role: "system", content: images.length > 0 ? [{ type: "text", text: pre }, ...images] : pre },
+    ...memoryMessages.filter((message) => message.role !== "system"),
+    { role: "user", content: post },
+  ];
+}
+
+/** A short rendering of a value for error messages. */
+export function previewValue(value: unknown, maxLength = 200): string {
+  let text: string;
+  try {
+    text = typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value, jsonReplacer) ?? String(value));
+  } catch {
+    text = String(value);
+  }
+  return text.length > maxLength ? `${text.slice(0, maxLength)}…` : text;
+}

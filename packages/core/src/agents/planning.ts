@@ -1,0 +1,51 @@
+import type { ChatMessage } from "../models/messages.js";
+import type { PromptTemplates } from "../prompts/prompt-templates.js";
+import { renderTemplate, type TemplateVariables } from "../prompts/render-template.js";
+
+/** The stop sequence that ends a plan. */
+export const END_PLAN = "<end_plan>";
+
+/** The messages asking for the first plan: one user message. */
+export function initialPlanMessages(templates: PromptTemplates, variables: TemplateVariables): ChatMessage[] {
+  return [
+    {
+      role: "user",
+      content: renderTemplate(templates.planning.initialPlan, variables, "planning.initialPlan"),
+    },
+  ];
+}
+
+/**
+ * The messages asking for an updated plan: the update's opening, the memory in summary mode
+ * (facts and observations, without the model's own outputs and older plans), then the closing
+ * request, which knows how many steps remain.
+ */
+export function updatePlanMessages(
+  templates: PromptTemplates,
+  variables: TemplateVariables,
+  memoryMessages: ChatMessage[],
+): ChatMessage[] {
+  return [
+    {
+      role: "system",
+      content: renderTemplate(templates.planning.updatePlanPreMessages, variables, "planning.updatePlanPreMessages"),
+    },
+    ...memoryMessages,
+    {
+      role: "user",
+      content: renderTemplate(templates.planning.updatePlanPostMessages, variables, "planning.updatePlanPostMessages"),
+    },
+  ];
+}
+
+/** The model's plan without the end marker (and anything after it, when no stop was applied). */
+export function cleanPlanText(text: string): string {
+  const end = text.indexOf(END_PLAN);
+  return (end === -1 ? text : text.slice(0, end)).trim();
+}
+
+/** The plan as the memory keeps it and the model reads it back. */
+export function formatPlan(plan: string, task: string, isFirstPlan: boolean): string {
+  if (isFirstPlan) return `Here is my facts survey and my plan for the task:\n\`\`\`\n${plan}\n\`\`\``;
+  return `The task is still:\n\`\`\`\n${task}\n\`\`\`\n\nHere is my updated facts survey and plan:\n\`\`\`\n${plan}\n\`\`\``;
+}

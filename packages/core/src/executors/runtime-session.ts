@@ -1,0 +1,383 @@
+import { AgentToolCallError, ExecutorError } from "../errors.js";
+import type { Tool } from "../tools/tool.js";
+import {
+  createNonce,
+  type HostMessage,
+  parseRuntimeLine,
+  protocolPrefix,
+  type RuntimeMessage,
+  type ToolWireSpec,
+} from "./protocol.js";
+import type { CodeOutput } from "./python-executor.js";
+import { fromWireValue, MalformedValueError, toWireValue, type WireValue } from "./tagged-values.js";
+import type { RuntimeTransport } from "./transport.js";
+import { truncateContent } from "./truncate.js";
+
+/** Why a session ended. `errorType` is what the model sees if it ended during a run. */
+export interface SessionEnd {
+  reason: string;
+  errorType: string;
+  /** The runtime broke the protocol (a forged or malformed line). */
+  violation: boolean;
+}
+
+/** Options of `RuntimeSession.start`. */
+export interface RuntimeSessionOptions {
+  /** The full allow-list (base modules included); see `authorizedImports()`. */
+  authorizedImports: string[];
+  maxPrintOutputsLength: number;
+  /** How long to wait for the runtime's `ready`; default 60 s. */
+  startTimeoutSeconds?: number;
+  signal?: AbortSignal;
+}
+
+interface PendingRequest {
+  id: string;
+  kind: "ack" | "run";
+  resolve(message: Extract<RuntimeMessage, { type: "ack" | "result" | "error" }>): void;
+  reject(error: unknown): void;
+}
+
+const DEFAULT_ERROR_TYPE = "SandboxError";
+
+/**
+ * One running copy of the Python runtime, spoken to over a transport: it validates every line,
+ * keeps stray output, answers the runtime's tool calls with the host's tools and turns replies
+ * into `CodeOutput`s. Requests are sent one at a time. Once `end` is set the session is dead:
+ * every pending and later request rejects with `ExecutorError`.
+ *
+ * Most code uses `RuntimeExecutor`, which restarts sessions; use a session directly to drive
+ * a runtime by hand.
+ *
+ * @example
+ * const session = await RuntimeSession.start(transport, { authorizedImports: authorizedImports(), maxPrintOutputsLength: 50_000 });
+ * const output = await session.run("1 + 1"); // { output: 2, logs: "", isFinalAnswer: false }
+ * await session.kill();
+ */
+export class RuntimeSession {
+  readonly #transport: RuntimeTransport;
+  readonly #prefix: string;
+  readonly #maxPrintOutputsLength: number;
+  readonly #toolAbort = new AbortController();
+  #tools = new Map<string, Tool>();
+  #pending: PendingRequest | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+  #requestCount = 0;
+  #stray = "";
+  #end: SessionEnd | undefined;
+  #onReady: ((message: Extract<RuntimeMessage, { type: "ready" }>) => void) | undefined;
+  readonly #ended: Promise<SessionEnd>;
+  #resolveEnded!: (end: SessionEnd) => void;
+  /** Python version and implementation the runtime reported (`3.11.7`, `cpython`/`pyodide`). */
+  python = "";
+  implementation = "";
+
+  private constructor(transport: RuntimeTransport, nonce: string, maxPrintOutputsLength: number) {
+    this.#transport = transport;
+    this.#prefix = protocolPrefix(nonce);
+    this.#maxPrintOutputsLength = maxPrintOutputsLength;
+    this.#ended = new Promise((resolve) => {
+      this.#resolveEnded = resolve;
+    });
+  }
+
+  /** Sends `init` over a fresh transport and waits for `ready`. Throws `ExecutorError`. */
+  static async start(transport: RuntimeTransport, options: RuntimeSessionOptions): Promise<RuntimeSession> {
+    const nonce = createNonce();
+    const session = new RuntimeSession(transport, nonce, options.maxPrintOutputsLength);
+    const ready = new Promise<Extract<RuntimeMessage, { type: "ready" }>>((resolve) => {
+      session.#onReady = resolve;
+    });
+    session.#read();
+    const timeoutSeconds = options.startTimeoutSeconds ?? 60;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), timeoutSeconds * 1000);
+    });
+    const aborted = new Promise<"aborted">((resolve) => {
+      if (options.signal?.aborted) resolve("aborted");
+      options.signal?.addEventListener("abort", () => resolve("aborted"), { once: true });
+    });
+    try {
+      // A failed write means the runtime is already gone: `ended` then gives the better reason.
+      await session
+        .#send({
+          type: "init",
+          nonce,
+          authorizedImports: options.authorizedImports,
+          maxPrintOutputsLength: options.maxPrintOutputsLength,
+        })
+        .catch(() => undefined);
+      const first = await Promise.race([ready, session.#ended, timedOut, aborted]);
+      if (first === "aborted") {
+        await session.kill("start aborted");
+        throw options.signal?.reason ?? new ExecutorError("The start of the Python runtime was aborted");
+      }
+      if (first === "timeout") {
+        await session.kill("start timed out");
+        throw new ExecutorError(`The Python runtime did not become ready within ${timeoutSeconds} s.${session.#strayHint()}`);
+      }
+      if ("reason" in first) {
+        throw new ExecutorError(`The Python runtime stopped before it was ready: ${first.reason}${session.#strayHint()}`);
+      }
+      session.python = first.python;
+      session.implementation = first.implementation;
+      return session;
+    } catch (error) {
+      await session.kill("start failed");
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Set once the session is dead. */
+  get end(): SessionEnd | undefined {
+    return this.#end;
+  }
+
+  /** Resolves when the session dies, whatever the reason. */
+  get ended(): Promise<SessionEnd> {
+    return this.#ended;
+  }
+
+  /** Defines the tools as Python functions (replacing earlier ones). */
+  defineTools(tools: readonly Tool[]): Promise<void> {
+    return this.#request("ack", async (id) => {
+      this.#tools = new Map(tools.map((tool) => [tool.name, tool]));
+      await this.#send({ type: "define_tools", id, tools: tools.map(toolWireSpec) });
+    }).then(() => undefined);
+  }
+
+  /** Makes these already-encoded values Python globals. */
+  setVariables(variables: Record<string, WireValue>): Promise<void> {
+    return this.#request("ack", (id) => this.#send({ type: "set_variables", id, variables })).then(() => undefined);
+  }
+
+  /** Runs a snippet; the code's own errors come back in `CodeOutput.error`. */
+  async run(code: string): Promise<CodeOutput> {
+    const reply = await this.#request("run", (id) => this.#send({ type: "run", id, code }));
+    const logs = truncateContent(reply.logs + this.#takeStray(), this.#maxPrintOutputsLength);
+    if (reply.type === "error") {
+      return { output: null, logs, isFinalAnswer: false, error: reply.error };
+    }
+    if (reply.type !== "result") throw this.#violation(`expected a result, got ${reply.type}`);
+    let output: unknown;
+    try {
+      output = fromWireValue(reply.output);
+    } catch (error) {
+      throw this.#violation(error instanceof MalformedValueError ? error.message : String(error));
+    }
+    return { output, logs, isFinalAnswer: reply.isFinalAnswer };
+  }
+
+  /** Stray output received since the last run, for a caller that reports it elsewhere. */
+  takeStrayOutput(): string {
+    return this.#takeStray();
+  }
+
+  /** Kills the runtime. Safe to call twice. */
+  async kill(reason = "killed by the host"): Promise<void> {
+    this.#finish({ reason, errorType: DEFAULT_ERROR_TYPE, violation: false });
+    await this.#transport.kill();
+  }
+
+  // ---- requests
+
+  #request(
+    kind: PendingRequest["kind"],
+    send: (id: string) => Promise<void>,
+  ): Promise<Extract<RuntimeMessage, { type: "ack" | "result" | "error" }>> {
+    const next = this.#queue.then(
+      () =>
+        new Promise<Extract<RuntimeMessage, { type: "ack" | "result" | "error" }>>((resolve, reject) => {
+          if (this.#end) {
+            reject(endedError(this.#end));
+            return;
+          }
+          this.#requestCount += 1;
+          const id = `r${this.#requestCount}`;
+          this.#pending = { id, kind, resolve, reject };
+          send(id).catch((error) => {
+            this.#pending = undefined;
+            reject(this.#end ? endedError(this.#end) : error);
+          });
+        }),
+    );
+    // The next request waits for this one to settle, whatever its outcome.
+    this.#queue = next.catch(() => undefined);
+    return next.then((reply) => {
+      if (kind === "ack" && reply.type === "error") {
+        throw new ExecutorError(`The Python runtime refused the request: ${reply.error.type}: ${reply.error.message}`);
+      }
+      return reply;
+    });
+  }
+
+  async #send(message: HostMessage): Promise<void> {
+    if (this.#end) throw endedError(this.#end);
+    await this.#transport.writeLine(JSON.stringify(message));
+  }
+
+  // ---- reading
+
+  #read(): void {
+    const consume = async () => {
+      try {
+        for await (const line of this.#transport.lines) {
+          if (this.#end) continue; // drain, but a dead session reads nothing more
+          this.#handleLine(line);
+        }
+      } catch (error) {
+        this.#finish({ reason: `reading the runtime's output failed: ${String(error)}`, errorType: DEFAULT_ERROR_TYPE, violation: false });
+      }
+      const closed = await this.#transport.closed;
+      this.#finish({ reason: closed.reason, errorType: closed.errorType ?? DEFAULT_ERROR_TYPE, violation: false });
+    };
+    void consume();
+    // A transport whose lines never end after the runtime is gone must not hang us forever.
+    void this.#transport.closed.then((closed) =>
+      setTimeout(() => this.#finish({ reason: closed.reason, errorType: closed.errorType ?? DEFAULT_ERROR_TYPE, violation: false }), 100).unref(),
+    );
+  }
+
+  #handleLine(line: string): void {
+    const parsed = parseRuntimeLine(line, this.#prefix);
+    if (parsed.kind === "stray") {
+      this.#addStray(line);
+      return;
+    }
+    if (parsed.kind === "invalid") {
+      this.#violation(parsed.problem);
+      return;
+    }
+    const message = parsed.message;
+    switch (message.type) {
+      case "ready":
+        if (!this.#onReady) return void this.#violation("a second ready message");
+        this.#onReady(message);
+        this.#onReady = undefined;
+        return;
+      case "fatal":
+        this.#finish({ reason: `the runtime gave up: ${message.message}`, errorType: DEFAULT_ERROR_TYPE, violation: false });
+        void this.#transport.kill();
+        return;
+      case "tool_call":
+        if (this.#pending?.kind !== "run") return void this.#violation("a tool call outside a run");
+        void this.#answerToolCall(message);
+        return;
+      default: {
+        const pending = this.#pending;
+        if (!pending || pending.id !== message.id) return void this.#violation(`an unexpected ${message.type} for request ${message.id}`);
+        if (pending.kind === "ack" && message.type === "result") return void this.#violation("a result where an ack was expected");
+        if (pending.kind === "run" && message.type === "ack") return void this.#violation("an ack where a result was expected");
+        this.#pending = undefined;
+        pending.resolve(message);
+      }
+    }
+  }
+
+  #addStray(line: string): void {
+    // Bounded: a guest that floods its real stdout must not exhaust the host's memory.
+    const limit = this.#maxPrintOutputsLength * 2;
+    this.#stray += `${line}\n`;
+    if (this.#stray.length > limit * 2) this.#stray = truncateContent(this.#stray, limit);
+  }
+
+  #takeStray(): string {
+    const stray = this.#stray;
+    this.#stray = "";
+    return stray;
+  }
+
+  #strayHint(): string {
+    const stray = this.#stray.trim();
+    return stray ? ` Its output:\n${truncateContent(stray, 2_000)}` : "";
+  }
+
+  // ---- tools
+
+  async #answerToolCall(call: Extract<RuntimeMessage, { type: "tool_call" }>): Promise<void> {
+    let reply: HostMessage;
+    try {
+      const tool = this.#tools.get(call.name);
+      if (!tool) throw new AgentToolCallError(`Unknown tool '${call.name}'.`, call.name);
+      const args = call.args.map((value) => fromWireValue(value));
+      const kwargs = Object.fromEntries(Object.entries(call.kwargs).map(([key, value]) => [key, fromWireValue(value)]));
+      const value = await tool.call(toolArguments(tool, args, kwargs), { signal: this.#toolAbort.signal });
+      reply = { type: "tool_result", callId: call.callId, ok: true, value: toWireValue(toolOutput(tool, value)) };
+    } catch (error) {
+      if (error instanceof MalformedValueError) {
+        this.#violation(error.message);
+        return;
+      }
+      reply = { type: "tool_result", callId: call.callId, ok: false, error: describeToolError(call.name, error) };
+    }
+    if (this.#end) return;
+    await this.#send(reply).catch(() => undefined); // a dead transport is reported through `ended`
+  }
+
+  // ---- ending
+
+  #violation(problem: string): ExecutorError {
+    const end: SessionEnd = {
+      reason: `the runtime broke the protocol (${problem})`,
+      errorType: DEFAULT_ERROR_TYPE,
+      violation: true,
+    };
+    this.#finish(end);
+    void this.#transport.kill();
+    return endedError(this.#end ?? end);
+  }
+
+  #finish(end: SessionEnd): void {
+    if (this.#end) return;
+    this.#end = end;
+    this.#toolAbort.abort(new ExecutorError(`The Python runtime stopped: ${end.reason}`));
+    const pending = this.#pending;
+    this.#pending = undefined;
+    pending?.reject(endedError(end));
+    this.#resolveEnded(end);
+  }
+}
+
+function endedError(end: SessionEnd): ExecutorError {
+  return new ExecutorError(`The Python runtime stopped: ${end.reason}`);
+}
+
+/** The tool as the runtime needs it: inputs in the order of the Python signature. */
+export function toolWireSpec(tool: Tool): ToolWireSpec {
+  const inputs = tool.inputSchema;
+  const ordered: ToolWireSpec["inputs"] = {};
+  for (const name of tool.parameterNames) {
+    const input = inputs[name];
+    if (!input) continue;
+    ordered[name] = { type: input.type, description: input.description, ...(input.nullable ? { nullable: true } : {}) };
+  }
+  return { name: tool.name, description: tool.description, inputs: ordered, outputType: String(tool.outputType) };
+}
+
+/** Python's positional and keyword arguments as `Tool.call` takes them. */
+function toolArguments(tool: Tool, args: unknown[], kwargs: Record<string, unknown>): unknown[] | Record<string, unknown> {
+  if (args.length === 0) return kwargs;
+  if (Object.keys(kwargs).length === 0) return args;
+  const names = tool.parameterNames;
+  const merged: Record<string, unknown> = { ...kwargs };
+  args.forEach((value, index) => {
+    const name = names[index];
+    if (name !== undefined) merged[name] = value;
+  });
+  return merged;
+}
+
+/** Bytes returned by an image tool go to Python as an image. */
+function toolOutput(tool: Tool, value: unknown): unknown {
+  if (tool.outputType === "image" && value instanceof Uint8Array) return { type: "image", image: value, mediaType: "image/png" };
+  return value;
+}
+
+function describeToolError(name: string, error: unknown): { type: string; message: string } {
+  if (AgentToolCallError.isInstance(error)) return { type: error.name, message: error.message };
+  if (error instanceof Error) return { type: error.name, message: `Tool '${name}' failed: ${error.message}` };
+  return { type: "Error", message: `Tool '${name}' failed: ${String(error)}` };
+}

@@ -1,0 +1,90 @@
+import type { z } from "zod";
+
+/** Every type a tool input or output may declare (smolagents' authorized types). */
+export const TOOL_TYPES = [
+  "string",
+  "boolean",
+  "integer",
+  "number",
+  "image",
+  "audio",
+  "array",
+  "object",
+  "any",
+  "null",
+] as const;
+
+/** The type of one tool input. `image` and `audio` travel as bytes (PNG for images). */
+export type ToolInputType = (typeof TOOL_TYPES)[number];
+
+/** The type of a tool's output: the same set as the inputs. */
+export type ToolOutputType = ToolInputType;
+
+/** A JSON schema fragment (`items`, `properties`, an output schema, …). */
+export type JsonSchema = Record<string, unknown>;
+
+/**
+ * One input of a tool, in the smolagents dict form.
+ *
+ * @example
+ * const limit: ToolInput = { type: "integer", description: "How many results.", nullable: true };
+ */
+export interface ToolInput {
+  /** One type, or several (a union). */
+  type: ToolInputType | readonly ToolInputType[];
+  description: string;
+  /** The argument may be left out or given as `null`. */
+  nullable?: boolean;
+  /** The only values allowed. */
+  enum?: readonly unknown[];
+  /** JSON schema of the elements, for `array` inputs. */
+  items?: JsonSchema;
+  /** JSON schemas of the keys, for `object` inputs. */
+  properties?: Record<string, JsonSchema>;
+  /** Keys an `object` input must have. */
+  required?: readonly string[];
+}
+
+/** The inputs of a tool by argument name, in the order the arguments are declared. */
+export type ToolInputs = Record<string, ToolInput>;
+
+/**
+ * What a `Tool` subclass may assign to `inputs` without `as const`: a plain field initializer
+ * widens `type: "string"` to `type: string`, so the class accepts any string here and
+ * `validate()` checks the value at runtime.
+ */
+export interface DeclaredToolInput extends Omit<ToolInput, "type"> {
+  type: ToolInputType | readonly ToolInputType[] | (string & {}) | readonly string[];
+}
+
+/** The declared inputs of a tool: the dict form (checked at runtime) or a zod object. */
+export type DeclaredToolInputs = Record<string, DeclaredToolInput> | z.ZodObject<any>;
+
+/** Options of one tool call. */
+export interface ToolCallOptions {
+  /** Aborts the call; tools that do I/O should pass it on. */
+  signal?: AbortSignal;
+}
+
+/** The result of `Tool.validateArguments`: the arguments to run with, or what was wrong. */
+export type ArgumentValidationResult =
+  | { ok: true; value: Record<string, unknown> }
+  | { ok: false; error: string };
+
+/** A serializable description of a tool (no code). */
+export interface ToolDict {
+  name: string;
+  description: string;
+  inputs: ToolInputs;
+  outputType: string;
+  outputSchema?: JsonSchema;
+}
+
+/** The declarative part of a tool: what the helpers of this folder read. `Tool` satisfies it. */
+export interface ToolDescription {
+  name: string;
+  description: string;
+  inputs: DeclaredToolInputs;
+  outputType: string;
+  outputSchema?: JsonSchema | undefined;
+}

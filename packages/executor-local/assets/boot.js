@@ -1,0 +1,77 @@
+// Loads Pyodide and smol's Python runtime inside a Deno process. Shared by the sandbox runner
+// (runner.js) and the trusted snapshot builder (build-snapshot.js), so that a snapshot holds
+// exactly the interpreter state a plain start would reach.
+//
+// Plain JavaScript on purpose: Deno runs it as is, with no transpiling and no config file.
+
+/** Standard modules imported ahead of time so that the first run does not pay for them. */
+const PRELOADED_MODULES = [
+  "collections",
+  "datetime",
+  "itertools",
+  "json",
+  "math",
+  "queue",
+  "random",
+  "re",
+  "stat",
+  "statistics",
+  "time",
+  "unicodedata",
+];
+
+/**
+ * Removes the web APIs that Deno persists on disk (in its DENO_DIR), so that code in one sandbox
+ * cannot leave data for a later one. The host also makes that storage impossible to create;
+ * this is the second layer.
+ */
+export function removePersistentStorage() {
+  for (const name of ["localStorage", "sessionStorage", "caches", "Worker"]) {
+    delete globalThis[name];
+  }
+}
+
+/** Writes text to the process's stderr, which the host keeps only for diagnostics. */
+export function writeToStderr(text) {
+  writeAll(Deno.stderr, new TextEncoder().encode(`${text}\n`));
+}
+
+/** Writes every byte, looping because one synchronous write may take only part of them. */
+export function writeAll(stream, bytes) {
+  let offset = 0;
+  while (offset < bytes.length) {
+    offset += stream.writeSync(bytes.subarray(offset));
+  }
+}
+
+/**
+ * Starts Pyodide from its package directory, or from a memory snapshot made by
+ * build-snapshot.js. The interpreter's own stdout and stderr (C-level writes, `os.write(1, …)`)
+ * go to stderr: the protocol owns stdout.
+ */
+export async function loadInterpreter({ pyodideDir, snapshot, makeSnapshot = false }) {
+  const { loadPyodide } = await import(new URL(`file://${pyodideDir}/pyodide.mjs`).href);
+  return await loadPyodide({
+    indexURL: `${pyodideDir}/`,
+    env: { HOME: "/home/pyodide" },
+    stdout: writeToStderr,
+    stderr: writeToStderr,
+    ...(makeSnapshot ? { _makeSnapshot: true } : {}),
+    ...(snapshot ? { _loadSnapshot: snapshot } : {}),
+  });
+}
+
+/** Puts smol's runtime in the in-memory file system and imports it with the usual modules. */
+export function installRuntime(pyodide, runtimeSource) {
+  pyodide.FS.mkdirTree("/smol");
+  pyodide.FS.writeFile("/smol/smol_runtime.py", runtimeSource);
+  pyodide.runPython(
+    [
+      "import sys",
+      "sys.path.insert(0, '/smol')",
+      "import smol_runtime",
+      ...PRELOADED_MODULES.map((name) => `import ${name}`),
+      `del ${["sys", "smol_runtime", ...PRELOADED_MODULES].join(", ")}`,
+    ].join("\n"),
+  );
+}

@@ -1,0 +1,53 @@
+/**
+ * What the server streams to the page, one JSON object per SSE `data:` line. The server turns
+ * agent events into these so that the page only draws: it never has to understand an agent.
+ */
+import type { MediaView } from "./media.js";
+import type { CodeToken } from "./python-highlighter.js";
+
+/** Shown under each step: how long it took and what it cost. */
+export interface StepFooter {
+  durationSeconds?: number;
+  inputTokens?: number;
+  outputTokens?: number;
+}
+
+export interface ErrorView {
+  name: string;
+  message: string;
+}
+
+export type RunEndStatus = "done" | "stopped" | "failed";
+
+export type ViewEvent =
+  /** The task as the agent received it (files included). */
+  | { kind: "run-start"; task: string; files: string[] }
+  /** Model text as it streams; `step` is the step it will most likely belong to. */
+  | { kind: "delta"; step: number; text: string }
+  | { kind: "plan"; text: string; footer: StepFooter }
+  /** ToolCallingAgent: a tool call with its arguments; CodeAgent: the code it runs. */
+  | { kind: "tool-call"; step: number; id: string; name: string; arguments?: string; code?: CodeToken[] }
+  | {
+      kind: "tool-output";
+      step: number;
+      id: string;
+      name: string;
+      text: string;
+      media: MediaView[];
+      error?: ErrorView;
+    }
+  | {
+      kind: "step";
+      step: number;
+      /** What the model wrote, code blocks removed (the code is shown highlighted instead). */
+      thought: string;
+      /** Set when no `tool-call` showed the code already. */
+      code?: CodeToken[];
+      logs?: string;
+      error?: ErrorView;
+      media: MediaView[];
+      footer: StepFooter;
+      isFinalAnswer: boolean;
+    }
+  | { kind: "final-answer"; text?: string; media: MediaView[] }
+  | { kind: "run-end"; status: RunEndStatus; message: string };
