@@ -30,4 +30,5 @@ pnpm install --frozen-lockfile
 
 log "building packages"
 pnpm turbo run build --output-logs=errors-only
+./scripts/docker/start-engine.sh || log "WARNING: no Docker test engine (see above): the DockerExecutor tests skip, and fail under CI" # docker: private engine + test image (scripts/docker)
 log "ready"

@@ -405,6 +405,7 @@ class Runtime:
                     "protocol": PROTOCOL_VERSION,
                     "python": ".".join(str(part) for part in sys.version_info[:3]),
                     "implementation": "pyodide" if sys.platform == "emscripten" else sys.implementation.name,
+                    "executable": sys.executable or "",
                 }
             )
             while True:

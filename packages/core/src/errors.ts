@@ -22,10 +22,16 @@ export class SmolError extends Error {
     }
   }
 
-  static isInstance<T extends typeof SmolError>(this: T, error: unknown): error is InstanceType<T> {
+  // `this` is any error class, whatever its constructor's parameters (AgentToolCallError takes a
+  // tool name): `typeof SmolError` would reject those subclasses.
+  static isInstance<T extends abstract new (...args: any[]) => SmolError>(
+    this: T & { readonly errorName: string },
+    error: unknown,
+  ): error is InstanceType<T> {
     return (
       typeof error === "object" &&
       error !== null &&
+      // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass isInstance was called on.
       (error as Record<symbol, unknown>)[Symbol.for(`smol.error.${this.errorName}`)] === true
     );
   }

@@ -78,7 +78,8 @@ for (const target of targets) {
 `;
 
 function removeAllSynchronously(): void {
-  const targets = [...live.values()].flatMap((container) => {
+  type Target = { id: string; socketPath?: string; host?: string; port?: number };
+  const targets = [...live.values()].flatMap((container): Target[] => {
     const { endpoint } = container;
     if (endpoint.kind === "socket") return [{ id: container.id, socketPath: endpoint.socketPath }];
     if (endpoint.kind === "http") return [{ id: container.id, host: endpoint.host, port: endpoint.port }];

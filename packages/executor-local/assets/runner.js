@@ -14,18 +14,31 @@ import { installRuntime, loadInterpreter, removePersistentStorage, writeAll, wri
 removePersistentStorage();
 
 const config = JSON.parse(Deno.args[0] ?? "{}");
-const snapshot = config.snapshotPath ? Deno.readFileSync(config.snapshotPath) : undefined;
-const pyodide = await loadInterpreter({ pyodideDir: config.pyodideDir, snapshot });
-if (!snapshot) installRuntime(pyodide, Deno.readTextFileSync(config.runtimePath));
+const pyodide = await startInterpreter();
 
-if (config.wheelPaths.length > 0) {
+/** Starts from the snapshot when there is one; a snapshot that fails to load means a plain start. */
+async function startInterpreter() {
+  if (config.snapshotPath) {
+    try {
+      return await loadInterpreter({ pyodideDir: config.pyodideDir, snapshot: Deno.readFileSync(config.snapshotPath) });
+    } catch (error) {
+      writeToStderr(`smol sandbox: the snapshot ${config.snapshotPath} did not load (${error}); starting without it`);
+    }
+  }
+  const interpreter = await loadInterpreter({ pyodideDir: config.pyodideDir });
+  installRuntime(interpreter, Deno.readTextFileSync(config.runtimePath));
+  return interpreter;
+}
+
+// The host fetched these wheels and lists them dependencies first; one at a time keeps that order.
+for (const wheelPath of config.wheelPaths) {
   const failures = [];
-  const loaded = await pyodide.loadPackage(config.wheelPaths, {
+  const loaded = await pyodide.loadPackage(wheelPath, {
     messageCallback: () => {},
     errorCallback: (message) => failures.push(message),
   });
-  if (loaded.length < config.wheelPaths.length || failures.length > 0) {
-    writeToStderr(`smol sandbox: could not install packages: ${failures.join(" ") || "unknown error"}`);
+  if (loaded.length === 0 || failures.length > 0) {
+    writeToStderr(`smol sandbox: could not install ${wheelPath}: ${failures.join(" ") || "unknown error"}`);
     Deno.exit(3);
   }
 }
@@ -36,7 +49,10 @@ let buffer = new Uint8Array(1 << 16);
 let start = 0;
 let end = 0;
 
-/** Blocks until the host sends a whole line; returns it without "\n", or null at end of input. */
+/**
+ * Blocks until the host sends a whole line and returns it without "\n". At end of input it
+ * returns undefined, which Python sees as None (a JS null would arrive as `jsnull`).
+ */
 function readLine() {
   let searchFrom = start;
   for (;;) {
@@ -61,7 +77,7 @@ function readLine() {
     searchFrom = end;
     const count = Deno.stdin.readSync(buffer.subarray(end));
     if (count === null || count === 0) {
-      if (end === start) return null;
+      if (end === start) return undefined;
       const rest = decoder.decode(buffer.subarray(start, end));
       start = end;
       return rest;

@@ -63,7 +63,9 @@ export interface FakeOpenAIServer extends AsyncDisposable {
  * const client = new OpenAI({ baseURL: server.baseURL, apiKey: "test", maxRetries: 0 });
  * // first call: 429 with Retry-After; second call: "Hello!"
  */
-export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {}): Promise<FakeOpenAIServer> {
+export async function startFakeOpenAIServer(
+  options: FakeOpenAIServerOptions = {},
+): Promise<FakeOpenAIServer> {
   const requests: RecordedRequest[] = [];
   const queue = Array.isArray(options.replies) ? [...options.replies] : [];
   const replyFunction = typeof options.replies === "function" ? options.replies : undefined;
@@ -75,7 +77,12 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? "/", "http://127.0.0.1").pathname;
     const text = await readBody(request);
-    const recorded: RecordedRequest = { method: request.method ?? "GET", path, headers: request.headers, body: undefined };
+    const recorded: RecordedRequest = {
+      method: request.method ?? "GET",
+      path,
+      headers: request.headers,
+      body: undefined,
+    };
     requests.push(recorded);
     if (text !== "") {
       try {
@@ -86,13 +93,22 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
       }
     }
     if (options.apiKey !== undefined && request.headers.authorization !== `Bearer ${options.apiKey}`) {
-      sendJson(response, 401, errorBody("Incorrect API key provided.", "invalid_request_error", "invalid_api_key"));
+      sendJson(
+        response,
+        401,
+        errorBody("Incorrect API key provided.", "invalid_request_error", "invalid_api_key"),
+      );
       return;
     }
     if (request.method === "GET" && path === "/v1/models") {
       sendJson(response, 200, {
         object: "list",
-        data: (options.models ?? ["fake-model"]).map((id) => ({ id, object: "model", created: 0, owned_by: "smol" })),
+        data: (options.models ?? ["fake-model"]).map((id) => ({
+          id,
+          object: "model",
+          created: 0,
+          owned_by: "smol",
+        })),
       });
       return;
     }
@@ -110,7 +126,12 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
     if (fault?.kind === "rate-limit") {
       const headers: Record<string, string> = { "retry-after": String(fault.retryAfterSeconds ?? 0) };
       if (fault.retryAfterMs !== undefined) headers["retry-after-ms"] = String(fault.retryAfterMs);
-      sendJson(response, 429, errorBody("Rate limit reached, retry later.", "requests", "rate_limit_exceeded"), headers);
+      sendJson(
+        response,
+        429,
+        errorBody("Rate limit reached, retry later.", "requests", "rate_limit_exceeded"),
+        headers,
+      );
       return;
     }
     if (fault?.kind === "server-error") {
@@ -150,7 +171,10 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
     }
     const text = JSON.stringify(chatCompletion(reply, context));
     if (fault?.kind === "truncate-stream") {
-      response.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+      response.writeHead(200, {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(text),
+      });
       await writeAndWait(response, text.slice(0, Math.floor(text.length / 2)));
       response.socket?.destroy();
       return;
@@ -181,7 +205,8 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
     });
     response.flushHeaders();
     const limit = fault?.kind === "truncate-stream" ? (fault.afterChunks ?? 2) : chunks.length;
-    for (const chunk of chunks.slice(0, limit)) await writeAndWait(response, `data: ${JSON.stringify(chunk)}\n\n`);
+    for (const chunk of chunks.slice(0, limit))
+      await writeAndWait(response, `data: ${JSON.stringify(chunk)}\n\n`);
     if (fault?.kind === "truncate-stream") {
       if (fault.endCleanly) response.end();
       else response.socket?.destroy();
@@ -208,7 +233,9 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
     baseURL: `${url}/v1`,
     requests,
     get chatRequests() {
-      return requests.filter((request) => request.path === "/v1/chat/completions").map((request) => request.body ?? {});
+      return requests
+        .filter((request) => request.path === "/v1/chat/completions")
+        .map((request) => request.body ?? {});
     },
     pushReplies: (...replies) => {
       queue.push(...replies);
@@ -222,6 +249,17 @@ function withMalformedToolCall(reply: WireReply, toolName = "final_answer"): Wir
   const toolCalls =
     reply.toolCalls.length > 0
       ? reply.toolCalls.map((call) => ({ ...call, arguments: breakJson(call.arguments) }))
-      : [{ id: "call_malformed_0", name: toolName, arguments: breakJson(JSON.stringify({ answer: reply.content ?? "" })) }];
-  return { ...reply, content: reply.toolCalls.length > 0 ? reply.content : null, toolCalls, finishReason: "tool_calls" };
+      : [
+          {
+            id: "call_malformed_0",
+            name: toolName,
+            arguments: breakJson(JSON.stringify({ answer: reply.content ?? "" })),
+          },
+        ];
+  return {
+    ...reply,
+    content: reply.toolCalls.length > 0 ? reply.content : null,
+    toolCalls,
+    finishReason: "tool_calls",
+  };
 }

@@ -1,4 +1,12 @@
-export {};
+export * from "./conformance/index.js";
 export * from "./fake-openai-server.js";
+export * from "./fake-servers/fake-anthropic-server.js";
+export * from "./fake-servers/fake-azure-openai.js";
+export * from "./fake-servers/fake-hf-router.js";
+export * from "./fake-servers/fake-ollama-server.js";
 export { faultPicker } from "./fake-servers/faults.js";
+export type { FakeHttpRequest } from "./fake-servers/recording-server.js";
 export { seededRandom } from "./fake-servers/seeded-random.js";
+export * from "./fake-web/index.js";
+export * from "./scripted-model.js";
+export * from "./security/index.js";

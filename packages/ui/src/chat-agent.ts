@@ -31,6 +31,7 @@ export type AgentFactory = () => ChatAgent | Promise<ChatAgent>;
 /** Release what an agent owns (a sandbox, a process), when it says how. */
 export async function disposeAgent(agent: ChatAgent): Promise<void> {
   const disposable = agent as Partial<AsyncDisposable> & { cleanup?: () => unknown };
-  if (typeof disposable[Symbol.asyncDispose] === "function") await disposable[Symbol.asyncDispose]();
+  const dispose = disposable[Symbol.asyncDispose];
+  if (typeof dispose === "function") await dispose.call(agent);
   else if (typeof disposable.cleanup === "function") await disposable.cleanup();
 }

@@ -20,8 +20,6 @@ export interface ErrorView {
 export type RunEndStatus = "done" | "stopped" | "failed";
 
 export type ViewEvent =
-  /** The task as the agent received it (files included). */
-  | { kind: "run-start"; task: string; files: string[] }
   /** Model text as it streams; `step` is the step it will most likely belong to. */
   | { kind: "delta"; step: number; text: string }
   | { kind: "plan"; text: string; footer: StepFooter }
@@ -34,7 +32,6 @@ export type ViewEvent =
       name: string;
       text: string;
       media: MediaView[];
-      error?: ErrorView;
     }
   | {
       kind: "step";
@@ -45,6 +42,8 @@ export type ViewEvent =
       code?: CodeToken[];
       logs?: string;
       error?: ErrorView;
+      /** Ids of this step's tool calls that failed; their outputs (already shown) are the errors. */
+      failedToolCalls: string[];
       media: MediaView[];
       footer: StepFooter;
       isFinalAnswer: boolean;

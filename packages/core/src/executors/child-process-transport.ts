@@ -84,7 +84,11 @@ export function spawnRuntimeProcess(options: SpawnRuntimeProcessOptions): Promis
     child.once("error", (error) => {
       liveChildren.delete(child);
       options.signal?.removeEventListener("abort", onAbort);
-      reject(new ExecutorError(`Could not start ${label} (${options.command}): ${error.message}`, { cause: error }));
+      reject(
+        new ExecutorError(`Could not start ${label} (${options.command}): ${error.message}`, {
+          cause: error,
+        }),
+      );
     });
     child.once("spawn", () => {
       options.signal?.removeEventListener("abort", onAbort);
@@ -113,7 +117,11 @@ function writeLine(child: ChildProcess, line: string): Promise<void> {
       reject(new ExecutorError("The Python runtime's input is closed"));
       return;
     }
-    stdin.write(`${line}\n`, (error) => (error ? reject(new ExecutorError("Could not write to the Python runtime", { cause: error })) : resolve()));
+    stdin.write(`${line}\n`, (error) =>
+      error
+        ? reject(new ExecutorError("Could not write to the Python runtime", { cause: error }))
+        : resolve(),
+    );
   });
 }
 
@@ -129,7 +137,8 @@ function killChild(child: ChildProcess): void {
 
 function unreference(child: ChildProcess): void {
   child.unref();
-  for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as Socket | null)?.unref?.();
+  for (const stream of [child.stdin, child.stdout, child.stderr])
+    (stream as unknown as Socket | null)?.unref?.();
 }
 
 function installExitHook(): void {

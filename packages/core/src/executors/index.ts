@@ -1,2 +1,28 @@
+export { authorizedImports, BASE_BUILTIN_MODULES } from "./authorized-imports.js";
+export { type SpawnRuntimeProcessOptions, spawnRuntimeProcess } from "./child-process-transport.js";
+export { createExecutor, EXECUTOR_PACKAGES, type ExecutorType } from "./create-executor.js";
+export { LineChannel } from "./line-channel.js";
+export {
+  createNonce,
+  type HostMessage,
+  MAX_PROTOCOL_LINE_LENGTH,
+  PROTOCOL_VERSION,
+  parseRuntimeLine,
+  protocolPrefix,
+  type RuntimeMessage,
+  runtimeMessageSchema,
+  type ToolWireSpec,
+} from "./protocol.js";
 export type * from "./python-executor.js";
+export { DEFAULT_TIMEOUT_SECONDS, RuntimeExecutor, type RuntimeExecutorOptions } from "./runtime-executor.js";
+export {
+  type RuntimeInfo,
+  RuntimeSession,
+  type RuntimeSessionOptions,
+  type SessionEnd,
+  toolWireSpec,
+} from "./runtime-session.js";
+export { readRuntimeSource, runtimeSourcePath } from "./runtime-source.js";
+export { fromWireValue, MalformedValueError, TAG_KEY, toWireValue, type WireValue } from "./tagged-values.js";
 export type * from "./transport.js";
+export { DEFAULT_MAX_PRINT_OUTPUTS_LENGTH, truncateContent } from "./truncate.js";

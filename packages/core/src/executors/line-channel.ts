@@ -84,7 +84,10 @@ export class LineChannel implements AsyncIterable<string> {
   }
 
   #takePending(): string {
-    const bytes = this.#pending.length === 1 ? (this.#pending[0] as Uint8Array) : concat(this.#pending, this.#pendingLength);
+    const bytes =
+      this.#pending.length === 1
+        ? (this.#pending[0] as Uint8Array)
+        : concat(this.#pending, this.#pendingLength);
     this.#pending = [];
     this.#pendingLength = 0;
     let line = this.#decoder.decode(bytes);

@@ -51,6 +51,7 @@ export const runtimeMessageSchema = z.discriminatedUnion("type", [
     protocol: z.literal(PROTOCOL_VERSION),
     python: z.string(),
     implementation: z.string(),
+    executable: z.string().optional(),
   }),
   z.object({ type: z.literal("ack"), id: z.string() }),
   z.object({
@@ -93,7 +94,10 @@ export function parseRuntimeLine(
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
-    return { kind: "invalid", problem: `a framed message does not match the protocol${where}: ${issue?.message ?? "invalid"}` };
+    return {
+      kind: "invalid",
+      problem: `a framed message does not match the protocol${where}: ${issue?.message ?? "invalid"}`,
+    };
   }
   return { kind: "message", message: parsed.data };
 }

@@ -1,4 +1,4 @@
-import { AgentToolCallError, ExecutorError } from "../errors.js";
+import { AgentError, AgentToolCallError, ExecutorError } from "../errors.js";
 import type { Tool } from "../tools/tool.js";
 import {
   createNonce,
@@ -19,6 +19,16 @@ export interface SessionEnd {
   errorType: string;
   /** The runtime broke the protocol (a forged or malformed line). */
   violation: boolean;
+}
+
+/** What a runtime says about itself in `ready`. */
+export interface RuntimeInfo {
+  /** Python version, e.g. `3.11.7`. */
+  python: string;
+  /** `cpython`, `pyodide`, … */
+  implementation: string;
+  /** `sys.executable`; empty under Pyodide. */
+  executable: string;
 }
 
 /** Options of `RuntimeSession.start`. */
@@ -68,9 +78,8 @@ export class RuntimeSession {
   #onReady: ((message: Extract<RuntimeMessage, { type: "ready" }>) => void) | undefined;
   readonly #ended: Promise<SessionEnd>;
   #resolveEnded!: (end: SessionEnd) => void;
-  /** Python version and implementation the runtime reported (`3.11.7`, `cpython`/`pyodide`). */
-  python = "";
-  implementation = "";
+  /** What the runtime reported about itself when it started. */
+  info: RuntimeInfo = { python: "", implementation: "", executable: "" };
 
   private constructor(transport: RuntimeTransport, nonce: string, maxPrintOutputsLength: number) {
     this.#transport = transport;
@@ -115,13 +124,20 @@ export class RuntimeSession {
       }
       if (first === "timeout") {
         await session.kill("start timed out");
-        throw new ExecutorError(`The Python runtime did not become ready within ${timeoutSeconds} s.${session.#strayHint()}`);
+        throw new ExecutorError(
+          `The Python runtime did not become ready within ${timeoutSeconds} s.${session.#strayHint()}`,
+        );
       }
       if ("reason" in first) {
-        throw new ExecutorError(`The Python runtime stopped before it was ready: ${first.reason}${session.#strayHint()}`);
+        throw new ExecutorError(
+          `The Python runtime stopped before it was ready: ${first.reason}${session.#strayHint()}`,
+        );
       }
-      session.python = first.python;
-      session.implementation = first.implementation;
+      session.info = {
+        python: first.python,
+        implementation: first.implementation,
+        executable: first.executable ?? "",
+      };
       return session;
     } catch (error) {
       await session.kill("start failed");
@@ -151,17 +167,19 @@ export class RuntimeSession {
 
   /** Makes these already-encoded values Python globals. */
   setVariables(variables: Record<string, WireValue>): Promise<void> {
-    return this.#request("ack", (id) => this.#send({ type: "set_variables", id, variables })).then(() => undefined);
+    return this.#request("ack", (id) => this.#send({ type: "set_variables", id, variables })).then(
+      () => undefined,
+    );
   }
 
   /** Runs a snippet; the code's own errors come back in `CodeOutput.error`. */
   async run(code: string): Promise<CodeOutput> {
     const reply = await this.#request("run", (id) => this.#send({ type: "run", id, code }));
+    if (reply.type === "ack") throw this.#violation("an ack where a result was expected");
     const logs = truncateContent(reply.logs + this.#takeStray(), this.#maxPrintOutputsLength);
     if (reply.type === "error") {
       return { output: null, logs, isFinalAnswer: false, error: reply.error };
     }
-    if (reply.type !== "result") throw this.#violation(`expected a result, got ${reply.type}`);
     let output: unknown;
     try {
       output = fromWireValue(reply.output);
@@ -208,7 +226,9 @@ export class RuntimeSession {
     this.#queue = next.catch(() => undefined);
     return next.then((reply) => {
       if (kind === "ack" && reply.type === "error") {
-        throw new ExecutorError(`The Python runtime refused the request: ${reply.error.type}: ${reply.error.message}`);
+        throw new ExecutorError(
+          `The Python runtime refused the request: ${reply.error.type}: ${reply.error.message}`,
+        );
       }
       return reply;
     });
@@ -229,15 +249,31 @@ export class RuntimeSession {
           this.#handleLine(line);
         }
       } catch (error) {
-        this.#finish({ reason: `reading the runtime's output failed: ${String(error)}`, errorType: DEFAULT_ERROR_TYPE, violation: false });
+        this.#finish({
+          reason: `reading the runtime's output failed: ${String(error)}`,
+          errorType: DEFAULT_ERROR_TYPE,
+          violation: false,
+        });
       }
       const closed = await this.#transport.closed;
-      this.#finish({ reason: closed.reason, errorType: closed.errorType ?? DEFAULT_ERROR_TYPE, violation: false });
+      this.#finish({
+        reason: closed.reason,
+        errorType: closed.errorType ?? DEFAULT_ERROR_TYPE,
+        violation: false,
+      });
     };
     void consume();
     // A transport whose lines never end after the runtime is gone must not hang us forever.
     void this.#transport.closed.then((closed) =>
-      setTimeout(() => this.#finish({ reason: closed.reason, errorType: closed.errorType ?? DEFAULT_ERROR_TYPE, violation: false }), 100).unref(),
+      setTimeout(
+        () =>
+          this.#finish({
+            reason: closed.reason,
+            errorType: closed.errorType ?? DEFAULT_ERROR_TYPE,
+            violation: false,
+          }),
+        100,
+      ).unref(),
     );
   }
 
@@ -259,7 +295,11 @@ export class RuntimeSession {
         this.#onReady = undefined;
         return;
       case "fatal":
-        this.#finish({ reason: `the runtime gave up: ${message.message}`, errorType: DEFAULT_ERROR_TYPE, violation: false });
+        this.#finish({
+          reason: `the runtime gave up: ${message.message}`,
+          errorType: DEFAULT_ERROR_TYPE,
+          violation: false,
+        });
         void this.#transport.kill();
         return;
       case "tool_call":
@@ -268,9 +308,12 @@ export class RuntimeSession {
         return;
       default: {
         const pending = this.#pending;
-        if (!pending || pending.id !== message.id) return void this.#violation(`an unexpected ${message.type} for request ${message.id}`);
-        if (pending.kind === "ack" && message.type === "result") return void this.#violation("a result where an ack was expected");
-        if (pending.kind === "run" && message.type === "ack") return void this.#violation("an ack where a result was expected");
+        if (!pending || pending.id !== message.id)
+          return void this.#violation(`an unexpected ${message.type} for request ${message.id}`);
+        if (pending.kind === "ack" && message.type === "result")
+          return void this.#violation("a result where an ack was expected");
+        if (pending.kind === "run" && message.type === "ack")
+          return void this.#violation("an ack where a result was expected");
         this.#pending = undefined;
         pending.resolve(message);
       }
@@ -303,15 +346,27 @@ export class RuntimeSession {
       const tool = this.#tools.get(call.name);
       if (!tool) throw new AgentToolCallError(`Unknown tool '${call.name}'.`, call.name);
       const args = call.args.map((value) => fromWireValue(value));
-      const kwargs = Object.fromEntries(Object.entries(call.kwargs).map(([key, value]) => [key, fromWireValue(value)]));
+      const kwargs = Object.fromEntries(
+        Object.entries(call.kwargs).map(([key, value]) => [key, fromWireValue(value)]),
+      );
       const value = await tool.call(toolArguments(tool, args, kwargs), { signal: this.#toolAbort.signal });
-      reply = { type: "tool_result", callId: call.callId, ok: true, value: toWireValue(toolOutput(tool, value)) };
+      reply = {
+        type: "tool_result",
+        callId: call.callId,
+        ok: true,
+        value: toWireValue(toolOutput(tool, value)),
+      };
     } catch (error) {
       if (error instanceof MalformedValueError) {
         this.#violation(error.message);
         return;
       }
-      reply = { type: "tool_result", callId: call.callId, ok: false, error: describeToolError(call.name, error) };
+      reply = {
+        type: "tool_result",
+        callId: call.callId,
+        ok: false,
+        error: describeToolError(call.name, error),
+      };
     }
     if (this.#end) return;
     await this.#send(reply).catch(() => undefined); // a dead transport is reported through `ended`
@@ -352,13 +407,26 @@ export function toolWireSpec(tool: Tool): ToolWireSpec {
   for (const name of tool.parameterNames) {
     const input = inputs[name];
     if (!input) continue;
-    ordered[name] = { type: input.type, description: input.description, ...(input.nullable ? { nullable: true } : {}) };
+    ordered[name] = {
+      type: input.type,
+      description: input.description,
+      ...(input.nullable ? { nullable: true } : {}),
+    };
   }
-  return { name: tool.name, description: tool.description, inputs: ordered, outputType: String(tool.outputType) };
+  return {
+    name: tool.name,
+    description: tool.description,
+    inputs: ordered,
+    outputType: String(tool.outputType),
+  };
 }
 
 /** Python's positional and keyword arguments as `Tool.call` takes them. */
-function toolArguments(tool: Tool, args: unknown[], kwargs: Record<string, unknown>): unknown[] | Record<string, unknown> {
+function toolArguments(
+  tool: Tool,
+  args: unknown[],
+  kwargs: Record<string, unknown>,
+): unknown[] | Record<string, unknown> {
   if (args.length === 0) return kwargs;
   if (Object.keys(kwargs).length === 0) return args;
   const names = tool.parameterNames;
@@ -372,12 +440,14 @@ function toolArguments(tool: Tool, args: unknown[], kwargs: Record<string, unkno
 
 /** Bytes returned by an image tool go to Python as an image. */
 function toolOutput(tool: Tool, value: unknown): unknown {
-  if (tool.outputType === "image" && value instanceof Uint8Array) return { type: "image", image: value, mediaType: "image/png" };
+  if (tool.outputType === "image" && value instanceof Uint8Array)
+    return { type: "image", image: value, mediaType: "image/png" };
   return value;
 }
 
 function describeToolError(name: string, error: unknown): { type: string; message: string } {
-  if (AgentToolCallError.isInstance(error)) return { type: error.name, message: error.message };
+  // Our own agent errors (bad arguments, …) are already written for the model.
+  if (AgentError.isInstance(error)) return { type: error.name, message: error.message };
   if (error instanceof Error) return { type: error.name, message: `Tool '${name}' failed: ${error.message}` };
   return { type: "Error", message: `Tool '${name}' failed: ${String(error)}` };
 }

@@ -48,9 +48,12 @@ function encode(value: unknown, depth: number, active: Set<object>): WireValue {
   const object = value as object;
   if (object instanceof Uint8Array) return bytesTag(object);
   if (object instanceof ArrayBuffer) return bytesTag(new Uint8Array(object));
-  if (ArrayBuffer.isView(object)) return encode(Array.from(object as unknown as ArrayLike<unknown>), depth, active);
+  if (ArrayBuffer.isView(object))
+    return encode(Array.from(object as unknown as ArrayLike<unknown>), depth, active);
   if (object instanceof Date) {
-    return Number.isNaN(object.getTime()) ? reprTag("Date", "Invalid Date") : { [TAG_KEY]: "datetime", iso: object.toISOString() };
+    return Number.isNaN(object.getTime())
+      ? reprTag("Date", "Invalid Date")
+      : { [TAG_KEY]: "datetime", iso: object.toISOString() };
   }
   if (isImagePart(object) && object.image instanceof Uint8Array) {
     return { [TAG_KEY]: "image", mimeType: object.mediaType ?? "image/png", base64: toBase64(object.image) };
@@ -61,7 +64,8 @@ function encode(value: unknown, depth: number, active: Set<object>): WireValue {
     const next = (item: unknown) => encode(item, depth + 1, active);
     if (Array.isArray(object)) return object.map(next);
     if (object instanceof Set) return { [TAG_KEY]: "set", items: [...object].map(next) };
-    if (object instanceof Map) return { [TAG_KEY]: "dict", entries: [...object].map(([key, item]) => [next(key), next(item)]) };
+    if (object instanceof Map)
+      return { [TAG_KEY]: "dict", entries: [...object].map(([key, item]) => [next(key), next(item)]) };
     if (object instanceof Error) return reprTag(object.name, `${object.name}: ${object.message}`);
     if (typeof (object as { toJSON?: unknown }).toJSON === "function") {
       return next((object as { toJSON(): unknown }).toJSON());
@@ -91,7 +95,12 @@ export function fromWireValue(data: unknown): unknown {
 
 function decode(data: unknown, depth: number): unknown {
   if (data === null || typeof data !== "object") {
-    if (data === undefined || typeof data === "function" || typeof data === "symbol" || typeof data === "bigint") {
+    if (
+      data === undefined ||
+      typeof data === "function" ||
+      typeof data === "symbol" ||
+      typeof data === "bigint"
+    ) {
       throw new MalformedValueError(`not a JSON value: ${typeof data}`);
     }
     return data;
@@ -101,7 +110,8 @@ function decode(data: unknown, depth: number): unknown {
   if (Array.isArray(data)) return data.map(next);
   const record = data as Record<string, unknown>;
   const kind = record[TAG_KEY];
-  if (kind === undefined) return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, next(item)]));
+  if (kind === undefined)
+    return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, next(item)]));
   switch (kind) {
     case "tuple":
       return arrayField(record, "items").map(next);
@@ -110,7 +120,8 @@ function decode(data: unknown, depth: number): unknown {
     case "dict":
       return new Map(
         arrayField(record, "entries").map((entry) => {
-          if (!Array.isArray(entry) || entry.length !== 2) throw new MalformedValueError("a dict entry must be a [key, value] pair");
+          if (!Array.isArray(entry) || entry.length !== 2)
+            throw new MalformedValueError("a dict entry must be a [key, value] pair");
           return [next(entry[0]), next(entry[1])] as const;
         }),
       );
@@ -125,7 +136,11 @@ function decode(data: unknown, depth: number): unknown {
     case "int":
       return parseBigInt(stringField(record, "value"));
     case "image": {
-      const image: ImagePart = { type: "image", image: fromBase64(stringField(record, "base64")), mediaType: stringField(record, "mimeType") };
+      const image: ImagePart = {
+        type: "image",
+        image: fromBase64(stringField(record, "base64")),
+        mediaType: stringField(record, "mimeType"),
+      };
       return image;
     }
     case "repr":
@@ -158,13 +173,15 @@ function fromBase64(text: string): Uint8Array {
 
 function arrayField(record: Record<string, unknown>, key: string): unknown[] {
   const value = record[key];
-  if (!Array.isArray(value)) throw new MalformedValueError(`${String(record[TAG_KEY])} needs an array "${key}"`);
+  if (!Array.isArray(value))
+    throw new MalformedValueError(`${String(record[TAG_KEY])} needs an array "${key}"`);
   return value;
 }
 
 function stringField(record: Record<string, unknown>, key: string): string {
   const value = record[key];
-  if (typeof value !== "string") throw new MalformedValueError(`${String(record[TAG_KEY])} needs a string "${key}"`);
+  if (typeof value !== "string")
+    throw new MalformedValueError(`${String(record[TAG_KEY])} needs a string "${key}"`);
   return value;
 }
 

@@ -8,7 +8,10 @@ export const DEFAULT_MAX_PRINT_OUTPUTS_LENGTH = 50_000;
  * @example
  * truncateContent("a".repeat(300), 100); // 50 "a", the marker, 50 "a"
  */
-export function truncateContent(content: string, maxLength: number = DEFAULT_MAX_PRINT_OUTPUTS_LENGTH): string {
+export function truncateContent(
+  content: string,
+  maxLength: number = DEFAULT_MAX_PRINT_OUTPUTS_LENGTH,
+): string {
   if (content.length <= maxLength) return content;
   const headLength = Math.floor(maxLength / 2);
   const tailLength = maxLength - headLength;

@@ -29,7 +29,7 @@ export function stepToDict(step: MemoryStep, options: { includeModelInput: boole
 }
 
 function taskToDict(step: TaskStep): StepDict {
-  return { type: step.type, task: step.task, taskImages: step.taskImages.map(plainValue) };
+  return { type: step.type, task: step.task, taskImages: step.taskImages.map((image) => plainValue(image)) };
 }
 
 function actionToDict(step: ActionStep, includeModelInput: boolean): StepDict {
@@ -44,7 +44,7 @@ function actionToDict(step: ActionStep, includeModelInput: boolean): StepDict {
     codeAction: step.codeAction,
     observations: step.observations,
     toolResults: step.toolResults?.map(toolResultToDict),
-    observationsImages: step.observationsImages?.map(plainValue),
+    observationsImages: step.observationsImages?.map((image) => plainValue(image)),
     actionOutput: plainValue(step.actionOutput),
     tokenUsage: step.tokenUsage ? { ...step.tokenUsage } : undefined,
     isFinalAnswer: step.isFinalAnswer,

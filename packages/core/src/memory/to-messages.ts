@@ -54,7 +54,8 @@ function planningMessages(step: PlanningStep, summaryMode: boolean): ChatMessage
 
 function actionMessages(step: ActionStep, summaryMode: boolean): ChatMessage[] {
   const messages: ChatMessage[] = [];
-  if (step.modelOutput !== undefined && !summaryMode) {
+  // A reply made only of native tool calls has no text: an empty assistant message says nothing.
+  if (step.modelOutput !== undefined && step.modelOutput.trim() !== "" && !summaryMode) {
     messages.push({ role: "assistant", content: step.modelOutput.trim() });
   }
   if (step.toolCalls !== undefined) {

@@ -98,7 +98,9 @@ export abstract class ApiModel implements Model {
     this.onRetry = options.onRetry;
     if (options.requestsPerMinute !== undefined) {
       if (!(options.requestsPerMinute > 0)) {
-        throw new ModelConfigurationError(`requestsPerMinute must be a positive number, got ${options.requestsPerMinute}.`);
+        throw new ModelConfigurationError(
+          `requestsPerMinute must be a positive number, got ${options.requestsPerMinute}.`,
+        );
       }
       this.rateLimiter = new RateLimiter(options.requestsPerMinute);
     }
@@ -112,7 +114,10 @@ export abstract class ApiModel implements Model {
   protected abstract doGenerate(request: CompletionRequest, signal?: AbortSignal): Promise<ChatMessage>;
 
   /** The streaming request, when the provider streams. Without it `generateStream` yields one delta. */
-  protected doGenerateStream?(request: CompletionRequest, signal?: AbortSignal): AsyncIterable<ChatMessageStreamDelta>;
+  protected doGenerateStream?(
+    request: CompletionRequest,
+    signal?: AbortSignal,
+  ): AsyncIterable<ChatMessageStreamDelta>;
 
   /**
    * Turn what the provider's SDK threw into a `ModelApiError`, or `undefined` for errors that are
@@ -240,11 +245,16 @@ export abstract class ApiModel implements Model {
     this: { new (options: ApiModelOptions): T; name: string },
     data: Record<string, unknown>,
   ): T {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass fromDict was called on.
+    // biome-ignore lint/complexity/noUselessThisAlias: the alias names what `this` is here.
+    const modelClass = this;
     const { class: className, ...options } = data;
-    if (className !== undefined && className !== this.name) {
-      throw new ModelConfigurationError(`This description is of a ${String(className)}, not of a ${this.name}.`);
+    if (className !== undefined && className !== modelClass.name) {
+      throw new ModelConfigurationError(
+        `This description is of a ${String(className)}, not of a ${modelClass.name}.`,
+      );
     }
-    return new this(decodeRemoveParameters(options) as ApiModelOptions);
+    return new modelClass(decodeRemoveParameters(options) as ApiModelOptions);
   }
 
   private async *streamAttempt(
@@ -279,7 +289,11 @@ export abstract class ApiModel implements Model {
     if (!ModelApiError.isInstance(surfaced)) throw surfaced;
     const delay =
       surfaced.isRetryable && retryIndex < this.maxRetries
-        ? retryDelayMs(retryIndex, surfaced, { maxRetries: this.maxRetries, baseDelayMs: this.retryBaseDelayMs, maxDelayMs: this.retryMaxDelayMs })
+        ? retryDelayMs(retryIndex, surfaced, {
+            maxRetries: this.maxRetries,
+            baseDelayMs: this.retryBaseDelayMs,
+            maxDelayMs: this.retryMaxDelayMs,
+          })
         : undefined;
     if (delay === undefined) throw retryIndex === 0 ? surfaced : withAttemptCount(surfaced, retryIndex + 1);
     this.onRetry?.({ retry: retryIndex + 1, delayMs: delay, error: surfaced });
@@ -317,7 +331,10 @@ function cutMessage(message: ChatMessage, stopSequences: string[]): ChatMessage 
   return { ...message, content: cutAtStopSequences(messageText(message), stopSequences) };
 }
 
-function cutDelta(delta: ChatMessageStreamDelta, cutter: StopSequenceCutter): ChatMessageStreamDelta | undefined {
+function cutDelta(
+  delta: ChatMessageStreamDelta,
+  cutter: StopSequenceCutter,
+): ChatMessageStreamDelta | undefined {
   if (delta.content === undefined) return delta;
   const { content, ...rest } = delta;
   const kept = cutter.push(content);
@@ -337,7 +354,9 @@ function messageToDelta(message: ChatMessage): ChatMessageStreamDelta {
       function: {
         name: call.function.name,
         arguments:
-          typeof call.function.arguments === "string" ? call.function.arguments : JSON.stringify(call.function.arguments),
+          typeof call.function.arguments === "string"
+            ? call.function.arguments
+            : JSON.stringify(call.function.arguments),
       },
     }));
   }

@@ -50,7 +50,8 @@ function contentParts(content: ChatMessage["content"]): ContentPart[] {
 function appendParts(target: ContentPart[], parts: ContentPart[]): void {
   for (const part of parts) {
     const last = target.at(-1);
-    if (part.type === "text" && last?.type === "text") target[target.length - 1] = joinText(last.text, part.text);
+    if (part.type === "text" && last?.type === "text")
+      target[target.length - 1] = joinText(last.text, part.text);
     else target.push(part);
   }
 }

@@ -69,7 +69,7 @@ export function defaultToModelApiError(error: unknown, providerName: string): Mo
     });
   }
   if (isNetworkError(error)) {
-    return new ModelApiError(`Could not reach the ${providerName} API: ${networkDetail(error)}`, {
+    return new ModelApiError(`The connection to the ${providerName} API failed: ${networkDetail(error)}`, {
       isRetryable: true,
       cause: error,
     });
@@ -83,7 +83,8 @@ function networkDetail(error: unknown): string {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth++) {
     const { message, code } = current as { message?: unknown; code?: unknown };
-    if (typeof message === "string" && message) messages.push(typeof code === "string" ? `${message} (${code})` : message);
+    if (typeof message === "string" && message)
+      messages.push(typeof code === "string" ? `${message} (${code})` : message);
     current = (current as { cause?: unknown }).cause;
   }
   return messages.join(": ") || String(error);

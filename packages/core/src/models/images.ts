@@ -1,7 +1,9 @@
 import type { ImagePart } from "./messages.js";
 
 /** An image as providers take it: a URL they fetch themselves, or base64 bytes with their type. */
-export type ResolvedImage = { kind: "url"; url: string } | { kind: "base64"; base64: string; mediaType: string };
+export type ResolvedImage =
+  | { kind: "url"; url: string }
+  | { kind: "base64"; base64: string; mediaType: string };
 
 /**
  * Normalise an `ImagePart` (bytes, base64, `data:` URL or `http(s):` URL) for a provider.

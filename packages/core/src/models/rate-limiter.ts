@@ -20,7 +20,8 @@ export class RateLimiter {
       sleep: (milliseconds: number, signal?: AbortSignal) => Promise<void>;
     } = { now: () => Date.now(), sleep },
   ) {
-    if (!(requestsPerMinute > 0)) throw new RangeError(`requestsPerMinute must be > 0, got ${requestsPerMinute}`);
+    if (!(requestsPerMinute > 0))
+      throw new RangeError(`requestsPerMinute must be > 0, got ${requestsPerMinute}`);
     this.intervalMs = 60_000 / requestsPerMinute;
   }
 

@@ -17,7 +17,11 @@ export interface RetryPolicy {
  * A server's `Retry-After` is honoured as given; otherwise the wait grows exponentially with
  * "equal jitter" (half fixed, half random) so that clients failed together do not retry together.
  */
-export function retryDelayMs(retryIndex: number, error: ModelApiError, policy: RetryPolicy): number | undefined {
+export function retryDelayMs(
+  retryIndex: number,
+  error: ModelApiError,
+  policy: RetryPolicy,
+): number | undefined {
   if (error.retryAfterSeconds !== undefined) {
     const requested = Math.max(0, error.retryAfterSeconds * 1000);
     // Waiting longer than the configured maximum would look like a hang: surface the error instead.

@@ -24,6 +24,7 @@ function cleanValue(value: unknown, depth: number): unknown {
   // Deep structures in model options are unusual; past a few levels they are not options.
   if (depth > 8 || typeof value !== "object") return undefined;
   if (Array.isArray(value)) return value.map((item) => cleanValue(item, depth + 1) ?? null);
-  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return undefined;
+  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null)
+    return undefined;
   return cleanObject(value as Record<string, unknown>, depth);
 }

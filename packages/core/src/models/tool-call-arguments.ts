@@ -34,7 +34,8 @@ export function parseToolCallArguments(argumentsValue: unknown, toolName = ""): 
   }
   // Some models encode the object twice: "{\"query\": \"smol\"}".
   if (typeof parsed === "string") return parseToolCallArguments(parsed, toolName);
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw notAnObject(parsed, toolName);
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    throw notAnObject(parsed, toolName);
   return parsed as Record<string, unknown>;
 }
 

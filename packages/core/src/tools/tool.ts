@@ -22,7 +22,8 @@ import { validateToolDefinition } from "./validate-definition.js";
  * Subclass it when the tool holds state or needs a costly `setup()`; use `tool()` for a plain
  * function. Plain field initializers are enough — the values are checked by `validate()`,
  * which agents run when they are built (field initializers of a subclass run after this base
- * constructor, so the check cannot happen here).
+ * constructor, so the check cannot happen here). `outputSchema` and `setup` are optional: with
+ * `noImplicitOverride`, a subclass that defines them writes `override`.
  *
  * @example
  * class ModelDownloadTool extends Tool {

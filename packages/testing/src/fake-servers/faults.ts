@@ -1,7 +1,12 @@
 import { seededRandom } from "./seeded-random.js";
 
 /** The failures a fake provider server can inject into one request. */
-export type FaultKind = "rate-limit" | "server-error" | "drop-connection" | "truncate-stream" | "malformed-tool-call";
+export type FaultKind =
+  | "rate-limit"
+  | "server-error"
+  | "drop-connection"
+  | "truncate-stream"
+  | "malformed-tool-call";
 
 export type Fault =
   /** 429 with `Retry-After` (seconds, default 0) and, when given, OpenAI's `retry-after-ms`. */

@@ -38,10 +38,16 @@ export interface WireContext {
 }
 
 /** Normalise a scripted reply against the request it answers. */
-export function toWireReply(reply: FakeReply, requestBody: Record<string, any>, callIdPrefix: string): WireReply {
+export function toWireReply(
+  reply: FakeReply,
+  requestBody: Record<string, any>,
+  callIdPrefix: string,
+): WireReply {
   const scripted = typeof reply === "string" ? { content: reply } : reply;
   let content = scripted.content ?? null;
-  const stops = [requestBody.stop ?? []].flat().filter((stop): stop is string => typeof stop === "string" && stop !== "");
+  const stops = [requestBody.stop ?? []]
+    .flat()
+    .filter((stop): stop is string => typeof stop === "string" && stop !== "");
   let stoppedBySequence = false;
   if (content !== null) {
     // A real server stops generating at a stop sequence and does not return it.
@@ -63,12 +69,17 @@ export function toWireReply(reply: FakeReply, requestBody: Record<string, any>, 
     };
   });
   const outputText = (content ?? "") + toolCalls.map((call) => call.name + call.arguments).join("");
-  const promptTokens = scripted.tokenUsage?.inputTokens ?? estimateTokens(JSON.stringify(requestBody.messages ?? []));
+  const promptTokens =
+    scripted.tokenUsage?.inputTokens ?? estimateTokens(JSON.stringify(requestBody.messages ?? []));
   const completionTokens = scripted.tokenUsage?.outputTokens ?? estimateTokens(outputText);
   return {
     content: content === null && toolCalls.length === 0 ? "" : content,
     toolCalls,
-    usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+    usage: {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+    },
     finishReason:
       scripted.finishReason ?? (toolCalls.length > 0 && !stoppedBySequence ? "tool_calls" : "stop"),
   };
@@ -120,10 +131,13 @@ export function chatCompletionChunks(
     ...(options.includeUsage ? { usage: null } : {}),
   });
   const chunks: Record<string, unknown>[] = [chunk({ role: "assistant", content: "", refusal: null })];
-  for (const piece of splitIntoPieces(reply.content ?? "", options.chunkSize)) chunks.push(chunk({ content: piece }));
+  for (const piece of splitIntoPieces(reply.content ?? "", options.chunkSize))
+    chunks.push(chunk({ content: piece }));
   reply.toolCalls.forEach((call, index) => {
     chunks.push(
-      chunk({ tool_calls: [{ index, id: call.id, type: "function", function: { name: call.name, arguments: "" } }] }),
+      chunk({
+        tool_calls: [{ index, id: call.id, type: "function", function: { name: call.name, arguments: "" } }],
+      }),
     );
     for (const piece of splitIntoPieces(call.arguments, options.chunkSize)) {
       chunks.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
@@ -151,7 +165,11 @@ function splitIntoPieces(text: string, size: number): string[] {
 }
 
 /** An error body in OpenAI's shape. */
-export function errorBody(message: string, type: string, code: string | null = null): Record<string, unknown> {
+export function errorBody(
+  message: string,
+  type: string,
+  code: string | null = null,
+): Record<string, unknown> {
   return { error: { message, type, param: null, code } };
 }
 

@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { LineChannel } from "./line-channel.js";
+
+async function collect(channel: LineChannel): Promise<string[]> {
+  const lines: string[] = [];
+  for await (const line of channel) lines.push(line);
+  return lines;
+}
+
+describe("LineChannel", () => {
+  it("splits chunks into lines, whatever the chunk boundaries", async () => {
+    const channel = new LineChannel();
+    channel.write("first\nsec");
+    channel.write("ond\r\nthird");
+    channel.write("\n\nlast without newline");
+    channel.end();
+    expect(await collect(channel)).toEqual(["first", "second", "third", "", "last without newline"]);
+  });
+
+  it("decodes a multi-byte character split across chunks", async () => {
+    const channel = new LineChannel();
+    const bytes = new TextEncoder().encode("日本 ✓\n");
+    channel.write(bytes.subarray(0, 2));
+    channel.write(bytes.subarray(2, 7));
+    channel.write(bytes.subarray(7));
+    channel.end();
+    expect(await collect(channel)).toEqual(["日本 ✓"]);
+  });
+
+  it("delivers lines written while the reader waits", async () => {
+    const channel = new LineChannel();
+    const reading = collect(channel);
+    await Promise.resolve();
+    channel.write("late\n");
+    channel.end();
+    expect(await reading).toEqual(["late"]);
+  });
+
+  it("stops at a line over the limit and reports it", async () => {
+    const overflows: number[] = [];
+    const channel = new LineChannel({ maxLineLength: 10, onOverflow: (length) => overflows.push(length) });
+    channel.write("short\n");
+    channel.write("x".repeat(6));
+    channel.write("y".repeat(6));
+    channel.write("more\n");
+    channel.end();
+    expect(await collect(channel)).toEqual(["short"]);
+    expect(overflows).toEqual([12]);
+  });
+
+  it("can be read only once", async () => {
+    const channel = new LineChannel();
+    channel.end();
+    await collect(channel);
+    await expect(collect(channel)).rejects.toThrow("only once");
+  });
+});

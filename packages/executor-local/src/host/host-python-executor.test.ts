@@ -1,0 +1,7 @@
+import { HostPythonExecutor } from "@smol/executor-local";
+import { describeExecutorConformance } from "@smol/testing";
+
+describeExecutorConformance(
+  "HostPythonExecutor",
+  (options) => new HostPythonExecutor({ ...options, suppressSandboxWarning: true }),
+);

@@ -1,0 +1,1 @@
+export { HostPythonExecutor, type HostPythonExecutorOptions } from "./host-python-executor.js";

@@ -1,0 +1,150 @@
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ExecutorError, runtimeSourcePath } from "@smol/core";
+import type { DenoLaunch } from "./deno-command.js";
+import { type SandboxTransport, spawnDenoSandbox } from "./deno-process.js";
+import { preparePackages } from "./pyodide-packages.js";
+import {
+  assetsDirectory,
+  defaultCacheDirectory,
+  denoBinaryPath,
+  pyodidePackageDirectory,
+  pyodideVersion,
+  realDirectoryWithoutSymlinks,
+  realRegularFile,
+} from "./sandbox-files.js";
+import { buildSnapshot, findSnapshot, type SnapshotInputs, snapshotFileName } from "./snapshot.js";
+
+/** Options that shape the sandbox process (see LocalPythonExecutorOptions for each). */
+export interface DenoSandboxOptions {
+  additionalAuthorizedImports: readonly string[];
+  memoryLimitMb: number;
+  snapshot: boolean;
+  cacheDir?: string;
+  packageCacheDir?: string;
+  packageBaseUrl?: string;
+  denoPath?: string;
+  pyodideDir?: string;
+}
+
+/**
+ * What Deno, V8 and the installed packages (Emscripten keeps files in JavaScript memory) use
+ * beyond Python's heap: the resident-memory watchdog allows this much on top of the limit.
+ */
+export const RESIDENT_MEMORY_ALLOWANCE_MB = 384;
+
+/**
+ * Starts sandbox processes for one executor: resolves and checks the files the sandbox may
+ * read (once), finds or builds the snapshot, fetches the packages, then spawns Deno.
+ */
+export class DenoSandboxFactory {
+  readonly denoPath: string;
+  readonly pyodideDirectory: string;
+  readonly pyodideVersion: string;
+  readonly assetsDirectory: string;
+  readonly runtimePath: string;
+  readonly cacheDirectory: string;
+  readonly packageCacheDirectory: string;
+  readonly denoDirectory: string;
+  #wheelPaths: Promise<string[]> | undefined;
+  #snapshotUnavailable = false;
+
+  constructor(private readonly options: DenoSandboxOptions) {
+    if (!(options.memoryLimitMb >= 64)) throw new ExecutorError("memoryLimitMb must be at least 64");
+    this.denoPath = options.denoPath ? realRegularFile(options.denoPath, "Deno binary") : denoBinaryPath();
+    this.pyodideDirectory = realDirectoryWithoutSymlinks(options.pyodideDir ?? pyodidePackageDirectory(), "Pyodide");
+    this.pyodideVersion = pyodideVersion(this.pyodideDirectory);
+    this.assetsDirectory = realDirectoryWithoutSymlinks(assetsDirectory(), "sandbox assets");
+    this.runtimePath = realRegularFile(runtimeSourcePath(), "Python runtime");
+    this.cacheDirectory = options.cacheDir ?? defaultCacheDirectory();
+    this.packageCacheDirectory =
+      options.packageCacheDir ?? join(this.cacheDirectory, "packages", `pyodide-${this.pyodideVersion}`);
+    this.denoDirectory = join(this.cacheDirectory, "deno");
+  }
+
+  get snapshotInputs(): SnapshotInputs {
+    return {
+      denoPath: this.denoPath,
+      pyodideDirectory: this.pyodideDirectory,
+      pyodideVersion: this.pyodideVersion,
+      assetsDirectory: this.assetsDirectory,
+      runtimePath: this.runtimePath,
+      denoDirectory: prepareDenoDirectory(this.denoDirectory),
+      workingDirectory: this.denoDirectory,
+    };
+  }
+
+  /** The directories searched for a snapshot: one shipped with the package, then the cache. */
+  get snapshotDirectories(): string[] {
+    return [join(this.assetsDirectory, "snapshot"), join(this.cacheDirectory, "snapshots")];
+  }
+
+  async create(signal?: AbortSignal): Promise<SandboxTransport> {
+    const denoDirectory = prepareDenoDirectory(this.denoDirectory);
+    const [snapshotPath, wheelPaths] = await Promise.all([this.#snapshot(), this.#wheels(signal)]);
+    const launch: DenoLaunch = {
+      denoPath: this.denoPath,
+      script: join(this.assetsDirectory, "runner.js"),
+      config: { pyodideDir: this.pyodideDirectory, runtimePath: this.runtimePath, snapshotPath, wheelPaths },
+      readPaths: [this.pyodideDirectory, this.assetsDirectory, this.runtimePath, ...(snapshotPath ? [snapshotPath] : []), ...wheelPaths],
+      denoDirectory,
+      memoryLimitMb: this.options.memoryLimitMb,
+      workingDirectory: denoDirectory,
+    };
+    return await spawnDenoSandbox(
+      launch,
+      { residentMemoryLimitBytes: (this.options.memoryLimitMb + RESIDENT_MEMORY_ALLOWANCE_MB) * 1024 * 1024 },
+      signal,
+    );
+  }
+
+  /** The snapshot to start from, built on first use; undefined means a plain start. */
+  async #snapshot(): Promise<string | undefined> {
+    if (!this.options.snapshot || this.#snapshotUnavailable) return undefined;
+    const inputs = this.snapshotInputs;
+    const name = snapshotFileName(inputs);
+    const found = findSnapshot(this.snapshotDirectories, name);
+    if (found) return realRegularFile(found, "snapshot");
+    try {
+      return realRegularFile(await buildSnapshot(inputs, join(this.cacheDirectory, "snapshots")), "snapshot");
+    } catch (error) {
+      // A snapshot only makes starts faster: without one, start plainly (and stop trying).
+      this.#snapshotUnavailable = true;
+      process.emitWarning(`smol: could not build the Pyodide snapshot, starting without it: ${String(error)}`);
+      return undefined;
+    }
+  }
+
+  #wheels(signal?: AbortSignal): Promise<string[]> {
+    if (!this.#wheelPaths) {
+      const preparing = preparePackages({
+        additionalAuthorizedImports: this.options.additionalAuthorizedImports,
+        pyodideDirectory: this.pyodideDirectory,
+        pyodideVersion: this.pyodideVersion,
+        packageCacheDirectory: this.packageCacheDirectory,
+        packageBaseUrl: this.options.packageBaseUrl,
+        signal,
+      });
+      this.#wheelPaths = preparing;
+      // A failure is not remembered: the next start tries again (the network may be back).
+      preparing.catch(() => {
+        if (this.#wheelPaths === preparing) this.#wheelPaths = undefined;
+      });
+    }
+    return this.#wheelPaths;
+  }
+}
+
+/**
+ * Deno keeps its code cache here, and would also keep the data of `localStorage` and the Cache
+ * API (under `location_data`), which would let one sandbox leave data for the next. A plain
+ * file in place of that directory makes that storage impossible to create.
+ */
+function prepareDenoDirectory(directory: string): string {
+  const blocker = join(directory, "location_data");
+  if (existsSync(blocker) && statSync(blocker).isFile()) return directory;
+  mkdirSync(directory, { recursive: true });
+  rmSync(blocker, { recursive: true, force: true });
+  writeFileSync(blocker, "", { mode: 0o444 });
+  return directory;
+}

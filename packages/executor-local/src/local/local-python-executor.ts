@@ -1,0 +1,78 @@
+import { type PythonExecutorOptions, RuntimeExecutor } from "@smol/core";
+import { DenoSandboxFactory } from "./deno-sandbox-factory.js";
+
+/** Options of `LocalPythonExecutor`. */
+export interface LocalPythonExecutorOptions extends PythonExecutorOptions {
+  /**
+   * Memory of the sandbox in MB; default 1024. Python's heap cannot grow past it (the code gets
+   * a `MemoryError`), and the process is killed if its resident memory passes it by more than
+   * what Deno itself needs (`RESIDENT_MEMORY_ALLOWANCE_MB`).
+   */
+  memoryLimitMb?: number;
+  /**
+   * Start from a memory snapshot of the booted interpreter (~0.3 s instead of ~2.3 s); default
+   * true. The snapshot is built once, on first use, into `cacheDir`.
+   */
+  snapshot?: boolean;
+  /** Where snapshots, downloaded wheels and Deno's cache live; default `~/.cache/smol/executor-local`. */
+  cacheDir?: string;
+  /**
+   * Where Pyodide wheels are downloaded to, and where your own wheels are found; default
+   * `<cacheDir>/packages/pyodide-<version>`.
+   */
+  packageCacheDir?: string;
+  /** Where the host downloads Pyodide wheels from; default the Pyodide CDN for this version. */
+  packageBaseUrl?: string;
+  /** The Deno binary; default the one of the `deno` npm package. */
+  denoPath?: string;
+  /** A Pyodide distribution directory (it must contain no symlink); default the `pyodide` npm package. */
+  pyodideDir?: string;
+}
+
+/**
+ * Runs the model's Python code in a sandbox: CPython compiled to WebAssembly (Pyodide) inside
+ * a Deno process that may read its own files and nothing else. No file system, network,
+ * environment variables, subprocesses or native libraries: the process boundary holds even if
+ * the code escapes the interpreter, and the host's secrets never enter it. Tools stay
+ * TypeScript functions on the host, called from Python as plain functions.
+ *
+ * Each run is limited to `timeoutSeconds` (the sandbox is killed and restarted) and to
+ * `memoryLimitMb`. Packages named in `additionalAuthorizedImports` (numpy, pandas, …) are
+ * fetched by the host and installed from a local cache.
+ *
+ * @example
+ * await using executor = new LocalPythonExecutor({ additionalAuthorizedImports: ["numpy"] });
+ * void executor.start(); // pre-warm while the model thinks
+ * const { output } = await executor.run("import numpy as np\nint(np.arange(10).sum())"); // 45
+ */
+export class LocalPythonExecutor extends RuntimeExecutor {
+  readonly executorType = "local";
+  readonly memoryLimitMb: number;
+  readonly #factory: DenoSandboxFactory;
+
+  constructor(options: LocalPythonExecutorOptions = {}) {
+    const factory = new DenoSandboxFactory({
+      additionalAuthorizedImports: options.additionalAuthorizedImports ?? [],
+      memoryLimitMb: options.memoryLimitMb ?? 1024,
+      snapshot: options.snapshot ?? true,
+      cacheDir: options.cacheDir,
+      packageCacheDir: options.packageCacheDir,
+      packageBaseUrl: options.packageBaseUrl,
+      denoPath: options.denoPath,
+      pyodideDir: options.pyodideDir,
+    });
+    super({ ...options, name: "LocalPythonExecutor", createTransport: (signal) => factory.create(signal) });
+    this.#factory = factory;
+    this.memoryLimitMb = options.memoryLimitMb ?? 1024;
+  }
+
+  /** Where this executor keeps snapshots and Deno's cache. */
+  get cacheDir(): string {
+    return this.#factory.cacheDirectory;
+  }
+
+  /** Where this executor looks for, and downloads, Pyodide wheels. */
+  get packageCacheDir(): string {
+    return this.#factory.packageCacheDirectory;
+  }
+}

@@ -1,0 +1,487 @@
+import { type PythonExecutor, type PythonExecutorOptions, tool } from "@smol/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/** Builds the executor under test; called once for the shared executor and once per option set. */
+export type ConformanceExecutorFactory = (
+  options: PythonExecutorOptions,
+) => PythonExecutor | Promise<PythonExecutor>;
+
+/** Options of `describeExecutorConformance`. */
+export interface ExecutorConformanceOptions {
+  /** Per-test timeout in milliseconds; default 60 s (sandboxes can be slow to start). */
+  testTimeoutMs?: number;
+}
+
+/**
+ * Registers the vitest tests every smol executor must pass: state between runs, prints and the
+ * last value, errors with their line, tools (positional and keyword arguments, errors,
+ * structured results), final answers of every serializable type, the import policy, variables,
+ * print truncation, timeouts and cleanup.
+ *
+ * @example
+ * describeExecutorConformance("HostPythonExecutor", (options) => new HostPythonExecutor({ ...options, suppressSandboxWarning: true }));
+ */
+export function describeExecutorConformance(
+  name: string,
+  createExecutor: ConformanceExecutorFactory,
+  options: ExecutorConformanceOptions = {},
+): void {
+  const timeout = options.testTimeoutMs ?? 60_000;
+
+  /** Runs `body` with a fresh executor built with these options, and always cleans it up. */
+  async function withExecutor<T>(
+    executorOptions: PythonExecutorOptions,
+    body: (executor: PythonExecutor) => Promise<T>,
+  ) {
+    const executor = await createExecutor(executorOptions);
+    try {
+      return await body(executor);
+    } finally {
+      await executor.cleanup();
+    }
+  }
+
+  describe(`${name} conforms to the executor contract`, () => {
+    let executor: PythonExecutor;
+    const toolCalls: unknown[] = [];
+
+    const addNumbers = tool(
+      {
+        name: "add_numbers",
+        description: "Adds two integers.",
+        inputs: {
+          a: { type: "integer", description: "The first number." },
+          b: { type: "integer", description: "The second number." },
+        },
+        outputType: "integer",
+      },
+      ({ a, b }) => {
+        toolCalls.push({ a, b });
+        return a + b;
+      },
+    );
+    const greet = tool(
+      {
+        name: "greet",
+        description: "Greets someone.",
+        inputs: {
+          person: { type: "string", description: "Who to greet." },
+          greeting: { type: "string", description: "The word to use.", nullable: true },
+        },
+        outputType: "string",
+      },
+      ({ person, greeting }) => `${greeting ?? "Hello"}, ${person}!`,
+    );
+    const flaky = tool(
+      { name: "flaky_service", description: "Always fails.", inputs: {}, outputType: "string" },
+      () => {
+        throw new Error("service unavailable, try again later");
+      },
+    );
+    const lookUpUser = tool(
+      {
+        name: "look_up_user",
+        description: "Returns a user record.",
+        inputs: { user_id: { type: "integer", description: "The user's id." } },
+        outputType: "object",
+      },
+      ({ user_id }) => ({
+        id: user_id,
+        name: "Ada",
+        tags: ["admin", "early"],
+        address: { city: "London", zip: null },
+      }),
+    );
+    const listPrimes = tool(
+      { name: "list_primes", description: "The first primes.", inputs: {}, outputType: "array" },
+      () => [2, 3, 5, 7, 11],
+    );
+
+    beforeAll(async () => {
+      executor = await createExecutor({});
+      await executor.sendTools([addNumbers, greet, flaky, lookUpUser, listPrimes]);
+    }, timeout);
+    afterAll(async () => {
+      await executor?.cleanup();
+    }, timeout);
+
+    // ---- state, prints, values
+
+    it(
+      "keeps variables and functions between runs",
+      async () => {
+        expect((await executor.run("counter = 41")).error).toBeUndefined();
+        expect((await executor.run("def double(x):\n    return 2 * x")).error).toBeUndefined();
+        const output = await executor.run("counter += 1\ndouble(counter) // 2");
+        expect(output).toMatchObject({ output: 42, isFinalAnswer: false });
+        expect(output.error).toBeUndefined();
+      },
+      timeout,
+    );
+
+    it(
+      "returns what the code printed and the value of the last expression",
+      async () => {
+        const output = await executor.run("print('hello')\nprint('world', 42)\n6 * 7");
+        expect(output).toEqual({ output: 42, logs: "hello\nworld 42\n", isFinalAnswer: false });
+        const assignment = await executor.run("last_assignment = 5");
+        expect(assignment.output).toBeNull();
+        const unicode = await executor.run("print('héllo ✓ 日本 🐍')\n'ok ✓'");
+        expect(unicode.logs).toBe("héllo ✓ 日本 🐍\n");
+        expect(unicode.output).toBe("ok ✓");
+      },
+      timeout,
+    );
+
+    it(
+      "reports a runtime error with its type, message, line and traceback, keeping earlier prints",
+      async () => {
+        const output = await executor.run(
+          "print('before')\nnumerator = 1\nratio = numerator / 0\nprint('after')",
+        );
+        expect(output.output).toBeNull();
+        expect(output.isFinalAnswer).toBe(false);
+        expect(output.logs).toBe("before\n");
+        expect(output.error).toMatchObject({ type: "ZeroDivisionError", line: 3 });
+        expect(output.error?.message).toContain("division by zero");
+        expect(output.error?.traceback).toContain("ratio = numerator / 0");
+        // The executor is healthy afterwards and kept its state.
+        expect((await executor.run("numerator + 1")).output).toBe(2);
+      },
+      timeout,
+    );
+
+    it(
+      "reports the line of an error raised inside a function defined in the snippet",
+      async () => {
+        const output = await executor.run(
+          "def check(value):\n    if value < 0:\n        raise ValueError(f'negative: {value}')\n    return value\n\ncheck(3)\ncheck(-2)",
+        );
+        // The line where the exception was raised; the traceback shows the call site (line 7) too.
+        expect(output.error).toMatchObject({ type: "ValueError", message: "negative: -2", line: 3 });
+        expect(output.error?.traceback).toContain("check(-2)");
+      },
+      timeout,
+    );
+
+    it(
+      "reports a syntax error with its line and a caret",
+      async () => {
+        const output = await executor.run("x = 1\nif x\n    y = 2");
+        expect(output.error).toMatchObject({ type: "SyntaxError", line: 2 });
+        expect(output.error?.traceback).toContain("^");
+      },
+      timeout,
+    );
+
+    // ---- tools
+
+    it(
+      "calls tools with positional and keyword arguments",
+      async () => {
+        toolCalls.length = 0;
+        const output = await executor.run(
+          "add_numbers(2, 3) + add_numbers(a=10, b=20) + add_numbers(1, b=4)",
+        );
+        expect(output.error).toBeUndefined();
+        expect(output.output).toBe(40);
+        expect(toolCalls).toEqual([
+          { a: 2, b: 3 },
+          { a: 10, b: 20 },
+          { a: 1, b: 4 },
+        ]);
+      },
+      timeout,
+    );
+
+    it(
+      "leaves a nullable argument out when the code does not give it",
+      async () => {
+        const output = await executor.run(
+          "[greet('Ada'), greet('Alan', greeting='Hi'), greet(person='Grace', greeting='Hey')]",
+        );
+        expect(output.output).toEqual(["Hello, Ada!", "Hi, Alan!", "Hey, Grace!"]);
+      },
+      timeout,
+    );
+
+    it(
+      "raises TypeError in Python when a tool is called with wrong arguments",
+      async () => {
+        const output = await executor.run("add_numbers(1)");
+        expect(output.error?.type).toBe("TypeError");
+        expect(output.error?.message).toContain("b");
+      },
+      timeout,
+    );
+
+    it(
+      "turns a tool's failure into a Python exception the code can catch",
+      async () => {
+        const caught = await executor.run(
+          "try:\n    flaky_service()\n    outcome = 'no error'\nexcept Exception as error:\n    outcome = str(error)\noutcome",
+        );
+        expect(caught.error).toBeUndefined();
+        expect(String(caught.output)).toContain("service unavailable, try again later");
+        const uncaught = await executor.run("flaky_service()");
+        expect(uncaught.error?.message).toContain("service unavailable, try again later");
+        expect(uncaught.error?.line).toBe(1);
+      },
+      timeout,
+    );
+
+    it(
+      "gives tools' structured results to Python as dicts and lists",
+      async () => {
+        const output = await executor.run(
+          "user = look_up_user(7)\nprimes = list_primes()\n(type(user).__name__, user['address']['city'], user['tags'][1], user['address']['zip'] is None, user['id'], type(primes).__name__, sum(primes))",
+        );
+        expect(output.error).toBeUndefined();
+        expect(output.output).toEqual(["dict", "London", "early", true, 7, "list", 28]);
+      },
+      timeout,
+    );
+
+    // ---- final answers
+
+    const finalAnswers: [string, string, (value: unknown) => void][] = [
+      ["a string", "final_answer('done')", (value) => expect(value).toBe("done")],
+      ["an int", "final_answer(42)", (value) => expect(value).toBe(42)],
+      ["a float", "final_answer(2.5)", (value) => expect(value).toBe(2.5)],
+      ["a bool", "final_answer(True)", (value) => expect(value).toBe(true)],
+      ["None", "final_answer(None)", (value) => expect(value).toBeNull()],
+      ["a list", "final_answer([1, 'a', None, [2]])", (value) => expect(value).toEqual([1, "a", null, [2]])],
+      [
+        "a dict",
+        "final_answer({'a': 1, 'b': {'c': [2, 3]}})",
+        (value) => expect(value).toEqual({ a: 1, b: { c: [2, 3] } }),
+      ],
+      ["a tuple", "final_answer((1, 'a', (2, 3)))", (value) => expect(value).toEqual([1, "a", [2, 3]])],
+      ["a set", "final_answer({3, 1, 2})", (value) => expect(value).toEqual(new Set([1, 2, 3]))],
+      [
+        "bytes",
+        "final_answer(b'\\x00\\xffhi')",
+        (value) => expect(value).toEqual(new Uint8Array([0, 255, 104, 105])),
+      ],
+      [
+        "a datetime",
+        "import datetime\nfinal_answer(datetime.datetime(2024, 1, 2, 3, 4, 5))",
+        (value) => expect(value).toEqual(new Date(Date.UTC(2024, 0, 2, 3, 4, 5))),
+      ],
+      [
+        "a date",
+        "import datetime\nfinal_answer(datetime.date(2024, 2, 29))",
+        (value) => expect(value).toEqual(new Date(Date.UTC(2024, 1, 29))),
+      ],
+      ["a big int", "final_answer(2 ** 70)", (value) => expect(value).toBe(2n ** 70n)],
+      ["infinity", "final_answer(float('inf'))", (value) => expect(value).toBe(Number.POSITIVE_INFINITY)],
+      [
+        "a dict with int keys",
+        "final_answer({1: 'one', 2: 'two'})",
+        (value) =>
+          expect(value).toEqual(
+            new Map([
+              [1, "one"],
+              [2, "two"],
+            ]),
+          ),
+      ],
+      [
+        "an object without a JSON form (its repr)",
+        "class Point:\n    def __repr__(self):\n        return 'Point(1, 2)'\nfinal_answer(Point())",
+        (value) => expect(value).toBe("Point(1, 2)"),
+      ],
+      [
+        "a keyword argument",
+        "final_answer(answer='by keyword')",
+        (value) => expect(value).toBe("by keyword"),
+      ],
+    ];
+    for (const [label, code, check] of finalAnswers) {
+      it(
+        `returns a final answer of ${label}`,
+        async () => {
+          const output = await executor.run(code);
+          expect(output.error).toBeUndefined();
+          expect(output.isFinalAnswer).toBe(true);
+          check(output.output);
+        },
+        timeout,
+      );
+    }
+
+    it(
+      "ends the run at final_answer, even inside `except Exception`",
+      async () => {
+        const output = await executor.run(
+          "try:\n    final_answer('kept')\nexcept Exception:\n    print('caught it')\nprint('not reached')",
+        );
+        expect(output).toMatchObject({ output: "kept", isFinalAnswer: true });
+        expect(output.logs).not.toContain("caught it");
+        expect(output.logs).not.toContain("not reached");
+      },
+      timeout,
+    );
+
+    it(
+      "keeps the final answer when a bare `except:` swallows it",
+      async () => {
+        const output = await executor.run(
+          "try:\n    final_answer('first')\nexcept:\n    pass\n'the last value'",
+        );
+        expect(output).toMatchObject({ output: "first", isFinalAnswer: true });
+        const next = await executor.run("'a normal run'");
+        expect(next).toMatchObject({ output: "a normal run", isFinalAnswer: false });
+      },
+      timeout,
+    );
+
+    // ---- variables
+
+    it(
+      "makes sent variables Python globals, with their types",
+      async () => {
+        await executor.sendVariables({
+          question: "why?",
+          numbers: [1, 2, 3],
+          config: { depth: 2, labels: ["a"] },
+          when: new Date(Date.UTC(2024, 4, 17, 12, 0, 0)),
+          raw: new Uint8Array([1, 2, 255]),
+          unique: new Set(["x"]),
+        });
+        const output = await executor.run(
+          "(question, sum(numbers), config['depth'], config['labels'], when.year, when.month, raw, type(raw).__name__, unique)",
+        );
+        expect(output.error).toBeUndefined();
+        expect(output.output).toEqual([
+          "why?",
+          6,
+          2,
+          ["a"],
+          2024,
+          5,
+          new Uint8Array([1, 2, 255]),
+          "bytes",
+          new Set(["x"]),
+        ]);
+      },
+      timeout,
+    );
+
+    // ---- import policy
+
+    it(
+      "lets the code import the base modules, whose own imports keep working",
+      async () => {
+        const output = await executor.run(
+          "import collections, datetime, itertools, json, math, queue, random, re, stat, statistics, time, unicodedata\n" +
+            "from collections import Counter\n" +
+            "(statistics.mean([1, 2, 3, 4]), json.dumps({'a': [1]}), Counter('aab')['a'], math.factorial(5))",
+        );
+        expect(output.error).toBeUndefined();
+        expect(output.output).toEqual([2.5, '{"a": [1]}', 2, 120]);
+      },
+      timeout,
+    );
+
+    it(
+      "refuses a forbidden import with a message that names the module and the allowed list",
+      async () => {
+        for (const code of [
+          "import os",
+          "from os import path",
+          "import subprocess as sp",
+          "__import__('os')",
+          "import importlib",
+        ]) {
+          const output = await executor.run(code);
+          expect(output.error?.type, code).toBe("ImportError");
+          expect(output.error?.message, code).toMatch(/'(os|subprocess|importlib)'/);
+          expect(output.error?.message, code).toContain("statistics");
+        }
+      },
+      timeout,
+    );
+
+    it(
+      "applies additionalAuthorizedImports: exact entries, `pkg.*` trees, submodules needing their own entry",
+      async () => {
+        await withExecutor({ additionalAuthorizedImports: ["email.*", "html"] }, async (restricted) => {
+          const allowed = await restricted.run("import email.mime.text\nimport html\nhtml.escape('<b>')");
+          expect(allowed.error).toBeUndefined();
+          expect(allowed.output).toBe("&lt;b&gt;");
+          const submodule = await restricted.run("import html.parser");
+          expect(submodule.error?.type).toBe("ImportError");
+          expect(submodule.error?.message).toContain("html.parser");
+          expect(submodule.error?.message).toContain("email.*");
+        });
+        await withExecutor({ additionalAuthorizedImports: ["*"] }, async (open) => {
+          const output = await open.run("import html.parser, email.utils\n'ok'");
+          expect(output.error).toBeUndefined();
+          expect(output.output).toBe("ok");
+        });
+      },
+      timeout,
+    );
+
+    // ---- limits
+
+    it(
+      "truncates long print output, keeping the head and the tail",
+      async () => {
+        await withExecutor({ maxPrintOutputsLength: 200 }, async (small) => {
+          const output = await small.run("for i in range(1000):\n    print('line', i)\n'done'");
+          expect(output.output).toBe("done");
+          expect(output.logs.length).toBeLessThan(400);
+          expect(output.logs).toContain("line 0\n");
+          expect(output.logs).toContain("line 999\n");
+          expect(output.logs).toContain("truncated");
+        });
+      },
+      timeout,
+    );
+
+    it(
+      "stops code that runs past timeoutSeconds, and the next run works (with fresh state)",
+      async () => {
+        await withExecutor({ timeoutSeconds: 1 }, async (limited) => {
+          expect((await limited.run("kept_before_timeout = 1")).error).toBeUndefined();
+          const stuck = await limited.run("while True:\n    pass");
+          expect(stuck.output).toBeNull();
+          expect(stuck.isFinalAnswer).toBe(false);
+          expect(stuck.error?.type).toBe("TimeoutError");
+          expect(stuck.error?.message).toContain("1 second");
+          // The runtime was replaced: it works, and the old state is gone (the model is told so).
+          const after = await limited.run("('kept_before_timeout' in globals(), 1 + 1)");
+          expect(after.error).toBeUndefined();
+          expect(after.output).toEqual([false, 2]);
+        });
+      },
+      timeout,
+    );
+
+    it(
+      "keeps tools working after a timeout",
+      async () => {
+        await withExecutor({ timeoutSeconds: 1 }, async (limited) => {
+          await limited.sendTools([addNumbers]);
+          expect((await limited.run("while True:\n    pass")).error?.type).toBe("TimeoutError");
+          expect((await limited.run("add_numbers(20, 22)")).output).toBe(42);
+        });
+      },
+      timeout,
+    );
+
+    it(
+      "can be cleaned up twice, and disposed",
+      async () => {
+        const disposable = await createExecutor({});
+        expect((await disposable.run("1")).output).toBe(1);
+        await disposable.cleanup();
+        await disposable.cleanup();
+        await disposable[Symbol.asyncDispose]();
+      },
+      timeout,
+    );
+  });
+}

@@ -1,0 +1,5 @@
+export {
+  type ConformanceExecutorFactory,
+  describeExecutorConformance,
+  type ExecutorConformanceOptions,
+} from "./executor-conformance.js";
