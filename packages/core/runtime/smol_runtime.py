@@ -35,6 +35,8 @@ PROTOCOL_VERSION = 1
 # One protocol line may not exceed this; a bigger value is replaced by a truncated repr.
 MAX_LINE_CHARS = 64 * 1024 * 1024
 MAX_REPR_CHARS = 100_000
+# An error's message and traceback go to the model's context: keep them readable.
+MAX_ERROR_TEXT_CHARS = 10_000
 MAX_ENCODE_DEPTH = 100
 # JavaScript numbers hold integers exactly up to 2**53 - 1; bigger ones travel as strings.
 MAX_SAFE_INTEGER = 2**53 - 1
@@ -364,9 +366,8 @@ class Runtime:
     def receive(self):
         """The next host message, or None at end of input."""
         line = self._read_line()
-        if line is None:
+        if not isinstance(line, str):  # None, or a JS null/undefined handed in by Pyodide
             return None
-        line = str(line)
         if line.endswith("\n"):
             line = line[:-1]
         if line.endswith("\r"):
@@ -553,10 +554,13 @@ class Runtime:
         renamed = traceback.StackSummary.from_list(
             [(self._display_name(frame.filename), frame.lineno, frame.name, frame.line) for frame in frames]
         )
-        text = "".join(traceback.format_exception_only(type(error), error))
+        try:
+            text = "".join(traceback.format_exception_only(type(error), error))
+        except BaseException:  # a broken __str__
+            text = f"{type(error).__name__}: {_safe_str(error)}\n"
         if frames:
             text = "Traceback (most recent call last):\n" + "".join(renamed.format()) + text
-        data = {"type": type(error).__name__, "message": _safe_str(error), "traceback": text.rstrip("\n")}
+        data = {"type": type(error).__name__, "message": _shorten(_safe_str(error)), "traceback": _shorten(text.rstrip("\n"))}
         if line is not None:
             data["line"] = line
         return data
@@ -677,6 +681,13 @@ class Runtime:
             final_answer.__signature__ = host_tool.__signature__
             final_answer.__doc__ = host_tool.__doc__
         return final_answer
+
+
+def _shorten(text, limit=MAX_ERROR_TEXT_CHARS):
+    if len(text) <= limit:
+        return text
+    half = limit // 2
+    return f"{text[:half]}\n... [{len(text) - 2 * half} characters truncated] ...\n{text[-half:]}"
 
 
 def _safe_str(error):

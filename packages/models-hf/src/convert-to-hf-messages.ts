@@ -75,7 +75,7 @@ export function toHFResponseFormat(responseFormat: ResponseFormat): HFResponseFo
 export function toHFRequestBody(
   request: CompletionRequest,
   options: { stream: boolean; model: string },
-): Omit<HFChatCompletionArguments, "model"> & { model: string } {
+): HFChatCompletionArguments {
   const body: Record<string, unknown> = { model: options.model, messages: toHFMessages(request.messages) };
   if (request.stopSequences) body.stop = request.stopSequences;
   if (request.tools) body.tools = toHFTools(request.tools);
@@ -85,5 +85,5 @@ export function toHFRequestBody(
   const final = overlayCompletionParameters(body, request.completionParameters);
   delete final.stream;
   if (!options.stream) delete final.stream_options;
-  return final as Omit<HFChatCompletionArguments, "model"> & { model: string };
+  return final as unknown as HFChatCompletionArguments;
 }

@@ -129,20 +129,22 @@ async function startRun(session: Session, request: IncomingMessage, response: Se
   response.on("close", () => {
     if (!response.writableFinished) clientGone.abort();
   });
-  let started = false;
-  const send = (event: ViewEvent) => {
-    if (!started) {
-      started = true;
+  const output = {
+    accepted() {
       response.writeHead(200, {
         "content-type": "text/event-stream; charset=utf-8",
         "cache-control": "no-store",
         "x-accel-buffering": "no",
       });
-    }
-    if (!response.destroyed) response.write(`data: ${JSON.stringify(event)}\n\n`);
+      // A comment line, so that the page (and any proxy) sees the stream open at once.
+      response.write(": run started\n\n");
+    },
+    send(event: ViewEvent) {
+      if (!response.destroyed) response.write(`data: ${JSON.stringify(event)}\n\n`);
+    },
   };
-  // Refusals (busy) throw before anything is sent, so they still reach the page as JSON errors.
-  await session.run(task, files, send, clientGone.signal);
+  // A refusal (busy) throws before `accepted`, so it still reaches the page as a JSON error.
+  await session.run(task, files, output, clientGone.signal);
   response.end();
 }
 

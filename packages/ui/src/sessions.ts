@@ -15,6 +15,12 @@ import type { ViewEvent } from "./view-events.js";
 
 export type SessionMode = "clone" | "single";
 
+/** Where a run's events go: `accepted` once the run starts, then `send` for each event. */
+export interface RunOutput {
+  accepted(): void;
+  send(event: ViewEvent): void;
+}
+
 /** An agent and the run it is doing, if any. In single mode all sessions share one. */
 interface AgentSlot {
   agent: ChatAgent;
@@ -48,10 +54,11 @@ export class Session {
   }
 
   /**
-   * Run `task` on this session's agent, sending what the page draws to `send`, in order.
-   * Resolves when the run is over, however it ended: its end is itself an event.
+   * Run `task` on this session's agent, sending what the page draws to `output.send`, in order.
+   * Throws at once when the agent is busy; else calls `output.accepted()` and resolves when the
+   * run is over, however it ended: its end is itself an event.
    */
-  async run(task: string, files: UploadedFile[], send: (event: ViewEvent) => void, clientGone: AbortSignal) {
+  async run(task: string, files: UploadedFile[], output: RunOutput, clientGone: AbortSignal): Promise<void> {
     const { slot } = this;
     if (slot.activeRun) {
       throw new AgentUIRequestError(
@@ -65,6 +72,7 @@ export class Session {
     }
     const controller = new AbortController();
     slot.activeRun = { sessionId: this.id, controller };
+    const { send } = output;
     // A closed tab stops the run: at once for what listens to the signal, else at the step's end.
     const stopForGoneClient = () => {
       controller.abort();
@@ -73,6 +81,7 @@ export class Session {
     clientGone.addEventListener("abort", stopForGoneClient, { once: true });
     const presenter = new RunPresenter();
     try {
+      output.accepted();
       const events = slot.agent.run(task + describeUploads(files), {
         stream: true,
         reset: this.resetAgentMemory,

@@ -4,8 +4,7 @@
  * under a fresh name made of safe characters, created exclusively inside the upload folder.
  */
 import { randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { mkdir, realpath, unlink } from "node:fs/promises";
+import { mkdir, open, realpath, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { Transform } from "node:stream";
@@ -87,9 +86,8 @@ export async function saveUpload(
   folder: string,
   originalName: string,
   maxBytes: number,
+  storedName = storedUploadName(checkUploadName(originalName)),
 ): Promise<UploadedFile> {
-  checkUploadName(originalName);
-  const storedName = storedUploadName(originalName);
   const path = join(folder, storedName);
   // Belt and braces: the stored name has no separator, but the invariant is what matters.
   if (dirname(path) !== folder || basename(path) !== storedName) refuse("it would leave the upload folder.");
@@ -102,9 +100,13 @@ export async function saveUpload(
       else callback(null, chunk);
     },
   });
+  // Opened before anything streams, so that a failure knows the file is ours to remove (and
+  // never removes what was already there: "wx" fails on any existing entry, links included).
+  const handle = await open(path, "wx", 0o600);
   try {
-    await pipeline(body, limit, createWriteStream(path, { flags: "wx", mode: 0o600 }));
+    await pipeline(body, limit, handle.createWriteStream());
   } catch (error) {
+    await handle.close().catch(() => undefined);
     await unlink(path).catch(() => undefined);
     throw error;
   }

@@ -17,3 +17,4 @@ export { END_PLAN } from "./planning.js";
 export { findJsonValues, type ParsedToolCall, parseToolCallsFromText, toolCallsFromMessage } from "./tool-call-parsing.js";
 export { observationText, runToolCall, substituteStateValues, type ToolCallContext } from "./tool-execution.js";
 export { ToolCallingAgent, type ToolCallingAgentOptions } from "./tool-calling-agent.js";
+export * from "./code-agent/index.js";

@@ -54,25 +54,26 @@ export async function preparePackages(preparation: PackagePreparation): Promise<
   if (topLevel.size === 0) return [];
   const lock = readLock(preparation.pyodideDirectory);
   const providers = importProviders(lock);
-  const ordered: LockPackage[] = [];
+  // Dependencies before dependents, each with the authorized import that needed it.
+  const ordered: { entry: LockPackage; neededFor: string }[] = [];
   const visiting = new Set<string>();
-  const addWithDependencies = (key: string): void => {
+  const addWithDependencies = (key: string, neededFor: string): void => {
     if (visiting.has(key)) return;
     visiting.add(key);
     const entry = lock.get(key);
     if (!entry) return;
-    for (const dependency of entry.depends) addWithDependencies(normalizeName(dependency));
-    ordered.push(entry);
+    for (const dependency of entry.depends) addWithDependencies(normalizeName(dependency), neededFor);
+    ordered.push({ entry, neededFor });
   };
   const localImports: string[] = [];
   for (const name of topLevel) {
     const provider = providers.get(name);
-    if (provider) addWithDependencies(provider);
+    if (provider) addWithDependencies(provider, name);
     else localImports.push(name);
   }
 
   const paths: string[] = [];
-  for (const entry of ordered) paths.push(await ensureLockWheel(entry, preparation));
+  for (const { entry, neededFor } of ordered) paths.push(await ensureLockWheel(entry, neededFor, preparation));
   if (localImports.length > 0) {
     const localWheels = findLocalWheels(preparation.packageCacheDirectory);
     for (const name of localImports) {
@@ -109,15 +110,20 @@ function importProviders(lock: Map<string, LockPackage>): Map<string, string> {
   return providers;
 }
 
-async function ensureLockWheel(entry: LockPackage, preparation: PackagePreparation): Promise<string> {
+async function ensureLockWheel(entry: LockPackage, neededFor: string, preparation: PackagePreparation): Promise<string> {
   const path = join(preparation.packageCacheDirectory, entry.file_name);
-  if (!isFile(path)) await downloadWheel(entry, path, preparation);
+  if (!isFile(path)) await downloadWheel(entry, neededFor, path, preparation);
   const real = realRegularFile(path, `wheel of ${entry.name}`);
   verifyChecksum(entry, real);
   return real;
 }
 
-async function downloadWheel(entry: LockPackage, path: string, preparation: PackagePreparation): Promise<void> {
+async function downloadWheel(
+  entry: LockPackage,
+  neededFor: string,
+  path: string,
+  preparation: PackagePreparation,
+): Promise<void> {
   const base = preparation.packageBaseUrl ?? `${PYODIDE_CDN}/v${preparation.pyodideVersion}/full/`;
   const url = new URL(entry.file_name, base.endsWith("/") ? base : `${base}/`).href;
   const timeout = AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS);
@@ -130,9 +136,10 @@ async function downloadWheel(entry: LockPackage, path: string, preparation: Pack
   } catch (error) {
     preparation.signal?.throwIfAborted();
     throw new ExecutorError(
-      `Could not download the Pyodide package "${entry.name}" from ${url}: ${describeCause(error)}. ` +
-        `The sandbox has no network: the host fetches packages into ${preparation.packageCacheDirectory}. ` +
-        `Put ${entry.file_name} there yourself, or remove "${entry.name}" from additionalAuthorizedImports.`,
+      `Could not download the Pyodide package "${entry.name}" (needed to import "${neededFor}") from ${url}: ` +
+        `${describeCause(error)}. The sandbox has no network: the host fetches packages into ` +
+        `${preparation.packageCacheDirectory}. Put ${entry.file_name} there yourself, or remove ` +
+        `"${neededFor}" from additionalAuthorizedImports.`,
       { cause: error },
     );
   }

@@ -40,7 +40,7 @@ const azureDialect: OpenAICompatibleDialect = {
   errorBody: (message, kind) => ({
     error: { code: kind === "rate_limit" ? "429" : kind === "server_error" ? "InternalServerError" : "BadRequest", message },
   }),
-  rateLimitHeaders: (fault) =>
+  rateLimitHeaders: (fault): Record<string, string> =>
     fault.retryAfterMs !== undefined ? { "retry-after-ms": String(fault.retryAfterMs) } : {},
   leadingChunks: () => [
     {

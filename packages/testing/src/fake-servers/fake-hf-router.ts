@@ -93,7 +93,7 @@ export async function startFakeHFRouter(options: FakeHFRouterOptions = {}): Prom
   const redirectingFetch: typeof fetch = (input, init) => {
     const original = new URL(input instanceof Request ? input.url : String(input));
     const headers = new Headers(input instanceof Request ? input.headers : undefined);
-    for (const [name, value] of new Headers(init?.headers)) headers.set(name, value);
+    new Headers(init?.headers).forEach((value, name) => headers.set(name, value));
     headers.set("x-fake-origin", original.host);
     return fetch(`${server.url}${original.pathname}${original.search}`, { ...init, headers });
   };

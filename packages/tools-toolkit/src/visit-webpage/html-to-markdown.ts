@@ -25,8 +25,8 @@ const FURNITURE = "nav, footer, header, aside, [role=navigation], [role=banner],
 export function htmlToMarkdown(html: string, pageUrl: string, options: { mainContentOnly?: boolean } = {}): PageMarkdown {
   const { document } = parseHTML(html);
   const title = (document.querySelector("title")?.textContent ?? "").replace(/\s+/g, " ").trim();
-  for (const element of document.querySelectorAll(NOISE)) element.remove();
-  for (const element of document.querySelectorAll(FURNITURE)) {
+  for (const element of Array.from(document.querySelectorAll(NOISE))) element.remove();
+  for (const element of Array.from(document.querySelectorAll(FURNITURE))) {
     if (!element.parentElement?.closest("article, main, [role=main]")) element.remove();
   }
   absolutizeLinks(document, pageUrl);
@@ -67,11 +67,11 @@ function absolutizeLinks(document: ReturnType<typeof parseHTML>["document"], pag
       return undefined;
     }
   };
-  for (const anchor of document.querySelectorAll("a[href]")) {
+  for (const anchor of Array.from(document.querySelectorAll("a[href]"))) {
     const absolute = resolve(anchor.getAttribute("href"));
     if (absolute) anchor.setAttribute("href", absolute);
   }
-  for (const image of document.querySelectorAll("img[src]")) {
+  for (const image of Array.from(document.querySelectorAll("img[src]"))) {
     const absolute = resolve(image.getAttribute("src"));
     if (absolute) image.setAttribute("src", absolute);
   }

@@ -1,3 +1,6 @@
+import { sharedPromptTemplates } from "../../prompts/defaults.js";
+import type { PromptTemplates } from "../../prompts/prompt-templates.js";
+
 /**
  * The CodeAgent's system prompt, written for smol. It teaches the Thought → code → observation
  * loop, shows the tools as Python functions (signatures and docstrings generated from their
@@ -40,7 +43,7 @@ final_answer(sum(i * i for i in range(1, 11)))
 
 The tools you can call are these Python functions:
 {{codeBlockOpeningTag}}
-{{toolsAsPython}}
+{{tools}}
 {{codeBlockClosingTag}}
 {{managedAgentsSection}}
 Rules:
@@ -56,12 +59,17 @@ Rules:
 {{instructions}}
 Now begin.`;
 
+/** Inserted as `{{managedAgentsSection}}` when the agent has team members. */
 export const CODE_AGENT_MANAGED_AGENTS_SECTION = `
-You can also hand work to team members. Call one like a tool, with a clear and detailed task; it returns a report as a string:
+You can also hand work to team members. Call one like a Python function with a \`task\` string that explains everything it needs (it sees nothing of your conversation) and, if useful, \`additionalArgs\`, a dict of values it can use. It returns its report as a string:
 {{codeBlockOpeningTag}}
-{{managedAgentsAsPython}}
+{{managedAgents}}
 {{codeBlockClosingTag}}
 `;
 
+/** Appended to the system prompt with `useStructuredOutputsInternally`. */
 export const CODE_AGENT_STRUCTURED_OUTPUT_NOTE = `
 Answer every step with a JSON object and nothing else: {"thought": "what you will do and why", "code": "the Python code to run"}.`;
+
+/** The CodeAgent's default templates: its own system prompt, the shared planning and report ones. */
+export const CODE_AGENT_PROMPT_TEMPLATES: Readonly<PromptTemplates> = sharedPromptTemplates(CODE_AGENT_SYSTEM_PROMPT);

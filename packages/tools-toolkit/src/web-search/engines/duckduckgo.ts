@@ -21,7 +21,7 @@ export const duckDuckGoEngine: SearchEngine = {
     }
     const { document } = parseHTML(body);
     const results: SearchResult[] = [];
-    for (const node of document.querySelectorAll("div.result")) {
+    for (const node of Array.from(document.querySelectorAll("div.result"))) {
       if (node.classList.contains("result--ad")) continue;
       const anchor = node.querySelector("a.result__a");
       const link = unwrapDuckDuckGoLink(anchor?.getAttribute("href"));

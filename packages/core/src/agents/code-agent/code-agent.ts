@@ -1,0 +1,313 @@
+import { AgentConfigurationError, AgentExecutionError, AgentParsingError } from "../../errors.js";
+import { authorizedImports } from "../../executors/authorized-imports.js";
+import { createExecutor, type ExecutorType } from "../../executors/create-executor.js";
+import type { CodeError, CodeOutput, PythonExecutor } from "../../executors/python-executor.js";
+import { DEFAULT_MAX_PRINT_OUTPUTS_LENGTH, truncateContent } from "../../executors/truncate.js";
+import { LogLevel } from "../../logging/index.js";
+import type { ActionStep, ToolCall } from "../../memory/steps.js";
+import { messageText } from "../../models/messages.js";
+import type { ResponseFormat } from "../../models/model.js";
+import type { PromptTemplates } from "../../prompts/prompt-templates.js";
+import { renderTemplate } from "../../prompts/render-template.js";
+import type { Tool } from "../../tools/tool.js";
+import type { ActionOutput, MultiStepAgentOptions, StepContext } from "../agent-options.js";
+import type { BaseToolsOptions } from "../base-tools.js";
+import type { AgentEvent } from "../events.js";
+import { MultiStepAgent, stringifyValue } from "../multi-step-agent.js";
+import {
+  CODE_AGENT_MANAGED_AGENTS_SECTION,
+  CODE_AGENT_PROMPT_TEMPLATES,
+  CODE_AGENT_STRUCTURED_OUTPUT_NOTE,
+} from "./code-agent-prompt.js";
+import {
+  type CodeBlockTags,
+  fixFinalAnswerCode,
+  missingCodeMessage,
+  type ParsedCode,
+  parseCodeBlobs,
+  parseStructuredCodeOutput,
+  resolveCodeBlockTags,
+} from "./code-parsing.js";
+
+export interface CodeAgentOptions extends MultiStepAgentOptions {
+  /**
+   * Modules the code may import on top of the safe standard ones (collections, datetime,
+   * itertools, json, math, queue, random, re, stat, statistics, time, unicodedata).
+   * `"numpy.*"` allows a package and its submodules; `"*"` allows everything.
+   */
+  additionalAuthorizedImports?: string[];
+  /** An executor you built; the agent cleans it up when it is disposed. */
+  executor?: PythonExecutor;
+  /** Which executor to build when `executor` is not given. Default `"local"` (the sandbox). */
+  executorType?: ExecutorType;
+  /** Options for that executor (`timeoutSeconds`, `memoryLimitMb`, `image`, …). */
+  executorOptions?: Record<string, unknown>;
+  /** Longest print output the model sees, keeping head and tail. Default 50,000 characters. */
+  maxPrintOutputsLength?: number;
+  /** Ask the model for JSON `{ thought, code }` through structured outputs instead of tags. */
+  useStructuredOutputsInternally?: boolean;
+  /** `<code>`…`</code>` by default; `"markdown"` for fenced python blocks; or your own pair. */
+  codeBlockTags?: "markdown" | CodeBlockTags;
+}
+
+/** The model's last value is cut to this length in the observation (prints have their own limit). */
+const MAX_LAST_OUTPUT_LENGTH = 20_000;
+
+const STRUCTURED_CODE_FORMAT: ResponseFormat = {
+  type: "json_schema",
+  jsonSchema: {
+    name: "ThoughtAndCodeAnswer",
+    strict: true,
+    schema: {
+      type: "object",
+      properties: {
+        thought: { type: "string", description: "What you know and what you will do next." },
+        code: { type: "string", description: "The Python code to run." },
+      },
+      required: ["thought", "code"],
+      additionalProperties: false,
+    },
+  },
+};
+
+/**
+ * An agent that acts by writing Python. Each step, the model writes a thought and a snippet;
+ * the executor runs it (by default in the local sandbox: Pyodide inside a Deno process with no
+ * permission on the host) where every tool and managed agent is a plain Python function whose
+ * calls come back to the host. Prints and the last value are the observation; `final_answer(x)`
+ * in the code ends the run. Dispose of the agent (`await using`) to stop its sandbox.
+ *
+ * @example
+ * await using agent = new CodeAgent({ tools: [], model, additionalAuthorizedImports: ["numpy.*"] });
+ * const answer = await agent.run("Could you give me the 118th number in the Fibonacci sequence?");
+ */
+export class CodeAgent extends MultiStepAgent {
+  readonly additionalAuthorizedImports: string[];
+  /** The full allow-list the code runs with. */
+  readonly authorizedImports: string[];
+  readonly executorType: ExecutorType;
+  readonly executorOptions: Record<string, unknown>;
+  readonly maxPrintOutputsLength: number;
+  readonly useStructuredOutputsInternally: boolean;
+  readonly codeBlockTags: CodeBlockTags;
+
+  #executor: PythonExecutor | undefined;
+  #executorCreation: Promise<PythonExecutor> | undefined;
+  /** Tools and state sent to the executor for the current run; awaited before running code. */
+  #executorReady: Promise<void> | undefined;
+
+  constructor(options: CodeAgentOptions) {
+    super(options);
+    this.additionalAuthorizedImports = [...(options.additionalAuthorizedImports ?? [])];
+    for (const entry of this.additionalAuthorizedImports) {
+      if (typeof entry !== "string" || !/^(\*|[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*(\.\*)?)$/.test(entry.trim())) {
+        throw new AgentConfigurationError(
+          `additionalAuthorizedImports has an invalid entry ${JSON.stringify(entry)}: use a module name ("numpy"), ` +
+            `a package with its submodules ("numpy.*") or "*" for everything.`,
+        );
+      }
+    }
+    this.authorizedImports = authorizedImports(this.additionalAuthorizedImports);
+    this.executorType = options.executorType ?? "local";
+    this.executorOptions = { ...(options.executorOptions ?? {}) };
+    this.maxPrintOutputsLength = options.maxPrintOutputsLength ?? DEFAULT_MAX_PRINT_OUTPUTS_LENGTH;
+    this.useStructuredOutputsInternally = options.useStructuredOutputsInternally ?? false;
+    this.codeBlockTags = resolveCodeBlockTags(options.codeBlockTags);
+    this.#executor = options.executor;
+  }
+
+  /** The executor, once created (at the first run, or given in the options). */
+  get pythonExecutor(): PythonExecutor | undefined {
+    return this.#executor;
+  }
+
+  protected override defaultPromptTemplates(): PromptTemplates {
+    return CODE_AGENT_PROMPT_TEMPLATES;
+  }
+
+  protected override baseToolsOptions(): BaseToolsOptions {
+    return { codeAgent: true };
+  }
+
+  protected override formatToolForPrompt(tool: Tool): string {
+    return tool.toCodePrompt();
+  }
+
+  protected override promptVariables(): Record<string, string | number> {
+    const variables = super.promptVariables();
+    const [codeBlockOpeningTag, codeBlockClosingTag] = this.codeBlockTags;
+    const tagVariables = { codeBlockOpeningTag, codeBlockClosingTag };
+    const managedAgentsSection = variables.managedAgents
+      ? renderTemplate(CODE_AGENT_MANAGED_AGENTS_SECTION, { ...tagVariables, managedAgents: variables.managedAgents })
+      : "";
+    const imports = this.authorizedImports.includes("*")
+      ? "any module (every import is allowed)"
+      : this.authorizedImports.join(", ");
+    return { ...variables, ...tagVariables, managedAgentsSection, authorizedImports: imports };
+  }
+
+  protected override initializeSystemPrompt(): string {
+    const prompt = super.initializeSystemPrompt();
+    return this.useStructuredOutputsInternally ? `${prompt}\n${CODE_AGENT_STRUCTURED_OUTPUT_NOTE}` : prompt;
+  }
+
+  protected override describeAdditionalArgs(additionalArgs: Record<string, unknown>): string {
+    return (
+      "You are also given these additional arguments; each one is already a Python variable of the same name " +
+      `in your code:\n${stringifyValue(additionalArgs)}`
+    );
+  }
+
+  /**
+   * Starts the executor and sends it the tools and the state without waiting: the sandbox boots
+   * while the model writes its first step. The step awaits it before running code.
+   */
+  protected override async beforeRun(context: { reset: boolean; signal?: AbortSignal }): Promise<void> {
+    await super.beforeRun(context);
+    const tools = this.toolsAndManagedAgents;
+    const variables = { ...this.state };
+    const ready = (async () => {
+      const executor = await this.#ensureExecutor();
+      await executor.sendTools(tools);
+      if (Object.keys(variables).length > 0) await executor.sendVariables(variables);
+    })();
+    // Observed in the step; this keeps a failure from being reported as unhandled meanwhile.
+    ready.catch(() => {});
+    this.#executorReady = ready;
+  }
+
+  async #ensureExecutor(): Promise<PythonExecutor> {
+    if (this.#executor) return this.#executor;
+    this.#executorCreation ??= createExecutor(this.executorType, {
+      additionalAuthorizedImports: this.additionalAuthorizedImports,
+      maxPrintOutputsLength: this.maxPrintOutputsLength,
+      ...this.executorOptions,
+    }).then((executor) => {
+      this.#executor = executor;
+      return executor;
+    });
+    try {
+      return await this.#executorCreation;
+    } catch (error) {
+      this.#executorCreation = undefined;
+      throw error;
+    }
+  }
+
+  protected override async *stepStream(
+    actionStep: ActionStep,
+    context: StepContext,
+  ): AsyncGenerator<AgentEvent, ActionOutput> {
+    const inputMessages = this.writeMemoryToMessages();
+    actionStep.modelInputMessages = inputMessages;
+    const message = yield* this.generateModelOutput(inputMessages, {
+      stopSequences: this.#stopSequences(),
+      responseFormat: this.useStructuredOutputsInternally ? STRUCTURED_CODE_FORMAT : undefined,
+      signal: context.signal,
+    });
+    const output = this.useStructuredOutputsInternally ? messageText(message) : this.#closeCodeBlock(messageText(message));
+    // Memory keeps the completed output, so the model sees well-formed steps in its history.
+    actionStep.modelOutputMessage = { ...message, content: output };
+    actionStep.modelOutput = output;
+    actionStep.tokenUsage = message.tokenUsage;
+    this.logger.logMarkdown(output, { title: "Output message of the LLM:", level: LogLevel.DEBUG });
+
+    const parsed = this.#parseCode(output);
+    const code = fixFinalAnswerCode(parsed.code);
+    actionStep.codeAction = code;
+    const toolCall: ToolCall = { id: `call_${actionStep.stepNumber}`, name: "python_interpreter", arguments: code };
+    actionStep.toolCalls = [toolCall];
+    yield { type: "tool-call", toolCall };
+    this.logger.logCode(code, { title: "Executing parsed code:" });
+
+    await this.#executorReady;
+    const executor = await this.#ensureExecutor();
+    const result = await executor.run(code, { signal: context.signal });
+    if (result.logs) this.logger.logExecutionLogs(result.logs);
+    if (result.error) {
+      actionStep.observations = result.logs ? `Execution logs:\n${result.logs}` : undefined;
+      throw this.#executionError(result.error, parsed, output);
+    }
+    actionStep.observations = observationOf(result);
+    actionStep.actionOutput = result.output;
+    if (!result.isFinalAnswer) this.logger.log(`Out: ${formatPythonValue(result.output)}`);
+    return { output: result.output, isFinalAnswer: result.isFinalAnswer };
+  }
+
+  /** Stop before the model writes the observation itself; and at the closing tag when it is safe. */
+  #stopSequences(): string[] {
+    const [opening, closing] = this.codeBlockTags;
+    const stops = ["Observation:", "Calling tools:"];
+    // A closing tag inside the opening one (``` in ```python) would stop the model at its start.
+    if (!this.useStructuredOutputsInternally && !opening.includes(closing)) stops.push(closing);
+    return stops;
+  }
+
+  /** The closing tag is a stop sequence, so providers often cut it off: put it back. */
+  #closeCodeBlock(text: string): string {
+    const [opening, closing] = this.codeBlockTags;
+    const lastOpening = text.lastIndexOf(opening);
+    if (lastOpening === -1) return text;
+    const afterOpening = text.slice(lastOpening + opening.length);
+    return afterOpening.includes(closing) ? text : `${text}${text.endsWith("\n") ? "" : "\n"}${closing}`;
+  }
+
+  #parseCode(output: string): ParsedCode {
+    try {
+      if (this.useStructuredOutputsInternally) return { code: parseStructuredCodeOutput(output).code, source: "tags" };
+      return parseCodeBlobs(output, this.codeBlockTags);
+    } catch (error) {
+      if (!AgentParsingError.isInstance(error)) throw error;
+      throw new AgentParsingError(`Error in code parsing:\n${error.message}\nMake sure to provide correct code blobs.`, {
+        cause: error,
+      });
+    }
+  }
+
+  #executionError(error: CodeError, parsed: ParsedCode, output: string): AgentExecutionError | AgentParsingError {
+    // Untagged text that is not Python was never meant as code: say what format we expected.
+    if (parsed.source === "whole-text" && error.type === "SyntaxError") {
+      return new AgentParsingError(
+        `Error in code parsing:\n${missingCodeMessage(output, this.codeBlockTags)}\nMake sure to provide correct code blobs.`,
+      );
+    }
+    const where = error.line !== undefined ? ` at line ${error.line}` : "";
+    const details = error.traceback ? `\n${error.traceback}` : "";
+    return new AgentExecutionError(`Code execution failed${where} due to: ${error.type}: ${error.message}${details}`);
+  }
+
+  /** Stops the executor (whether the agent built it or was given it). Safe to call twice. */
+  override async cleanup(): Promise<void> {
+    const executor = this.#executor ?? (await this.#executorCreation?.catch(() => undefined));
+    this.#executor = undefined;
+    this.#executorCreation = undefined;
+    this.#executorReady = undefined;
+    await executor?.cleanup();
+    await super.cleanup();
+  }
+
+  override toDict(): Record<string, unknown> {
+    return {
+      ...super.toDict(),
+      authorizedImports: this.additionalAuthorizedImports,
+      executorType: this.executorType,
+      executorOptions: this.executorOptions,
+      maxPrintOutputsLength: this.maxPrintOutputsLength,
+      useStructuredOutputsInternally: this.useStructuredOutputsInternally,
+      codeBlockTags: this.codeBlockTags,
+    };
+  }
+}
+
+function observationOf(result: CodeOutput): string {
+  const lastOutput = truncateContent(formatPythonValue(result.output), MAX_LAST_OUTPUT_LENGTH);
+  return `Execution logs:\n${result.logs}\nLast output from code snippet:\n${lastOutput}`;
+}
+
+/** A value as Python would show it to the model: None, not null. */
+function formatPythonValue(value: unknown): string {
+  if (value === null || value === undefined) return "None";
+  if (value === true) return "True";
+  if (value === false) return "False";
+  return stringifyValue(value);
+}

@@ -1,0 +1,237 @@
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ExecutorError, tool } from "@smol/core";
+import { LocalPythonExecutor } from "@smol/executor-local";
+import { describeExecutorConformance } from "@smol/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { denoArguments, denoEnvironment } from "./deno-command.js";
+import { pyodidePackageDirectory } from "./sandbox-files.js";
+
+// Shared across runs so that the snapshot is built once per machine, not once per test run.
+const sharedCacheDir = join(tmpdir(), "smol-executor-local-test-cache");
+const timeout = 120_000;
+
+describeExecutorConformance("LocalPythonExecutor", (options) => new LocalPythonExecutor({ ...options, cacheDir: sharedCacheDir }), {
+  testTimeoutMs: timeout,
+});
+
+describe("the Deno command line of the sandbox", () => {
+  const launch = {
+    denoPath: "/opt/deno",
+    script: "/assets/runner.js",
+    config: { pyodideDir: "/pyodide" },
+    readPaths: ["/pyodide", "/assets", "/runtime/smol_runtime.py"],
+    denoDirectory: "/cache/deno",
+    memoryLimitMb: 256,
+    workingDirectory: "/cache/deno",
+  };
+
+  it("grants reading the given paths and nothing else", () => {
+    const args = denoArguments(launch);
+    const allows = args.filter((arg) => arg.startsWith("--allow-"));
+    expect(allows).toEqual(["--allow-read=/pyodide,/assets,/runtime/smol_runtime.py"]);
+    for (const flag of ["--no-prompt", "--no-remote", "--no-npm", "--no-config", "--deny-net", "--deny-env", "--deny-run", "--deny-ffi", "--deny-write"]) {
+      expect(args).toContain(flag);
+    }
+    expect(args).toContain("--v8-flags=--wasm-max-mem-pages=4096,--max-old-space-size=256");
+    // The script and its settings come last, after every flag.
+    expect(args.slice(-2)).toEqual(["/assets/runner.js", JSON.stringify(launch.config)]);
+  });
+
+  it("passes an environment without anything of the host's", () => {
+    process.env.SMOL_TEST_SECRET = "should-not-pass";
+    try {
+      expect(denoEnvironment(launch)).toEqual({ DENO_DIR: "/cache/deno", DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" });
+    } finally {
+      delete process.env.SMOL_TEST_SECRET;
+    }
+  });
+});
+
+describe("LocalPythonExecutor", () => {
+  const scratch = mkdtempSync(join(tmpdir(), "smol-local-executor-"));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it("builds a read-only snapshot on first use and starts from it", async () => {
+    const cacheDir = join(scratch, "snapshot-cache");
+    await using first = new LocalPythonExecutor({ cacheDir, additionalAuthorizedImports: ["os"] });
+    // A plain start installs the runtime in the in-memory file system; a snapshot start restores
+    // the interpreter's memory only, so that file is absent.
+    const fromSnapshot = "import os\nos.path.exists('/smol/smol_runtime.py')";
+    expect((await first.run(fromSnapshot)).output).toBe(false);
+    const snapshots = readdirSync(join(cacheDir, "snapshots"));
+    expect(snapshots).toHaveLength(1);
+    expect(snapshots[0]).toMatch(/^pyodide-[\d.]+-[0-9a-f]{16}\.snapshot$/);
+    const mode = statSync(join(cacheDir, "snapshots", snapshots[0]!)).mode & 0o777;
+    expect(mode & 0o222).toBe(0);
+    await using second = new LocalPythonExecutor({ cacheDir, additionalAuthorizedImports: ["os"] });
+    expect((await second.run(`${fromSnapshot}, 6 * 7`)).output).toEqual([false, 42]);
+  }, timeout);
+
+  it("starts plainly when snapshots are off, and when the snapshot is damaged", async () => {
+    const cacheDir = join(scratch, "plain-cache");
+    await using plain = new LocalPythonExecutor({ cacheDir, snapshot: false, additionalAuthorizedImports: ["os"] });
+    expect((await plain.run("import os\nos.path.exists('/smol/smol_runtime.py')")).output).toBe(true);
+    expect(() => readdirSync(join(cacheDir, "snapshots"))).toThrow();
+
+    const damagedCache = join(scratch, "damaged-cache");
+    await using builder = new LocalPythonExecutor({ cacheDir: damagedCache });
+    await builder.start();
+    const [name] = readdirSync(join(damagedCache, "snapshots"));
+    const path = join(damagedCache, "snapshots", name!);
+    chmodSync(path, 0o644);
+    writeFileSync(path, "not a snapshot");
+    await using damaged = new LocalPythonExecutor({ cacheDir: damagedCache, additionalAuthorizedImports: ["os"] });
+    expect((await damaged.run("import os\nos.path.exists('/smol/smol_runtime.py')")).output).toBe(true);
+  }, timeout);
+
+  it("installs a wheel from the package cache for an authorized import", async () => {
+    const packageCacheDir = join(scratch, "wheels");
+    mkdirSync(packageCacheDir);
+    writeFileSync(
+      join(packageCacheDir, "smol_greetings-1.0-py3-none-any.whl"),
+      storedZip({
+        "smol_greetings/__init__.py": "def greet(name):\n    return f'hello, {name}, from a wheel'\n",
+        "smol_greetings-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: smol-greetings\nVersion: 1.0\n",
+        "smol_greetings-1.0.dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: smol-test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+        "smol_greetings-1.0.dist-info/RECORD": "",
+      }),
+    );
+    await using executor = new LocalPythonExecutor({
+      cacheDir: sharedCacheDir,
+      packageCacheDir,
+      additionalAuthorizedImports: ["smol_greetings"],
+    });
+    const output = await executor.run("import smol_greetings\nsmol_greetings.greet('Ada')");
+    expect(output.error).toBeUndefined();
+    expect(output.output).toBe("hello, Ada, from a wheel");
+  }, timeout);
+
+  describe("when a Pyodide package cannot be downloaded", () => {
+    let server: Server;
+    let baseUrl: string;
+    const requested: string[] = [];
+    beforeAll(async () => {
+      server = createServer((request, response) => {
+        requested.push(request.url ?? "");
+        response.writeHead(404).end("not here");
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      const address = server.address();
+      if (address === null || typeof address === "string") throw new Error("no port");
+      baseUrl = `http://127.0.0.1:${address.port}/pyodide/`;
+    });
+    afterAll(async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+
+    it("fails with an error naming the package and where to put it", async () => {
+      const packageCacheDir = join(scratch, "empty-wheels");
+      await using executor = new LocalPythonExecutor({
+        cacheDir: sharedCacheDir,
+        packageCacheDir,
+        packageBaseUrl: baseUrl,
+        additionalAuthorizedImports: ["PIL.*"],
+      });
+      const failure = await executor.run("1").catch((error: unknown) => error);
+      expect(ExecutorError.isInstance(failure)).toBe(true);
+      const message = (failure as Error).message;
+      expect(message).toContain('Pyodide package "Pillow" (needed to import "PIL")');
+      expect(message).toContain("HTTP 404");
+      expect(message).toContain(packageCacheDir);
+      // The host asked for the wheel by the file name of Pyodide's lock file.
+      expect(requested.some((url) => /^\/pyodide\/pillow-.*\.whl$/.test(url))).toBe(true);
+    }, timeout);
+  });
+
+  it("reports a crash of the sandbox and restarts it for the next run", async () => {
+    await using executor = new LocalPythonExecutor({ cacheDir: sharedCacheDir, additionalAuthorizedImports: ["*"] });
+    await executor.sendTools([
+      tool({ name: "double", description: "Doubles a number.", inputs: { x: { type: "number", description: "x" } }, outputType: "number" }, ({ x }) => 2 * x),
+    ]);
+    expect((await executor.run("kept = 1")).error).toBeUndefined();
+    const crash = await executor.run("import js\njs.Deno.exit(7)");
+    expect(crash.error?.type).toBe("SandboxError");
+    expect(crash.error?.message).toContain("exited with code 7");
+    const next = await executor.run("double(21)");
+    expect(next.error).toBeUndefined();
+    expect(next.output).toBe(42);
+    // A fresh interpreter: what the crashed one held is gone.
+    expect((await executor.run("kept")).error?.type).toBe("NameError");
+  }, timeout);
+
+  it("stops a sandbox whose resident memory passes the limit, then runs again", async () => {
+    await using executor = new LocalPythonExecutor({ cacheDir: sharedCacheDir, memoryLimitMb: 64, additionalAuthorizedImports: ["*"], timeoutSeconds: 90 });
+    // JavaScript buffers bypass the WebAssembly memory cap: only the watchdog sees them.
+    const bomb = await executor.run("import js\nhogs = [js.Uint8Array.new(32 * 1024 * 1024).fill(1) for _ in range(64)]");
+    expect(bomb.error?.type).toBe("MemoryError");
+    expect(bomb.error?.message).toMatch(/over its limit of \d+ MB/);
+    expect((await executor.run("6 * 7")).output).toBe(42);
+  }, timeout);
+
+  it("makes Python raise MemoryError at the WebAssembly memory cap, keeping the sandbox", async () => {
+    await using executor = new LocalPythonExecutor({ cacheDir: sharedCacheDir, memoryLimitMb: 128 });
+    expect((await executor.run("kept = 'still here'")).error).toBeUndefined();
+    const bomb = await executor.run("hog = bytearray(512 * 1024 * 1024)");
+    expect(bomb.error?.type).toBe("MemoryError");
+    expect((await executor.run("kept")).output).toBe("still here");
+  }, timeout);
+
+  it("refuses to let the sandbox read a directory that contains a symlink", () => {
+    const pyodideDir = join(scratch, "pyodide-with-symlinks");
+    mkdirSync(pyodideDir);
+    const realPyodide = pyodidePackageDirectory();
+    for (const name of readdirSync(realPyodide)) symlinkSync(join(realPyodide, name), join(pyodideDir, name));
+    expect(() => new LocalPythonExecutor({ cacheDir: sharedCacheDir, pyodideDir })).toThrow(/symlink/);
+  });
+});
+
+/** A zip archive with stored (uncompressed) entries: enough for a wheel. */
+function storedZip(files: Record<string, string>): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, text] of Object.entries(files)) {
+    const nameBytes = Buffer.from(name, "utf8");
+    const data = Buffer.from(text, "utf8");
+    const checksum = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt32LE(checksum, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt32LE(checksum, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(nameBytes.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, nameBytes, data);
+    centrals.push(central, nameBytes);
+    offset += local.length + nameBytes.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(Object.keys(files).length, 8);
+  end.writeUInt16LE(Object.keys(files).length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+function crc32(bytes: Buffer): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let bit = 0; bit < 8; bit++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
