@@ -13,6 +13,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 # Debian packages the tests use: python3 for the host executor and the fake sandboxes.
 need_apt=()
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium) # @smol/ui: headless Chromium for the page tests
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing Debian packages: ${need_apt[*]}"
   as_root apt-get update -qq

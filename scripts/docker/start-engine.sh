@@ -55,14 +55,18 @@ start_daemon() {
     docker_log "starting dockerd (log: $SMOL_DOCKER_LOG)"
     mkdir -p "$SMOL_DOCKER_DATA_ROOT" "$SMOL_DOCKER_EXEC_ROOT"
     rm -f "$SMOL_DOCKER_SOCKET"
-    # setsid: the daemon outlives this script and the shell or CI step that ran it.
-    as_root setsid dockerd \
+    local runner=()
+    [ "$(id -u)" = 0 ] || runner=(sudo)
+    # setsid: the daemon outlives this script and the shell or CI step that ran it. A simple
+    # command in the background is exec'd straight away (no waiting subshell), and `9>&-` keeps
+    # this script's lock out of the daemon, so the next run does not wait on it forever.
+    "${runner[@]}" setsid dockerd \
       --host "unix://$SMOL_DOCKER_SOCKET" \
       --data-root "$SMOL_DOCKER_DATA_ROOT" \
       --exec-root "$SMOL_DOCKER_EXEC_ROOT" \
       --pidfile "$SMOL_DOCKER_PIDFILE" \
       --bridge=none --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false \
-      </dev/null >>"$SMOL_DOCKER_LOG" 2>&1 &
+      </dev/null >>"$SMOL_DOCKER_LOG" 2>&1 9>&- &
   fi
   local attempt
   for attempt in $(seq 1 120); do

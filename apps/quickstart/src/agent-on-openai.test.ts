@@ -12,7 +12,13 @@ import { getWeather } from "./weather-tool.js";
 const quiet = { verbosityLevel: LogLevel.OFF } as const;
 
 function openAIModel(baseURL: string, options: Record<string, unknown> = {}) {
-  return new OpenAIModel({ modelId: "gpt-4o", apiBase: baseURL, apiKey: "sk-fake", retryBaseDelayMs: 1, ...options });
+  return new OpenAIModel({
+    modelId: "gpt-4o",
+    apiBase: baseURL,
+    apiKey: "sk-fake",
+    retryBaseDelayMs: 1,
+    ...options,
+  });
 }
 
 describe("ToolCallingAgent on OpenAIModel", () => {
@@ -92,30 +98,33 @@ describe("faults on a third of the requests", () => {
     process.off("unhandledRejection", onUnhandled);
   });
 
-  it.each([false, true])("ends every run with an answer or a typed error (streaming: %s)", async (streamOutputs) => {
-    await using server = await startFakeOpenAIServer({
-      replies: () => quickstartReplies[0]!,
-      faults: { probability: 1 / 3, seed: streamOutputs ? 7 : 3 },
-    });
-    // A model that calls the tool until it must answer from memory: many requests per run.
-    const outcomes = await Promise.allSettled(
-      Array.from({ length: 8 }, () =>
-        new ToolCallingAgent({
-          tools: [getWeather],
-          model: openAIModel(server.baseURL, { maxRetries: 2 }),
-          maxSteps: 3,
-          streamOutputs,
-          ...quiet,
-        }).run("Weather in Paris?"),
-      ),
-    );
+  it.each([false, true])(
+    "ends every run with an answer or a typed error (streaming: %s)",
+    async (streamOutputs) => {
+      await using server = await startFakeOpenAIServer({
+        replies: () => quickstartReplies[0]!,
+        faults: { probability: 1 / 3, seed: streamOutputs ? 7 : 3 },
+      });
+      // A model that calls the tool until it must answer from memory: many requests per run.
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 8 }, () =>
+          new ToolCallingAgent({
+            tools: [getWeather],
+            model: openAIModel(server.baseURL, { maxRetries: 2 }),
+            maxSteps: 3,
+            streamOutputs,
+            ...quiet,
+          }).run("Weather in Paris?"),
+        ),
+      );
 
-    expect(server.requests.some((request) => request.fault)).toBe(true);
-    for (const outcome of outcomes) {
-      if (outcome.status === "rejected") expect(AgentError.isInstance(outcome.reason)).toBe(true);
-    }
-    expect(outcomes.some((outcome) => outcome.status === "fulfilled")).toBe(true);
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(unhandled).toEqual([]);
-  });
+      expect(server.requests.some((request) => request.fault)).toBe(true);
+      for (const outcome of outcomes) {
+        if (outcome.status === "rejected") expect(AgentError.isInstance(outcome.reason)).toBe(true);
+      }
+      expect(outcomes.some((outcome) => outcome.status === "fulfilled")).toBe(true);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    },
+  );
 });

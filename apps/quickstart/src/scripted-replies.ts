@@ -9,7 +9,10 @@ export const quickstartReplies: FakeReply[] = [
   {
     content: "",
     toolCalls: [
-      { name: "final_answer", arguments: { answer: "It is sunny in Paris today: 24 °C with a light west wind." } },
+      {
+        name: "final_answer",
+        arguments: { answer: "It is sunny in Paris today: 24 °C with a light west wind." },
+      },
     ],
   },
 ];

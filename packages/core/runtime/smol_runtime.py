@@ -7,6 +7,9 @@ functions that read and write one line: the real stdin/stdout under python3
 
 Pure standard library; CPython 3.10+ and Pyodide. The import policy below is a second layer
 only: the process boundary of the transport is the security.
+
+It is deliberately one file: executors copy it as is into containers, remote sandboxes and
+Pyodide's in-memory file system.
 """
 
 from __future__ import annotations

@@ -1,6 +1,5 @@
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
-import { PassThrough } from "node:stream";
 import { ExecutorError, LineChannel, type RuntimeTransport } from "@smol/core";
 import type Docker from "dockerode";
 import { AttachStreamDemultiplexer } from "./attach-stream.js";
@@ -27,6 +26,8 @@ export interface ContainerRuntime {
 const STDERR_TAIL_LENGTH = 4_000;
 // 128 + SIGKILL: the kernel's OOM killer (or anyone with SIGKILL) ended the runtime.
 const KILLED_EXIT_CODE = 137;
+/** What starts every protocol line of the runtime (`smol:<nonce> {…}`). */
+const PROTOCOL_LINE_START = "smol:";
 
 /**
  * Creates a hardened container that runs the Python runtime and returns a transport over its
@@ -34,8 +35,9 @@ const KILLED_EXIT_CODE = 137;
  * the runtime's, and stderr joins stdout as stray output so that what the user's code writes
  * to fd 1 or 2 ends up in the run's logs. `kill()` removes the container.
  *
- * Like a child process, the container's connections do not keep Node's event loop alive on
- * their own; a container still running when the process ends is removed by an exit hook.
+ * The connection keeps Node's event loop alive only while the host waits for an answer: an idle
+ * executor that was never cleaned up does not hang the process, and its container is then
+ * removed by the exit hook of `live-containers`.
  */
 export async function startContainerRuntime(options: ContainerRuntimeOptions): Promise<ContainerRuntime> {
   const { docker, engine, endpoint } = options.connection;
@@ -69,19 +71,19 @@ export async function startContainerRuntime(options: ContainerRuntimeOptions): P
       stderr: true,
       hijack: true,
     })) as Socket;
-    const exit = waitUntilGone(docker, container.id);
-    await exit.registered;
+    const gone = waitUntilGone(docker, container.id);
+    await gone.registered;
     await container.start();
     options.signal?.throwIfAborted();
-    const transport = wireTransport(socket, exit.gone, remove, options.memoryLimitMb);
-    await transport.writeBytes(bootstrapPayload(options.runtimeSource));
-    return { transport: transport.transport, containerId: container.id };
+    const transport = wireTransport(socket, gone, remove, options.memoryLimitMb);
+    await transport.writeLine(bootstrapPayload(options.runtimeSource));
+    return { transport, containerId: container.id };
   } catch (error) {
     await remove();
     if (ExecutorError.isInstance(error) || options.signal?.aborted) throw error;
     throw (
       engineUnreachableError(error, engine) ??
-      new ExecutorError(`DockerExecutor: could not start the runtime container: ${engineStatus(error).message}`, {
+      new ExecutorError(startFailureMessage(engineStatus(error).message, options.createOptions.Image ?? ""), {
         cause: error,
       })
     );
@@ -90,12 +92,14 @@ export async function startContainerRuntime(options: ContainerRuntimeOptions): P
   }
 }
 
+type Transport = Omit<RuntimeTransport, "writeLine"> & { writeLine(line: string | Buffer): Promise<void> };
+
 function wireTransport(
   socket: Socket,
-  exit: Promise<number | null>,
+  gone: ContainerGone,
   remove: () => Promise<void>,
   memoryLimitMb: number,
-): { transport: RuntimeTransport; writeBytes(bytes: Buffer): Promise<void> } {
+): Transport {
   let killedByHost = false;
   let stderrTail = "";
   let overflowReason: string | undefined;
@@ -106,33 +110,45 @@ function wireTransport(
     },
   });
   const stderrLines = new LineChannel({ maxLineLength: 1024 * 1024 });
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  stdout.on("data", (chunk: Buffer) => lines.write(chunk));
-  stderr.on("data", (chunk: Buffer) => {
-    stderrTail = (stderrTail + chunk.toString("utf8")).slice(-STDERR_TAIL_LENGTH);
-    stderrLines.write(chunk);
-  });
   void (async () => {
     for await (const line of stderrLines) lines.write(`${line}\n`);
   })();
-  // The attach stream multiplexes stdout and stderr in frames (Tty: false): split them.
+  // A whole protocol line answers the host's last request: until the host writes again, it
+  // waits for nothing, and the connection must not keep the process alive. (A big line spans
+  // several frames: release only once its end has arrived.)
+  let protocolLineStarted = false;
+  // Tty: false, so the attach stream multiplexes stdout and stderr in frames: split them.
   const demultiplexer = new AttachStreamDemultiplexer(
-    (chunk) => stdout.write(chunk),
-    (chunk) => stderr.write(chunk),
+    (chunk) => {
+      if (chunk.includes(PROTOCOL_LINE_START)) protocolLineStarted = true;
+      if (protocolLineStarted && chunk.at(-1) === 0x0a) {
+        protocolLineStarted = false;
+        socket.unref();
+      }
+      lines.write(chunk);
+    },
+    (chunk) => {
+      stderrTail = (stderrTail + chunk.toString("utf8")).slice(-STDERR_TAIL_LENGTH);
+      stderrLines.write(chunk);
+    },
   );
   socket.on("data", (chunk: Buffer) => demultiplexer.push(chunk));
   const endOutput = () => {
     stderrLines.end();
     lines.end();
+    // The container is going: hold the process until the engine confirms it is gone.
+    gone.holdProcess();
   };
   socket.once("end", endOutput);
   socket.once("close", endOutput);
   // Writing after the container died raises EPIPE or ECONNRESET; `closed` reports the death.
   socket.on("error", () => {});
-  socket.unref();
 
-  const closed = exit.then((exitCode) => {
+  let resolveKilled!: () => void;
+  const killed = new Promise<null>((resolve) => {
+    resolveKilled = () => resolve(null);
+  });
+  const closed = Promise.race([gone.exitCode, killed]).then((exitCode) => {
     endOutput();
     void remove();
     if (overflowReason) return { reason: overflowReason };
@@ -148,45 +164,56 @@ function wireTransport(
     return { reason: `the runtime container ${status}${tail}` };
   });
 
-  const writeBytes = (bytes: Buffer | string) =>
-    new Promise<void>((resolve, reject) => {
-      if (socket.destroyed || !socket.writable) {
-        reject(new ExecutorError("The runtime container's input is closed"));
-        return;
-      }
-      socket.write(bytes, (error) =>
-        error ? reject(new ExecutorError("Could not write to the runtime container", { cause: error })) : resolve(),
-      );
-    });
-
   return {
-    writeBytes,
-    transport: {
-      lines,
-      closed,
-      writeLine: (line) => writeBytes(`${line}\n`),
-      kill: async () => {
-        killedByHost = true;
-        await remove();
-        socket.destroy();
-        await closed;
-      },
+    lines,
+    closed,
+    writeLine: (line) =>
+      new Promise<void>((resolve, reject) => {
+        if (socket.destroyed || !socket.writable) {
+          reject(new ExecutorError("The runtime container's input is closed"));
+          return;
+        }
+        // The host now waits for an answer: keep the process alive until it comes.
+        socket.ref();
+        const bytes = typeof line === "string" ? `${line}\n` : line;
+        socket.write(bytes, (error) =>
+          error ? reject(new ExecutorError("Could not write to the runtime container", { cause: error })) : resolve(),
+        );
+      }),
+    kill: async () => {
+      killedByHost = true;
+      // Once the engine answered the removal, the container is gone: no need to wait for the
+      // wait request's own answer.
+      await remove();
+      socket.destroy();
+      resolveKilled();
+      await closed;
     },
   };
 }
 
+interface ContainerGone {
+  /** Resolves once the engine has registered the wait: start the container after it. */
+  registered: Promise<void>;
+  /** The exit code once the container is gone (exited and removed), null if unknown. */
+  exitCode: Promise<number | null>;
+  /** From now on, the wait keeps the process alive (by default it does not). */
+  holdProcess(): void;
+}
+
 /**
- * Waits for the container to be gone (exited and removed). The engine answers the wait request
- * with its headers as soon as the wait is registered, so awaiting `registered` before the start
- * guarantees that even an immediate exit is seen. `gone` resolves with the exit code (null if
- * the engine cannot say). Its connection is unreferenced like the attach stream's.
+ * Asks the engine to answer when the container is gone. The engine sends the headers as soon
+ * as the wait is registered, so starting the container after `registered` guarantees that even
+ * an immediate exit is seen.
  */
-function waitUntilGone(docker: Docker, containerId: string): { registered: Promise<void>; gone: Promise<number | null> } {
+function waitUntilGone(docker: Docker, containerId: string): ContainerGone {
   let registered!: () => void;
   const registeredPromise = new Promise<void>((resolve) => {
     registered = resolve;
   });
-  const gone = new Promise<number | null>((resolve) => {
+  let response: IncomingMessage | undefined;
+  let hold = false;
+  const exitCode = new Promise<number | null>((resolve) => {
     docker.modem.dial(
       {
         path: `/containers/${containerId}/wait?`,
@@ -197,12 +224,12 @@ function waitUntilGone(docker: Docker, containerId: string): { registered: Promi
       },
       (error: unknown, result: unknown) => {
         registered();
-        const response = result as IncomingMessage | undefined;
+        response = result as IncomingMessage | undefined;
         if (error || !response) {
           resolve(null);
           return;
         }
-        response.socket?.unref();
+        if (!hold) response.socket?.unref();
         let body = "";
         response.setEncoding("utf8");
         response.on("data", (chunk: string) => {
@@ -220,7 +247,14 @@ function waitUntilGone(docker: Docker, containerId: string): { registered: Promi
       },
     );
   });
-  return { registered: registeredPromise, gone };
+  return {
+    registered: registeredPromise,
+    exitCode,
+    holdProcess: () => {
+      hold = true;
+      response?.socket?.ref();
+    },
+  };
 }
 
 function describeCreateError(error: unknown, engine: string, image: string): ExecutorError {
@@ -231,4 +265,11 @@ function describeCreateError(error: unknown, engine: string, image: string): Exe
   return new ExecutorError(`DockerExecutor: the engine at ${engine} refused to create the container: ${message}`, {
     cause: error,
   });
+}
+
+function startFailureMessage(message: string, image: string): string {
+  const hint = /executable file not found|no such file or directory/i.test(message)
+    ? ` The image ${image} must have python3 on its PATH.`
+    : "";
+  return `DockerExecutor: could not start the runtime container: ${message}.${hint}`;
 }

@@ -1,1 +1,2 @@
-export {};
+/** @smol/models-azure: smol models on Azure OpenAI deployments. */
+export { AzureOpenAIModel, type AzureOpenAIModelOptions } from "./azure-openai-model.js";

@@ -10,3 +10,4 @@ export { seededRandom } from "./fake-servers/seeded-random.js";
 export * from "./fake-web/index.js";
 export * from "./scripted-model.js";
 export * from "./security/index.js";
+export * from "./fake-servers/fake-bedrock-server.js";

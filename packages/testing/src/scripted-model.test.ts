@@ -7,7 +7,12 @@ describe("ScriptedModel", () => {
     const model = new ScriptedModel([
       "hello",
       { role: "assistant", content: "as a message", tokenUsage: { inputTokens: 1, outputTokens: 2 } },
-      { toolCalls: [{ name: "search", arguments: { query: "smol" } }, { id: "mine", name: "final_answer" }] },
+      {
+        toolCalls: [
+          { name: "search", arguments: { query: "smol" } },
+          { id: "mine", name: "final_answer" },
+        ],
+      },
     ]);
 
     expect(await model.generate([{ role: "user", content: "hi" }], { stopSequences: ["STOP"] })).toEqual({
@@ -23,15 +28,22 @@ describe("ScriptedModel", () => {
     ]);
 
     expect(model.callCount).toBe(3);
-    expect(model.calls[0]).toEqual({ messages: [{ role: "user", content: "hi" }], options: { stopSequences: ["STOP"] } });
+    expect(model.calls[0]).toEqual({
+      messages: [{ role: "user", content: "hi" }],
+      options: { stopSequences: ["STOP"] },
+    });
   });
 
   it("throws a clear error when the script runs out", async () => {
     const model = new ScriptedModel(["only one"]);
     await model.generate([]);
-    const error = await model.generate([{ role: "user", content: "one more?" }]).catch((caught: unknown) => caught);
+    const error = await model
+      .generate([{ role: "user", content: "one more?" }])
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ScriptExhaustedError);
-    expect((error as Error).message).toMatch(/ran out of replies: the script has 1 and the agent asked for reply #2/);
+    expect((error as Error).message).toMatch(
+      /ran out of replies: the script has 1 and the agent asked for reply #2/,
+    );
     expect((error as Error).message).toContain("one more?");
   });
 
@@ -42,16 +54,25 @@ describe("ScriptedModel", () => {
   });
 
   it("computes replies with a function of the messages, options and call index", async () => {
-    const model = new ScriptedModel((messages, options, callIndex) => `${callIndex}:${messages.length}:${options.toolChoice}`, {
-      tokenUsage: null,
+    const model = new ScriptedModel(
+      (messages, options, callIndex) => `${callIndex}:${messages.length}:${options.toolChoice}`,
+      {
+        tokenUsage: null,
+      },
+    );
+    expect(await model.generate([], { toolChoice: "required" })).toEqual({
+      role: "assistant",
+      content: "0:0:required",
     });
-    expect(await model.generate([], { toolChoice: "required" })).toEqual({ role: "assistant", content: "0:0:required" });
     expect((await model.generate([{ role: "user", content: "x" }])).content).toBe("1:1:undefined");
   });
 
   it("streams a reply as deltas that add up to it", async () => {
     const model = new ScriptedModel([
-      { content: "Let me search for it.", toolCalls: [{ id: "c", name: "search", arguments: { query: "smol agents" } }] },
+      {
+        content: "Let me search for it.",
+        toolCalls: [{ id: "c", name: "search", arguments: { query: "smol agents" } }],
+      },
     ]);
     const deltas: ChatMessageStreamDelta[] = [];
     for await (const delta of model.generateStream([])) deltas.push(delta);
@@ -60,7 +81,9 @@ describe("ScriptedModel", () => {
     expect(aggregateStreamDeltas(deltas)).toEqual({
       role: "assistant",
       content: "Let me search for it.",
-      toolCalls: [{ id: "c", type: "function", function: { name: "search", arguments: '{"query":"smol agents"}' } }],
+      toolCalls: [
+        { id: "c", type: "function", function: { name: "search", arguments: '{"query":"smol agents"}' } },
+      ],
       tokenUsage: { inputTokens: 100, outputTokens: 20 },
     });
     expect(model.callCount).toBe(1);
@@ -68,7 +91,9 @@ describe("ScriptedModel", () => {
 
   it("honours an aborted signal", async () => {
     const model = new ScriptedModel(["never"]);
-    await expect(model.generate([], { signal: AbortSignal.abort(new Error("stop")) })).rejects.toThrow("stop");
+    await expect(model.generate([], { signal: AbortSignal.abort(new Error("stop")) })).rejects.toThrow(
+      "stop",
+    );
     expect(model.callCount).toBe(0);
   });
 

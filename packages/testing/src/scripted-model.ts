@@ -82,11 +82,16 @@ export class ScriptedModel implements Model {
 
   constructor(script: readonly ScriptedReply[] | ScriptFunction, options: ScriptedModelOptions = {}) {
     if (!Array.isArray(script) && typeof script !== "function") {
-      throw new TypeError("ScriptedModel needs a list of replies or a function (messages, options, callIndex) => reply.");
+      throw new TypeError(
+        "ScriptedModel needs a list of replies or a function (messages, options, callIndex) => reply.",
+      );
     }
     this.#script = script;
     this.modelId = options.modelId ?? "scripted-model";
-    this.#tokenUsage = options.tokenUsage === null ? undefined : (options.tokenUsage ?? { inputTokens: 100, outputTokens: 20 });
+    this.#tokenUsage =
+      options.tokenUsage === null
+        ? undefined
+        : (options.tokenUsage ?? { inputTokens: 100, outputTokens: 20 });
     this.#recordCalls = options.recordCalls ?? true;
   }
 
@@ -105,7 +110,10 @@ export class ScriptedModel implements Model {
     return this.#toMessage(reply, callIndex);
   }
 
-  async *generateStream(messages: ChatMessage[], options: GenerateOptions = {}): AsyncGenerator<ChatMessageStreamDelta> {
+  async *generateStream(
+    messages: ChatMessage[],
+    options: GenerateOptions = {},
+  ): AsyncGenerator<ChatMessageStreamDelta> {
     const message = await this.generate(messages, options);
     yield* messageToDeltas(message);
   }
@@ -114,11 +122,16 @@ export class ScriptedModel implements Model {
     return { modelId: this.modelId };
   }
 
-  async #replyFor(messages: ChatMessage[], options: GenerateOptions, callIndex: number): Promise<ScriptedReply> {
+  async #replyFor(
+    messages: ChatMessage[],
+    options: GenerateOptions,
+    callIndex: number,
+  ): Promise<ScriptedReply> {
     if (typeof this.#script === "function") return await this.#script(messages, options, callIndex);
     if (callIndex >= this.#script.length) {
       const lastMessage = messages.at(-1);
-      const lastText = typeof lastMessage?.content === "string" ? lastMessage.content : JSON.stringify(lastMessage?.content);
+      const lastText =
+        typeof lastMessage?.content === "string" ? lastMessage.content : JSON.stringify(lastMessage?.content);
       throw new ScriptExhaustedError(
         `ScriptedModel ran out of replies: the script has ${this.#script.length} and the agent asked for reply ` +
           `#${callIndex + 1}. Add replies to the script. The last message the agent sent was ` +
@@ -162,12 +175,27 @@ function toToolCall(call: ScriptedToolCall | ChatMessageToolCall, defaultId: str
  */
 export function messageToDeltas(message: ChatMessage): ChatMessageStreamDelta[] {
   const deltas: ChatMessageStreamDelta[] = [];
-  const text = typeof message.content === "string" ? message.content : (message.content ?? []).map((part) => (part.type === "text" ? part.text : "")).join("");
+  const text =
+    typeof message.content === "string"
+      ? message.content
+      : (message.content ?? []).map((part) => (part.type === "text" ? part.text : "")).join("");
   for (const piece of text.match(/\S+\s*|\s+/g) ?? []) deltas.push({ content: piece });
   for (const [index, call] of (message.toolCalls ?? []).entries()) {
-    const args = typeof call.function.arguments === "string" ? call.function.arguments : JSON.stringify(call.function.arguments);
+    const args =
+      typeof call.function.arguments === "string"
+        ? call.function.arguments
+        : JSON.stringify(call.function.arguments);
     const middle = Math.floor(args.length / 2);
-    deltas.push({ toolCalls: [{ index, id: call.id, type: "function", function: { name: call.function.name, arguments: args.slice(0, middle) } }] });
+    deltas.push({
+      toolCalls: [
+        {
+          index,
+          id: call.id,
+          type: "function",
+          function: { name: call.function.name, arguments: args.slice(0, middle) },
+        },
+      ],
+    });
     deltas.push({ toolCalls: [{ index, function: { arguments: args.slice(middle) } }] });
   }
   if (message.tokenUsage) deltas.push({ tokenUsage: { ...message.tokenUsage } });

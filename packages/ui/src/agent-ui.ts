@@ -90,12 +90,15 @@ export class AgentUI {
 
   /** Start the server; resolves once it listens, with its URL. */
   async launch(launchOptions: LaunchOptions = {}): Promise<LaunchedAgentUI> {
-    if (this.launched) throw new AgentUIError("This AgentUI is already launched; make another one for a second page.");
+    if (this.launched)
+      throw new AgentUIError("This AgentUI is already launched; make another one for a second page.");
     this.launched = true;
     const { options, agent } = this;
     const host = options.host ?? "127.0.0.1";
     const maxUploadBytes = options.maxUploadBytes ?? 10 * 1024 * 1024;
-    const uploadFolder = options.fileUploadFolder ? await prepareUploadFolder(options.fileUploadFolder) : undefined;
+    const uploadFolder = options.fileUploadFolder
+      ? await prepareUploadFolder(options.fileUploadFolder)
+      : undefined;
     const sessions = new SessionStore({
       agent,
       agentFactory: options.agentFactory,
@@ -126,7 +129,9 @@ export class AgentUI {
     boundPort = await listen(server, host, options.port);
     const url = `http://${host.includes(":") ? `[${host}]` : host}:${boundPort}/`;
     if (!launchOptions.quiet) {
-      const exposure = isLoopback(host) ? "" : " (reachable from other machines: anyone who can reach it can run the agent)";
+      const exposure = isLoopback(host)
+        ? ""
+        : " (reachable from other machines: anyone who can reach it can run the agent)";
       console.log(`AgentUI is running at ${url}${exposure}`);
     }
     if (launchOptions.open) openInBrowser(url);
@@ -151,7 +156,8 @@ export type GradioUI = AgentUI;
 async function listen(server: Server, host: string, port: number | undefined): Promise<number> {
   // No port asked for: Gradio's 7860 or the next free one, then any free port.
   const { first, count } = defaultPorts;
-  const candidates = port !== undefined ? [port] : [...Array.from({ length: count }, (_, index) => first + index), 0];
+  const candidates =
+    port !== undefined ? [port] : [...Array.from({ length: count }, (_, index) => first + index), 0];
   let lastError: unknown;
   for (const candidate of candidates) {
     try {

@@ -37,7 +37,11 @@ export function sendError(response: ServerResponse, error: unknown): void {
 export function requireContentType(request: IncomingMessage, expected: string): void {
   const contentType = (request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
   if (contentType !== expected) {
-    throw new AgentUIRequestError(`Send this request with "Content-Type: ${expected}".`, 415, "bad-content-type");
+    throw new AgentUIRequestError(
+      `Send this request with "Content-Type: ${expected}".`,
+      415,
+      "bad-content-type",
+    );
   }
 }
 

@@ -5,7 +5,13 @@
  * import { AgentUI } from "@smol/ui";
  * const ui = await new AgentUI(agent).launch();
  */
-export { AgentUI, type AgentUIOptions, GradioUI, type LaunchedAgentUI, type LaunchOptions } from "./agent-ui.js";
+export {
+  AgentUI,
+  type AgentUIOptions,
+  GradioUI,
+  type LaunchedAgentUI,
+  type LaunchOptions,
+} from "./agent-ui.js";
 export type { AgentFactory, ChatAgent, ChatRunOptions } from "./chat-agent.js";
 export { AgentUIError, AgentUIRequestError } from "./errors.js";
 export type { MediaView } from "./media.js";

@@ -43,7 +43,11 @@ function isImagePart(value: unknown): value is ImagePart {
 
 function fromBytes(bytes: Uint8Array, mediaType?: string): MediaView | undefined {
   const sniffed = sniffMedia(bytes);
-  const kind = mediaType?.startsWith("audio/") ? "audio" : mediaType?.startsWith("image/") ? "image" : sniffed?.kind;
+  const kind = mediaType?.startsWith("audio/")
+    ? "audio"
+    : mediaType?.startsWith("image/")
+      ? "image"
+      : sniffed?.kind;
   if (!kind) return undefined;
   const type = mediaType ?? sniffed?.mediaType ?? `${kind}/octet-stream`;
   return { kind, mediaType: type, url: `data:${type};base64,${Buffer.from(bytes).toString("base64")}` };
@@ -74,7 +78,8 @@ export function toMediaView(value: unknown): MediaView | undefined {
   if (typeof audio === "object" && audio !== null && audio.type === "audio") {
     const data = audio.audio ?? audio.data;
     const mediaType = typeof audio.mediaType === "string" ? audio.mediaType : undefined;
-    if (data instanceof Uint8Array) return fromBytes(data, mediaType ?? sniffMedia(data)?.mediaType ?? "audio/wav");
+    if (data instanceof Uint8Array)
+      return fromBytes(data, mediaType ?? sniffMedia(data)?.mediaType ?? "audio/wav");
     if (typeof data === "string") return fromDataUrl(data);
   }
   return undefined;

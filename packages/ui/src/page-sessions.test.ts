@@ -58,11 +58,15 @@ describe.skipIf(!hasChromium)("AgentUI runs and tabs (headless Chromium)", () =>
     await toolStarted.opened;
 
     await firstTab.getByRole("button", { name: "Stop" }).click();
-    await expect.poll(() => firstTab.getByRole("status").textContent()).toBe("Stopping at the end of the current step…");
+    await expect
+      .poll(() => firstTab.getByRole("status").textContent())
+      .toBe("Stopping at the end of the current step…");
     toolMayFinish.open();
 
     await firstTab.locator(".run-status.stopped").waitFor();
-    expect(await firstTab.locator(".run-status").textContent()).toBe("Stopped at the end of step 1, as you asked.");
+    expect(await firstTab.locator(".run-status").textContent()).toBe(
+      "Stopped at the end of step 1, as you asked.",
+    );
     expect(await firstTab.locator("article.step").count()).toBe(1);
     expect(await firstTab.locator("article.step .tool-output pre").textContent()).toBe("crunched");
     expect(await firstTab.locator(".final-answer").count()).toBe(0);
@@ -97,7 +101,10 @@ describe.skipIf(!hasChromium)("AgentUI runs and tabs (headless Chromium)", () =>
     ui = await new AgentUI(givenAgent, { port: 0, agentFactory }).launch({ quiet: true });
     await Promise.all([firstTab.goto(ui.url), secondTab.goto(ui.url)]);
     await Promise.all([sendMessage(firstTab, "Say apples"), sendMessage(secondTab, "Say pears")]);
-    await Promise.all([firstTab.locator(".run-status.done").waitFor(), secondTab.locator(".run-status.done").waitFor()]);
+    await Promise.all([
+      firstTab.locator(".run-status.done").waitFor(),
+      secondTab.locator(".run-status.done").waitFor(),
+    ]);
 
     const first = (await firstTab.locator("#transcript").textContent()) ?? "";
     const second = (await secondTab.locator("#transcript").textContent()) ?? "";
@@ -108,7 +115,9 @@ describe.skipIf(!hasChromium)("AgentUI runs and tabs (headless Chromium)", () =>
     expect(second).toContain("Said pears");
     expect(second).not.toContain("apples");
     expect(madeAgents).toHaveLength(1);
-    const memories = [givenAgent, madeAgents[0]!].map((agent) => JSON.stringify(agent.writeMemoryToMessages()));
+    const memories = [givenAgent, madeAgents[0]!].map((agent) =>
+      JSON.stringify(agent.writeMemoryToMessages()),
+    );
     expect(memories.filter((memory) => memory.includes("Say apples"))).toHaveLength(1);
     expect(memories.filter((memory) => memory.includes("Say pears"))).toHaveLength(1);
   });
@@ -130,7 +139,9 @@ describe.skipIf(!hasChromium)("AgentUI runs and tabs (headless Chromium)", () =>
     await expect.poll(() => calls).toBe(1);
     await sendMessage(secondTab, "Another task");
     await secondTab.locator(".run-status.failed").waitFor();
-    expect(await secondTab.locator(".run-status.failed").textContent()).toContain("busy with a task from another tab");
+    expect(await secondTab.locator(".run-status.failed").textContent()).toContain(
+      "busy with a task from another tab",
+    );
 
     mayAnswer.open();
     await firstTab.locator(".run-status.done").waitFor();

@@ -29,7 +29,9 @@ function fileReadingAgent() {
         return path ? callTool("read_text_file", { path }) : answer("I was given no file.");
       }
       const observation = JSON.stringify(messages.at(-1)?.content);
-      return answer(`The file says: ${/secret recipe: \w+/.exec(observation)?.[0] ?? "nothing I understand"}`);
+      return answer(
+        `The file says: ${/secret recipe: \w+/.exec(observation)?.[0] ?? "nothing I understand"}`,
+      );
     },
     { tools: [readTextFile] },
   );
@@ -81,30 +83,45 @@ describe.skipIf(!hasChromium)("AgentUI file upload (headless Chromium and raw HT
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatch(/^Grand-mere_s_recipe-[0-9a-f]{8}\.txt$/);
     const task = tasksIn(agent.writeMemoryToMessages())[0] ?? "";
-    expect(task).toContain(`- ${join(uploadFolder, stored[0]!)} (uploaded as "Grand-mère's recipe.txt", 26 bytes)`);
+    expect(task).toContain(
+      `- ${join(uploadFolder, stored[0]!)} (uploaded as "Grand-mère's recipe.txt", 26 bytes)`,
+    );
   });
 
   it("refuses path traversal from the page and from raw HTTP, and writes nothing outside the folder", async () => {
-    ui = await new AgentUI(fileReadingAgent(), { port: 0, fileUploadFolder: uploadFolder }).launch({ quiet: true });
+    ui = await new AgentUI(fileReadingAgent(), { port: 0, fileUploadFolder: uploadFolder }).launch({
+      quiet: true,
+    });
     await page.goto(ui.url);
 
     // The page's own upload of a hostile name, as script in the page would send it.
     const fromPage = await page.evaluate(async () => {
-      const session = await fetch("/api/sessions", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
-      const { sessionId } = await session.json();
-      const response = await fetch(`/api/sessions/${sessionId}/uploads?name=${encodeURIComponent("../../escaped.txt")}`, {
+      const session = await fetch("/api/sessions", {
         method: "POST",
-        headers: { "content-type": "application/octet-stream" },
-        body: "pwned",
+        headers: { "content-type": "application/json" },
+        body: "{}",
       });
+      const { sessionId } = await session.json();
+      const response = await fetch(
+        `/api/sessions/${sessionId}/uploads?name=${encodeURIComponent("../../escaped.txt")}`,
+        {
+          method: "POST",
+          headers: { "content-type": "application/octet-stream" },
+          body: "pwned",
+        },
+      );
       return { status: response.status, body: await response.json() };
     });
     expect(fromPage.status).toBe(400);
     expect(fromPage.body.error).toContain("not a path");
 
     // A name with ".." and no separator goes through the page's file picker.
-    await page.getByLabel("Attach files").setInputFiles({ name: "..hidden", mimeType: "text/plain", buffer: Buffer.from("x") });
-    await expect.poll(() => page.locator("#attachments li.error").textContent()).toContain('File name refused: the name contains "..".');
+    await page
+      .getByLabel("Attach files")
+      .setInputFiles({ name: "..hidden", mimeType: "text/plain", buffer: Buffer.from("x") });
+    await expect
+      .poll(() => page.locator("#attachments li.is-error").textContent())
+      .toContain('File name refused: the name contains "..".');
 
     const sessionId = await openSession(ui.url);
     const hostileNames = [
@@ -132,15 +149,21 @@ describe.skipIf(!hasChromium)("AgentUI file upload (headless Chromium and raw HT
   });
 
   it("refuses files over the size limit, on the page and on the wire", async () => {
-    ui = await new AgentUI(fileReadingAgent(), { port: 0, fileUploadFolder: uploadFolder, maxUploadBytes: 1000 }).launch({
+    ui = await new AgentUI(fileReadingAgent(), {
+      port: 0,
+      fileUploadFolder: uploadFolder,
+      maxUploadBytes: 1000,
+    }).launch({
       quiet: true,
     });
     await page.goto(ui.url);
     expect(await page.locator("#attach-help").textContent()).toBe("up to 1000 bytes each");
-    await page.getByLabel("Attach files").setInputFiles({ name: "big.bin", mimeType: "application/octet-stream", buffer: Buffer.alloc(1001) });
-    await expect.poll(() => page.locator("#attachments li.error").textContent()).toBe(
-      "big.bin: too large (the limit is 1000 bytes)",
-    );
+    await page
+      .getByLabel("Attach files")
+      .setInputFiles({ name: "big.bin", mimeType: "application/octet-stream", buffer: Buffer.alloc(1001) });
+    await expect
+      .poll(() => page.locator("#attachments li.is-error").textContent())
+      .toBe("big.bin: too large (the limit is 1000 bytes)");
 
     const sessionId = await openSession(ui.url);
     const tooLarge = await uploadRaw(ui.url, sessionId, "big.bin", Buffer.alloc(5000));
@@ -148,7 +171,9 @@ describe.skipIf(!hasChromium)("AgentUI file upload (headless Chromium and raw HT
     expect(JSON.parse(tooLarge.body).error).toBe("The file is too large: uploads are limited to 1000 bytes.");
     const justRight = await uploadRaw(ui.url, sessionId, "small.bin", Buffer.alloc(1000));
     expect(justRight.status).toBe(201);
-    expect((await readdir(uploadFolder)).map((name) => name.replace(/-[0-9a-f]{8}/, ""))).toEqual(["small.bin"]);
+    expect((await readdir(uploadFolder)).map((name) => name.replace(/-[0-9a-f]{8}/, ""))).toEqual([
+      "small.bin",
+    ]);
   });
 
   it("offers no upload without a fileUploadFolder, and the server refuses one", async () => {

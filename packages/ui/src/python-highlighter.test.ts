@@ -11,7 +11,7 @@ describe("highlightPython", () => {
   it("gives back the code exactly, whatever it is", () => {
     const samples = [
       'def fib(n):\n    """Fibonacci."""\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n',
-      "x = 'unterminated\nprint(f\"{x!r}\")  # done",
+      'x = \'unterminated\nprint(f"{x!r}")  # done',
       '"""never closed',
       "résultat = données[0] ** 2.5e-3j",
       "@decorator.attr\nclass A(B): pass",
@@ -22,24 +22,28 @@ describe("highlightPython", () => {
   });
 
   it("marks keywords, builtins, constants, strings, numbers, comments, definitions and calls", () => {
-    expect(kinds('def fib(n):\n    return None  # base\nprint(fib(10), "ok", len(x), math.sqrt(2))')).toEqual([
-      ["keyword", "def"],
-      ["definition", "fib"],
-      ["keyword", "return"],
-      ["constant", "None"],
-      ["comment", "# base"],
-      ["builtin", "print"],
-      ["call", "fib"],
-      ["number", "10"],
-      ["string", '"ok"'],
-      ["builtin", "len"],
-      ["call", "sqrt"],
-      ["number", "2"],
-    ]);
+    expect(kinds('def fib(n):\n    return None  # base\nprint(fib(10), "ok", len(x), math.sqrt(2))')).toEqual(
+      [
+        ["keyword", "def"],
+        ["definition", "fib"],
+        ["keyword", "return"],
+        ["constant", "None"],
+        ["comment", "# base"],
+        ["builtin", "print"],
+        ["call", "fib"],
+        ["number", "10"],
+        ["string", '"ok"'],
+        ["builtin", "len"],
+        ["call", "sqrt"],
+        ["number", "2"],
+      ],
+    );
   });
 
   it("keeps triple-quoted strings whole across lines, with their prefix", () => {
-    expect(kinds('text = rb"""a\n# not a comment\nb"""')).toEqual([["string", 'rb"""a\n# not a comment\nb"""']]);
+    expect(kinds('text = rb"""a\n# not a comment\nb"""')).toEqual([
+      ["string", 'rb"""a\n# not a comment\nb"""'],
+    ]);
   });
 
   it("does not mistake names that contain digits or keywords for numbers or keywords", () => {

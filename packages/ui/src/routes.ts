@@ -40,7 +40,11 @@ export function createRequestListener(context: RouteContext) {
   };
 }
 
-async function route(context: RouteContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function route(
+  context: RouteContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   checkRequestOrigin(request, context.listenHost, context.port());
   const url = new URL(request.url ?? "/", "http://localhost");
   const method = request.method ?? "GET";
@@ -110,14 +114,19 @@ function parseRunRequest(body: unknown, session: Session): { task: string; files
     throw new AgentUIRequestError("Write a task for the agent first.", 400, "empty-task");
   }
   if (task.length > maxTaskLength) {
-    throw new AgentUIRequestError(`The task is longer than ${maxTaskLength} characters.`, 400, "task-too-long");
+    throw new AgentUIRequestError(
+      `The task is longer than ${maxTaskLength} characters.`,
+      400,
+      "task-too-long",
+    );
   }
   if (!Array.isArray(files) || !files.every((name) => typeof name === "string")) {
     throw new AgentUIRequestError('"files" must be a list of uploaded file names.', 400, "bad-files");
   }
   const uploaded = files.map((name: string) => {
     const file = session.uploads.get(name);
-    if (!file) throw new AgentUIRequestError(`No file "${name}" was uploaded in this conversation.`, 400, "bad-files");
+    if (!file)
+      throw new AgentUIRequestError(`No file "${name}" was uploaded in this conversation.`, 400, "bad-files");
     return file;
   });
   return { task, files: uploaded };

@@ -10,7 +10,7 @@ import {
 } from "@smol/core";
 import { describe, expect, it } from "vitest";
 import { sniffMedia, toMediaView } from "./media.js";
-import { formatArguments, RunPresenter, thoughtWithoutCode } from "./run-presenter.js";
+import { formatArguments, logsOf, RunPresenter, thoughtWithoutCode } from "./run-presenter.js";
 
 const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
 const wav = new Uint8Array([0x52, 0x49, 0x46, 0x46, 0, 0, 0, 0, 0x57, 0x41, 0x56, 0x45]);
@@ -39,13 +39,20 @@ describe("RunPresenter", () => {
     expect(views.map((view) => view.kind)).toEqual(["delta", "tool-call", "step"]);
     expect(views[0]).toEqual({ kind: "delta", step: 1, text: "Thought: I will" });
     expect(views[1]).toMatchObject({ kind: "tool-call", step: 1, name: "python_interpreter" });
-    expect(views[1]).toHaveProperty("code", [["builtin", "print"], ["text", "("], ["number", "6"], ["text", " * "], ["number", "7"], ["text", ")"]]);
+    expect(views[1]).toHaveProperty("code", [
+      ["builtin", "print"],
+      ["text", "("],
+      ["number", "6"],
+      ["text", " * "],
+      ["number", "7"],
+      ["text", ")"],
+    ]);
     const step = views[2]!;
     expect(step).toMatchObject({
       kind: "step",
       step: 1,
       thought: "Thought: I will compute it.",
-      logs: "Execution logs:\n42\nLast output from code snippet:\nNone",
+      logs: "42\nLast output from code snippet:\nNone",
       footer: { durationSeconds: 1.5, inputTokens: 1200, outputTokens: 80 },
       isFinalAnswer: false,
       failedToolCalls: [],
@@ -57,8 +64,19 @@ describe("RunPresenter", () => {
   it("shows the code with the step when no tool call carried it, and numbers later steps", () => {
     const presenter = new RunPresenter();
     presenter.present({ type: "action-step", step: codeStep(1, "x = 1", "<code>x = 1</code>") });
-    const [view] = presenter.present({ type: "action-step", step: codeStep(2, "y = 2", "```py\ny = 2\n```") });
-    expect(view).toMatchObject({ kind: "step", step: 2, thought: "", code: [["text", "y = "], ["number", "2"]] });
+    const [view] = presenter.present({
+      type: "action-step",
+      step: codeStep(2, "y = 2", "```py\ny = 2\n```"),
+    });
+    expect(view).toMatchObject({
+      kind: "step",
+      step: 2,
+      thought: "",
+      code: [
+        ["text", "y = "],
+        ["number", "2"],
+      ],
+    });
     expect(presenter.present({ type: "stream-delta", delta: { content: "next" } })).toEqual([
       { kind: "delta", step: 3, text: "next" },
     ]);
@@ -85,9 +103,20 @@ describe("RunPresenter", () => {
       }),
       ...presenter.present({ type: "action-step", step }),
     ];
-    expect(views[0]).toEqual({ kind: "tool-call", step: 1, id: "call_0", name: "get_weather", arguments: '{\n  "city": "Oslo"\n}' });
+    expect(views[0]).toEqual({
+      kind: "tool-call",
+      step: 1,
+      id: "call_0",
+      name: "get_weather",
+      arguments: '{\n  "city": "Oslo"\n}',
+    });
     expect(views[1]).toMatchObject({ kind: "tool-output", text: error.message, media: [] });
-    expect(views[2]).toMatchObject({ kind: "step", failedToolCalls: ["call_0"], error: undefined, logs: undefined });
+    expect(views[2]).toMatchObject({
+      kind: "step",
+      failedToolCalls: ["call_0"],
+      error: undefined,
+      logs: undefined,
+    });
   });
 
   it("shows a step error that no tool output showed", () => {
@@ -103,12 +132,22 @@ describe("RunPresenter", () => {
 
   it("turns plans, image and audio outputs and final answers into what the page draws", () => {
     const presenter = new RunPresenter();
-    const plan = new PlanningStep([], { role: "assistant", content: "1. Look" }, "## Plan\n1. Look", new Timing(0, 2000), {
-      inputTokens: 10,
-      outputTokens: 5,
-    });
+    const plan = new PlanningStep(
+      [],
+      { role: "assistant", content: "1. Look" },
+      "## Plan\n1. Look",
+      new Timing(0, 2000),
+      {
+        inputTokens: 10,
+        outputTokens: 5,
+      },
+    );
     expect(presenter.present({ type: "planning-step", step: plan })).toEqual([
-      { kind: "plan", text: "## Plan\n1. Look", footer: { durationSeconds: 2, inputTokens: 10, outputTokens: 5 } },
+      {
+        kind: "plan",
+        text: "1. Look",
+        footer: { durationSeconds: 2, inputTokens: 10, outputTokens: 5 },
+      },
     ]);
     const call = { id: "c", name: "draw", arguments: {} };
     const [output] = presenter.present({
@@ -122,8 +161,15 @@ describe("RunPresenter", () => {
     expect(output).toMatchObject({ text: "", media: [{ kind: "image", mediaType: "image/png" }] });
     const finalAnswer = (output: unknown) =>
       presenter.present({ type: "final-answer", step: new FinalAnswerStep(output), output })[0];
-    expect(finalAnswer(wav)).toMatchObject({ kind: "final-answer", media: [{ kind: "audio", mediaType: "audio/wav" }] });
-    expect(finalAnswer({ total: 3, items: ["a"] })).toEqual({ kind: "final-answer", text: '{"total": 3, "items": ["a"]}', media: [] });
+    expect(finalAnswer(wav)).toMatchObject({
+      kind: "final-answer",
+      media: [{ kind: "audio", mediaType: "audio/wav" }],
+    });
+    expect(finalAnswer({ total: 3, items: ["a"] })).toEqual({
+      kind: "final-answer",
+      text: '{"total": 3, "items": ["a"]}',
+      media: [],
+    });
     expect(finalAnswer("42")).toEqual({ kind: "final-answer", text: "42", media: [] });
   });
 
@@ -138,12 +184,28 @@ describe("RunPresenter", () => {
     expect(presenter.end(new AgentInterruptedError("interrupted"))).toMatchObject({
       message: "Stopped at the end of step 1, as you asked.",
     });
-    expect(presenter.end(new TypeError("boom"))).toEqual({ kind: "run-end", status: "failed", message: "The run failed: TypeError: boom" });
+    expect(presenter.end(new TypeError("boom"))).toEqual({
+      kind: "run-end",
+      status: "failed",
+      message: "The run failed: TypeError: boom",
+    });
     expect(presenter.end()).toEqual({ kind: "run-end", status: "done", message: "Done." });
   });
 });
 
 describe("helpers", () => {
+  it("keeps the prints of a final answer step, not the answer again", () => {
+    const observations = "Execution logs:\ndrawing…\nLast output from code snippet:\n<925 bytes>";
+    expect(logsOf({ observations, isFinalAnswer: false })).toBe(
+      "drawing…\nLast output from code snippet:\n<925 bytes>",
+    );
+    expect(logsOf({ observations, isFinalAnswer: true })).toBe("drawing…");
+    expect(
+      logsOf({ observations: "Execution logs:\nLast output from code snippet:\nNone", isFinalAnswer: true }),
+    ).toBeUndefined();
+    expect(logsOf({ observations: "free-form text", isFinalAnswer: true })).toBe("free-form text");
+  });
+
   it("removes code blocks of either tag style from a thought", () => {
     expect(thoughtWithoutCode("Thought: a\n<code>\nx = 1\n</code>\n\n\n\nmore")).toBe("Thought: a\n\nmore");
     expect(thoughtWithoutCode("Thought: b\n```python\nx = 1\n```<end_code>")).toBe("Thought: b");
@@ -161,7 +223,11 @@ describe("helpers", () => {
   it("recognises media by signature, data URL or part, and nothing else", () => {
     expect(sniffMedia(png)).toEqual({ kind: "image", mediaType: "image/png" });
     expect(sniffMedia(new Uint8Array([1, 2, 3]))).toBeUndefined();
-    expect(toMediaView("data:image/gif;base64,R0lGOD")).toEqual({ kind: "image", mediaType: "image/gif", url: "data:image/gif;base64,R0lGOD" });
+    expect(toMediaView("data:image/gif;base64,R0lGOD")).toEqual({
+      kind: "image",
+      mediaType: "image/gif",
+      url: "data:image/gif;base64,R0lGOD",
+    });
     expect(toMediaView({ type: "audio", audio: wav })?.url.startsWith("data:audio/wav;base64,")).toBe(true);
     expect(toMediaView({ type: "image", image: "https://example.com/cat.png" })).toEqual({
       kind: "image",

@@ -8,6 +8,7 @@ import {
   type AgentEvent,
   AgentInterruptedError,
   formatValueForDisplay,
+  messageText,
   type PlanningStep,
   type TokenUsage,
   truncateForDisplay,
@@ -73,6 +74,23 @@ function mediaOf(values: readonly unknown[]): { media: MediaView[]; dropped: num
   return { media, dropped };
 }
 
+const logsHeading = "Execution logs:\n";
+const lastOutputHeading = "Last output from code snippet:";
+
+/**
+ * A step's observations as the page shows them under its own "Execution logs" label. In a final
+ * answer step, the code's last value is the answer, shown on its own: only the prints remain.
+ */
+export function logsOf(step: Pick<ActionStep, "observations" | "isFinalAnswer">): string | undefined {
+  let logs = step.observations ?? "";
+  if (logs.startsWith(logsHeading)) logs = logs.slice(logsHeading.length);
+  if (step.isFinalAnswer) {
+    const lastOutput = logs.lastIndexOf(lastOutputHeading);
+    if (lastOutput >= 0) logs = logs.slice(0, lastOutput);
+  }
+  return logs.trim() || undefined;
+}
+
 /** Text for an output that is not media: strings as they are, anything else readable. */
 function textOf(output: unknown): string {
   return truncateForDisplay(typeof output === "string" ? output : formatValueForDisplay(output));
@@ -88,7 +106,9 @@ export class RunPresenter {
   present(event: AgentEvent): ViewEvent[] {
     switch (event.type) {
       case "stream-delta":
-        return event.delta.content ? [{ kind: "delta", step: this.stepNumber, text: event.delta.content }] : [];
+        return event.delta.content
+          ? [{ kind: "delta", step: this.stepNumber, text: event.delta.content }]
+          : [];
       case "planning-step":
         return [this.presentPlan(event.step)];
       case "tool-call": {
@@ -98,7 +118,9 @@ export class RunPresenter {
           this.codeShownInStep = true;
           return [{ kind: "tool-call", step: this.stepNumber, id, name, code: highlightPython(code) }];
         }
-        return [{ kind: "tool-call", step: this.stepNumber, id, name, arguments: formatArguments(argumentsValue) }];
+        return [
+          { kind: "tool-call", step: this.stepNumber, id, name, arguments: formatArguments(argumentsValue) },
+        ];
       }
       case "tool-output": {
         this.toolOutputsShownInStep = true;
@@ -128,16 +150,20 @@ export class RunPresenter {
   }
 
   private presentPlan(step: PlanningStep): ViewEvent {
-    return { kind: "plan", text: truncateForDisplay(step.plan), footer: footerOf(step.timing, step.tokenUsage) };
+    // The model's own plan reads better than the framed text kept for the model's memory.
+    const text = messageText(step.modelOutputMessage).trim() || step.plan;
+    return { kind: "plan", text: truncateForDisplay(text), footer: footerOf(step.timing, step.tokenUsage) };
   }
 
   private presentStep(step: ActionStep): ViewEvent {
     const { media, dropped } = mediaOf(step.observationsImages ?? []);
-    let logs = this.toolOutputsShownInStep ? undefined : step.observations?.trim() || undefined;
+    let logs = this.toolOutputsShownInStep ? undefined : logsOf(step);
     if (dropped > 0) logs = `${logs ?? ""}\n(${dropped} image(s) too large to show)`.trim();
     // A failed tool call was already shown as that call's output: the page marks it as an error
     // rather than repeating the message.
-    const failedCalls = this.toolOutputsShownInStep ? (step.toolResults ?? []).filter((result) => result.error) : [];
+    const failedCalls = this.toolOutputsShownInStep
+      ? (step.toolResults ?? []).filter((result) => result.error)
+      : [];
     const errorShown = failedCalls.some((result) => result.error === step.error);
     const view: ViewEvent = {
       kind: "step",
@@ -160,7 +186,11 @@ export class RunPresenter {
   private presentFinalAnswer(output: unknown): ViewEvent {
     const { media, dropped } = mediaOf([output]);
     if (media.length > 0) return { kind: "final-answer", media };
-    return { kind: "final-answer", text: dropped > 0 ? "(media too large to show)" : textOf(output), media: [] };
+    return {
+      kind: "final-answer",
+      text: dropped > 0 ? "(media too large to show)" : textOf(output),
+      media: [],
+    };
   }
 
   /** The last event of a run: how it ended, in words for the user. */

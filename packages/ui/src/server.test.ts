@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { AgentUI, AgentUIError, type LaunchedAgentUI } from "./index.js";
-import { answer, callTool, Gate, toolCallingAgent, weatherTool } from "./test-support/agents.js";
+import { answer, callTool, Gate, tasksIn, toolCallingAgent, weatherTool } from "./test-support/agents.js";
 import { openSession, parseEventStream, rawRequest } from "./test-support/http.js";
 
 const json = { "content-type": "application/json" };
@@ -65,8 +65,17 @@ describe("AgentUI server (raw HTTP)", () => {
       "final-answer",
       "run-end",
     ]);
-    expect(events[1]).toMatchObject({ kind: "tool-output", step: 1, name: "get_weather", text: "Sunny and 24°C in Lyon" });
-    expect(events[2]).toMatchObject({ kind: "step", step: 1, footer: { inputTokens: 100, outputTokens: 20 } });
+    expect(events[1]).toMatchObject({
+      kind: "tool-output",
+      step: 1,
+      name: "get_weather",
+      text: "Sunny and 24°C in Lyon",
+    });
+    expect(events[2]).toMatchObject({
+      kind: "step",
+      step: 1,
+      footer: { inputTokens: 100, outputTokens: 20 },
+    });
     expect(events.at(-2)).toEqual({ kind: "final-answer", text: "Sunny in Lyon", media: [] });
     expect(events.at(-1)).toEqual({ kind: "run-end", status: "done", message: "Done." });
   });
@@ -80,7 +89,11 @@ describe("AgentUI server (raw HTTP)", () => {
       body: "{}",
     });
     expect(crossOrigin.status).toBe(403);
-    const rebound = await rawRequest(ui.url, { method: "GET", path: "/", headers: { host: `evil.example:${port}` } });
+    const rebound = await rawRequest(ui.url, {
+      method: "GET",
+      path: "/",
+      headers: { host: `evil.example:${port}` },
+    });
     expect(rebound.status).toBe(403);
     const form = await rawRequest(ui.url, {
       path: "/api/sessions",
@@ -94,24 +107,40 @@ describe("AgentUI server (raw HTTP)", () => {
       body: "{}",
     });
     expect(sameOrigin.status).toBe(201);
-    const localhost = await rawRequest(ui.url, { method: "GET", path: "/", headers: { host: `localhost:${port}` } });
+    const localhost = await rawRequest(ui.url, {
+      method: "GET",
+      path: "/",
+      headers: { host: `localhost:${port}` },
+    });
     expect(localhost.status).toBe(200);
   });
 
   it("answers unknown sessions, paths and methods with JSON errors", async () => {
     ui = await new AgentUI(toolCallingAgent([answer("hi")]), { port: 0 }).launch({ quiet: true });
-    const unknown = await rawRequest(ui.url, { path: "/api/sessions/nope/runs", headers: json, body: '{"task":"x"}' });
+    const unknown = await rawRequest(ui.url, {
+      path: "/api/sessions/nope/runs",
+      headers: json,
+      body: '{"task":"x"}',
+    });
     expect(unknown.status).toBe(404);
     expect(JSON.parse(unknown.body).code).toBe("unknown-session");
     expect((await rawRequest(ui.url, { method: "GET", path: "/missing" })).status).toBe(404);
     expect((await rawRequest(ui.url, { method: "GET", path: "/api/sessions" })).status).toBe(405);
     const sessionId = await openSession(ui.url);
-    const badJson = await rawRequest(ui.url, { path: `/api/sessions/${sessionId}/runs`, headers: json, body: "{task" });
+    const badJson = await rawRequest(ui.url, {
+      path: `/api/sessions/${sessionId}/runs`,
+      headers: json,
+      body: "{task",
+    });
     expect(badJson.status).toBe(400);
     const empty = await postRun(ui.url, sessionId, { task: "   " });
     expect(empty.status).toBe(400);
     expect((await empty.json()).error).toBe("Write a task for the agent first.");
-    const stop = await rawRequest(ui.url, { path: `/api/sessions/${sessionId}/stop`, headers: json, body: "{}" });
+    const stop = await rawRequest(ui.url, {
+      path: `/api/sessions/${sessionId}/stop`,
+      headers: json,
+      body: "{}",
+    });
     expect(stop.status).toBe(409);
   });
 
@@ -135,21 +164,33 @@ describe("AgentUI server (raw HTTP)", () => {
     const second = await postRun(ui.url, sessionId, { task: "And this too" });
     expect(second.status).toBe(409);
     expect((await second.json()).error).toContain("A run is already going in this conversation");
-    const reset = await rawRequest(ui.url, { path: `/api/sessions/${sessionId}/reset`, headers: json, body: "{}" });
+    const reset = await rawRequest(ui.url, {
+      path: `/api/sessions/${sessionId}/reset`,
+      headers: json,
+      body: "{}",
+    });
     expect(reset.status).toBe(409);
 
     tabGone.abort();
     await aborted.opened;
     // The session is free again once the aborted run has wound down.
     await expect
-      .poll(async () => (await rawRequest(ui!.url, { path: `/api/sessions/${sessionId}/reset`, headers: json, body: "{}" })).status)
+      .poll(
+        async () =>
+          (await rawRequest(ui!.url, { path: `/api/sessions/${sessionId}/reset`, headers: json, body: "{}" }))
+            .status,
+      )
       .toBe(200);
   });
 
   it("stops reading an upload without Content-Length as soon as it passes the limit", async () => {
     const folder = await mkdtemp(join(tmpdir(), "smol-ui-chunked-"));
     try {
-      ui = await new AgentUI(toolCallingAgent([answer("hi")]), { port: 0, fileUploadFolder: folder, maxUploadBytes: 10_000 }).launch({
+      ui = await new AgentUI(toolCallingAgent([answer("hi")]), {
+        port: 0,
+        fileUploadFolder: folder,
+        maxUploadBytes: 10_000,
+      }).launch({
         quiet: true,
       });
       const sessionId = await openSession(ui.url);
@@ -157,7 +198,9 @@ describe("AgentUI server (raw HTTP)", () => {
         path: `/api/sessions/${sessionId}/uploads?name=stream.bin`,
         headers: { "content-type": "application/octet-stream", "transfer-encoding": "chunked" },
         chunks: Array.from({ length: 4 }, () => Buffer.alloc(4000)),
-      }).catch((error: NodeJS.ErrnoException) => ({ status: error.code === "EPIPE" || error.code === "ECONNRESET" ? 413 : 0 }));
+      }).catch((error: NodeJS.ErrnoException) => ({
+        status: error.code === "EPIPE" || error.code === "ECONNRESET" ? 413 : 0,
+      }));
       expect(response.status).toBe(413);
       expect(await readdir(folder)).toEqual([]);
     } finally {
@@ -168,7 +211,9 @@ describe("AgentUI server (raw HTTP)", () => {
   it("only lets a run use files uploaded in its own conversation", async () => {
     const folder = await mkdtemp(join(tmpdir(), "smol-ui-files-"));
     try {
-      ui = await new AgentUI(toolCallingAgent([answer("hi")]), { port: 0, fileUploadFolder: folder }).launch({ quiet: true });
+      ui = await new AgentUI(toolCallingAgent([answer("hi")]), { port: 0, fileUploadFolder: folder }).launch({
+        quiet: true,
+      });
       const owner = await openSession(ui.url);
       const other = await openSession(ui.url);
       const upload = await rawRequest(ui.url, {
@@ -184,6 +229,43 @@ describe("AgentUI server (raw HTTP)", () => {
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
+  });
+
+  it("with resetAgentMemory, starts every message from an empty memory", async () => {
+    const agent = toolCallingAgent((messages) => answer(`I can see ${tasksIn(messages).length} task(s).`));
+    ui = await new AgentUI(agent, { port: 0, resetAgentMemory: true }).launch({ quiet: true });
+    const sessionId = await openSession(ui.url);
+    for (const task of ["First", "Second"]) {
+      const events = parseEventStream(await (await postRun(ui.url, sessionId, { task })).text());
+      expect(events.at(-2)).toMatchObject({ kind: "final-answer", text: "I can see 1 task(s)." });
+    }
+  });
+
+  it("drops the least recently used conversation past maxSessions, and disposes of its agent", async () => {
+    const disposed: number[] = [];
+    let made = 0;
+    const agentFactory = () => {
+      const number = ++made;
+      return Object.assign(toolCallingAgent([answer("hi")]), { cleanup: () => disposed.push(number) });
+    };
+    ui = await new AgentUI(toolCallingAgent([answer("hi")]), {
+      port: 0,
+      agentFactory,
+      maxSessions: 2,
+    }).launch({
+      quiet: true,
+    });
+    const oldest = await openSession(ui.url); // the agent given
+    const middle = await openSession(ui.url); // agent 1
+    const reset = (id: string) =>
+      rawRequest(ui!.url, { path: `/api/sessions/${id}/reset`, headers: json, body: "{}" }).then(
+        (response) => response.status,
+      );
+    expect(await reset(oldest)).toBe(200); // now the most recently used
+    await openSession(ui.url); // agent 2; "middle" goes
+    expect(await reset(middle)).toBe(404);
+    expect(await reset(oldest)).toBe(200);
+    expect(disposed).toEqual([1]);
   });
 
   it("explains a port in use, a clone mode without factory, and a second launch", async () => {
@@ -206,8 +288,11 @@ describe("AgentUI server (raw HTTP)", () => {
 
   it("closes its server and disposes of the agents it made, not the one it was given", async () => {
     const disposed: string[] = [];
-    const given = Object.assign(toolCallingAgent([answer("given")]), { cleanup: () => disposed.push("given") });
-    const agentFactory = () => Object.assign(toolCallingAgent([answer("made")]), { cleanup: () => disposed.push("made") });
+    const given = Object.assign(toolCallingAgent([answer("given")]), {
+      cleanup: () => disposed.push("given"),
+    });
+    const agentFactory = () =>
+      Object.assign(toolCallingAgent([answer("made")]), { cleanup: () => disposed.push("made") });
     const launched = await new AgentUI(given, { port: 0, agentFactory }).launch({ quiet: true });
     await openSession(launched.url);
     await openSession(launched.url);

@@ -103,7 +103,8 @@ export class Session {
 
   /** Ask the agent to stop at the end of its current step. */
   stop(): void {
-    if (!this.isRunning) throw new AgentUIRequestError("Nothing is running in this conversation.", 409, "not-running");
+    if (!this.isRunning)
+      throw new AgentUIRequestError("Nothing is running in this conversation.", 409, "not-running");
     this.slot.agent.interrupt();
   }
 
@@ -180,7 +181,8 @@ export class SessionStore {
       return this.sharedSlot;
     }
     const factory = this.options.agentFactory;
-    if (!factory) throw new AgentUIRequestError("No agentFactory to make an agent for a new tab.", 500, "no-factory");
+    if (!factory)
+      throw new AgentUIRequestError("No agentFactory to make an agent for a new tab.", 500, "no-factory");
     return { agent: await factory(), ownedByUi: true };
   }
 

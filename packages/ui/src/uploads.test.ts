@@ -14,16 +14,12 @@ import {
 } from "./uploads.js";
 
 describe("upload names", () => {
-  it.each([
-    "report.pdf",
-    "Grand-mère's recipe.txt",
-    "photo (1).JPG",
-    "données_2024.csv",
-    "a",
-    ".bashrc",
-  ])("accepts %j", (name) => {
-    expect(checkUploadName(name)).toBe(name);
-  });
+  it.each(["report.pdf", "Grand-mère's recipe.txt", "photo (1).JPG", "données_2024.csv", "a", ".bashrc"])(
+    "accepts %j",
+    (name) => {
+      expect(checkUploadName(name)).toBe(name);
+    },
+  );
 
   it.each([
     ["", "empty"],
@@ -85,7 +81,12 @@ describe("saveUpload", () => {
   });
 
   it("writes the bytes to a new file in the folder", async () => {
-    const file = await saveUpload(Readable.from([Buffer.from("hello "), Buffer.from("world")]), folder, "hi.txt", 100);
+    const file = await saveUpload(
+      Readable.from([Buffer.from("hello "), Buffer.from("world")]),
+      folder,
+      "hi.txt",
+      100,
+    );
     expect(file).toMatchObject({ originalName: "hi.txt", size: 11 });
     expect(file.path).toBe(join(folder, file.storedName));
     expect(await readFile(file.path, "utf8")).toBe("hello world");
@@ -103,7 +104,9 @@ describe("saveUpload", () => {
     // A link with the very name the file would get: O_EXCL refuses to open it, let alone follow it.
     const name = storedUploadName("x.txt", "deadbeef");
     await symlink(outside, join(folder, name));
-    await expect(saveUpload(Readable.from([Buffer.from("new")]), folder, "x.txt", 100, name)).rejects.toThrow(/EEXIST/);
+    await expect(saveUpload(Readable.from([Buffer.from("new")]), folder, "x.txt", 100, name)).rejects.toThrow(
+      /EEXIST/,
+    );
     expect(await readFile(outside, "utf8")).toBe("untouched");
     expect(await readdir(folder)).toEqual([name]);
   });

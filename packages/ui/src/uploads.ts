@@ -24,7 +24,7 @@ export interface UploadedFile {
 
 const maxNameLength = 255;
 // Control characters, and the bidirectional overrides that can make `txt.exe` read as `exe.txt`.
-const hiddenCharacters = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+const hiddenCharacters = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 // Reserved on Windows or meaningful to shells; no real file name needs them.
 const reservedCharacters = /[<>:"|?*]/;
 
@@ -132,6 +132,8 @@ export function formatBytes(bytes: number): string {
 /** The text added to the task so that the agent knows where the files are. */
 export function describeUploads(files: readonly UploadedFile[]): string {
   if (files.length === 0) return "";
-  const lines = files.map((file) => `- ${file.path} (uploaded as "${file.originalName}", ${formatBytes(file.size)})`);
+  const lines = files.map(
+    (file) => `- ${file.path} (uploaded as "${file.originalName}", ${formatBytes(file.size)})`,
+  );
   return `\n\nThe user attached these files; read them from these paths if they help:\n${lines.join("\n")}`;
 }

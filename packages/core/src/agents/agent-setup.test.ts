@@ -19,10 +19,9 @@ const model = () => new ScriptedModel([]);
 
 describe("building an agent", () => {
   it("adds final_answer, unless a tool of that name is given", async () => {
-    expect(Object.keys(new ToolCallingAgent({ tools: [makeWeatherTool()], model: model(), ...quiet }).tools)).toEqual([
-      "get_weather",
-      "final_answer",
-    ]);
+    expect(
+      Object.keys(new ToolCallingAgent({ tools: [makeWeatherTool()], model: model(), ...quiet }).tools),
+    ).toEqual(["get_weather", "final_answer"]);
 
     const custom = tool(
       {
@@ -33,19 +32,29 @@ describe("building an agent", () => {
       },
       async ({ answer: text }) => text.toUpperCase(),
     );
-    const agent = new ToolCallingAgent({ tools: [custom], model: new ScriptedModel([answer("paris")]), ...quiet });
+    const agent = new ToolCallingAgent({
+      tools: [custom],
+      model: new ScriptedModel([answer("paris")]),
+      ...quiet,
+    });
     expect(agent.tools.final_answer).toBe(custom);
     await expect(agent.run("Capital?")).resolves.toBe("PARIS");
   });
 
   it("rejects two tools, or a tool and a managed agent, with the same name", () => {
-    expect(() => new ToolCallingAgent({ tools: [makeWeatherTool(), makeWeatherTool()], model: model() })).toThrow(
-      /used more than once: get_weather/,
-    );
-    const worker = new ToolCallingAgent({ tools: [], model: model(), name: "get_weather", description: "x", ...quiet });
-    expect(() => new ToolCallingAgent({ tools: [makeWeatherTool()], model: model(), managedAgents: [worker] })).toThrow(
-      AgentConfigurationError,
-    );
+    expect(
+      () => new ToolCallingAgent({ tools: [makeWeatherTool(), makeWeatherTool()], model: model() }),
+    ).toThrow(/used more than once: get_weather/);
+    const worker = new ToolCallingAgent({
+      tools: [],
+      model: model(),
+      name: "get_weather",
+      description: "x",
+      ...quiet,
+    });
+    expect(
+      () => new ToolCallingAgent({ tools: [makeWeatherTool()], model: model(), managedAgents: [worker] }),
+    ).toThrow(AgentConfigurationError);
   });
 
   it("requires a name and a description of managed agents, and a valid name", () => {
@@ -53,22 +62,36 @@ describe("building an agent", () => {
     expect(() => new ToolCallingAgent({ tools: [], model: model(), managedAgents: [unnamed] })).toThrow(
       /needs a name and a description/,
     );
-    expect(() => new ToolCallingAgent({ tools: [], model: model(), name: "web-agent" })).toThrow(/not a valid identifier/);
-    expect(() => new ToolCallingAgent({ tools: [], model: model(), name: "class" })).toThrow(/not a valid identifier/);
+    expect(() => new ToolCallingAgent({ tools: [], model: model(), name: "web-agent" })).toThrow(
+      /not a valid identifier/,
+    );
+    expect(() => new ToolCallingAgent({ tools: [], model: model(), name: "class" })).toThrow(
+      /not a valid identifier/,
+    );
   });
 
   it("validates each tool when it is built", () => {
     class BrokenTool extends FinalAnswerTool {
       override name = "not valid!";
     }
-    expect(() => new ToolCallingAgent({ tools: [new BrokenTool()], model: model() })).toThrow(ToolDefinitionError);
-    expect(() => new ToolCallingAgent({ tools: [{ name: "x" } as never], model: model() })).toThrow(/tools\[0\] is not a tool/);
+    expect(() => new ToolCallingAgent({ tools: [new BrokenTool()], model: model() })).toThrow(
+      ToolDefinitionError,
+    );
+    expect(() => new ToolCallingAgent({ tools: [{ name: "x" } as never], model: model() })).toThrow(
+      /tools\[0\] is not a tool/,
+    );
   });
 
   it("rejects bad numbers and a missing model", () => {
-    expect(() => new ToolCallingAgent({ tools: [], model: model(), maxSteps: 0 })).toThrow(/maxSteps must be/);
-    expect(() => new ToolCallingAgent({ tools: [], model: model(), planningInterval: 1.5 })).toThrow(/planningInterval/);
-    expect(() => new ToolCallingAgent({ tools: [], model: model(), maxToolThreads: 0 })).toThrow(/maxToolThreads/);
+    expect(() => new ToolCallingAgent({ tools: [], model: model(), maxSteps: 0 })).toThrow(
+      /maxSteps must be/,
+    );
+    expect(() => new ToolCallingAgent({ tools: [], model: model(), planningInterval: 1.5 })).toThrow(
+      /planningInterval/,
+    );
+    expect(() => new ToolCallingAgent({ tools: [], model: model(), maxToolThreads: 0 })).toThrow(
+      /maxToolThreads/,
+    );
     expect(() => new ToolCallingAgent({ tools: [] } as never)).toThrow(/needs a model/);
   });
 
@@ -101,7 +124,10 @@ describe("building an agent", () => {
       planningInterval: 3,
       instructions: "Be brief.",
     });
-    expect((dict.tools as { name: string }[]).map((entry) => entry.name)).toEqual(["get_weather", "final_answer"]);
+    expect((dict.tools as { name: string }[]).map((entry) => entry.name)).toEqual([
+      "get_weather",
+      "final_answer",
+    ]);
     expect(() => JSON.stringify(dict)).not.toThrow();
   });
 });
@@ -126,7 +152,12 @@ describe("base tools", () => {
     registerBaseTools(({ codeAgent }) => {
       requests.push(codeAgent);
       const base = tool(
-        { name: "web_search", description: "Searches.", inputs: { query: { type: "string", description: "q" } }, outputType: "string" },
+        {
+          name: "web_search",
+          description: "Searches.",
+          inputs: { query: { type: "string", description: "q" } },
+          outputType: "string",
+        },
         async () => "",
       );
       return [base, makeWeatherTool()];
@@ -160,10 +191,20 @@ describe("prompt templates", () => {
 
   it("reject an unknown key, naming the valid ones", () => {
     expect(
-      () => new ToolCallingAgent({ tools: [], model: model(), promptTemplates: { planing: { initialPlan: "x" } } as never }),
+      () =>
+        new ToolCallingAgent({
+          tools: [],
+          model: model(),
+          promptTemplates: { planing: { initialPlan: "x" } } as never,
+        }),
     ).toThrow(/Unknown prompt template "planing"[\s\S]*planning\.initialPlan/);
     expect(
-      () => new ToolCallingAgent({ tools: [], model: model(), promptTemplates: { planning: { initial: "x" } } as never }),
+      () =>
+        new ToolCallingAgent({
+          tools: [],
+          model: model(),
+          promptTemplates: { planning: { initial: "x" } } as never,
+        }),
     ).toThrow(PromptTemplateError);
   });
 
@@ -181,7 +222,11 @@ describe("prompt templates", () => {
 describe("console output", () => {
   it("prints the run panel, a rule per step, tool calls, observations, the answer and footers", async () => {
     const printed: string[] = [];
-    const logger = new AgentLogger({ level: LogLevel.INFO, output: (text) => void printed.push(text), color: false });
+    const logger = new AgentLogger({
+      level: LogLevel.INFO,
+      output: (text) => void printed.push(text),
+      color: false,
+    });
     const agent = new ToolCallingAgent({
       tools: [makeWeatherTool()],
       model: new ScriptedModel([callTool("get_weather", { city: "Paris" }), answer("sunny")]),
@@ -203,9 +248,15 @@ describe("console output", () => {
   it("prints nothing at LogLevel.OFF, errors included", async () => {
     const printed: string[] = [];
     const logger = new AgentLogger({ level: LogLevel.OFF, output: (text) => void printed.push(text) });
-    const agent = new ToolCallingAgent({ tools: [], model: new ScriptedModel(["not a call", answer(1)]), logger });
+    const agent = new ToolCallingAgent({
+      tools: [],
+      model: new ScriptedModel(["not a call", answer(1)]),
+      logger,
+    });
     await agent.run("?");
     expect(printed).toEqual([]);
-    expect(AgentError.isInstance(agent.memory.steps[1]!.type === "action" && agent.memory.steps[1]!.error)).toBe(true);
+    expect(
+      AgentError.isInstance(agent.memory.steps[1]!.type === "action" && agent.memory.steps[1]!.error),
+    ).toBe(true);
   });
 });

@@ -16,7 +16,9 @@ export function collectTools(
   baseToolsOptions: BaseToolsOptions,
 ): Record<string, Tool> {
   if (tools !== undefined && !Array.isArray(tools)) {
-    throw new AgentConfigurationError("tools must be a list of tools, e.g. tools: [myTool]; give [] for none.");
+    throw new AgentConfigurationError(
+      "tools must be a list of tools, e.g. tools: [myTool]; give [] for none.",
+    );
   }
   const byName: Record<string, Tool> = {};
   for (const [index, tool] of (tools ?? []).entries()) {
@@ -39,7 +41,9 @@ export function collectTools(
 }
 
 /** Managed agents wrapped as tools, by name; each must have a valid name and a description. */
-export function collectManagedAgents(agents: readonly MultiStepAgent[] | undefined): Record<string, ManagedAgentTool> {
+export function collectManagedAgents(
+  agents: readonly MultiStepAgent[] | undefined,
+): Record<string, ManagedAgentTool> {
   const byName: Record<string, ManagedAgentTool> = {};
   for (const [index, agent] of (agents ?? []).entries()) {
     if (!agent?.name || !agent.description) {
@@ -82,7 +86,9 @@ export function checkUniqueNames(
 /** A positive whole number of steps. */
 export function checkMaxSteps(maxSteps: number, where = "maxSteps"): number {
   if (!Number.isInteger(maxSteps) || maxSteps < 1) {
-    throw new AgentConfigurationError(`${where} must be a whole number of steps, at least 1; got ${maxSteps}.`);
+    throw new AgentConfigurationError(
+      `${where} must be a whole number of steps, at least 1; got ${maxSteps}.`,
+    );
   }
   return maxSteps;
 }

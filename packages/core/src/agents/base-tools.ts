@@ -32,7 +32,8 @@ export function loadBaseTools(options: BaseToolsOptions): Tool[] {
   const factory = (globalThis as Registry)[registryKey];
   if (!factory) {
     const error = new MissingPackageError("@smol/tools-toolkit", "addBaseTools: true");
-    error.message += '\nThen import it once (import "@smol/tools-toolkit"): importing it registers the base tools.';
+    error.message +=
+      '\nThen import it once (import "@smol/tools-toolkit"): importing it registers the base tools.';
     throw error;
   }
   return factory(options);

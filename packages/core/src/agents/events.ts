@@ -1,5 +1,5 @@
-import type { ChatMessageStreamDelta } from "../models/messages.js";
 import type { ActionStep, FinalAnswerStep, PlanningStep, ToolCall } from "../memory/steps.js";
+import type { ChatMessageStreamDelta } from "../models/messages.js";
 
 /**
  * What `agent.run(task, { stream: true })` yields, in order for each step:
@@ -12,7 +12,14 @@ export type AgentEvent =
   /** ToolCallingAgent: one per call; CodeAgent: `python_interpreter` with the code as argument. */
   | { type: "tool-call"; toolCall: ToolCall }
   /** ToolCallingAgent: the result of one tool call. */
-  | { type: "tool-output"; id: string; toolCall: ToolCall; output: unknown; observation: string; isFinalAnswer: boolean }
+  | {
+      type: "tool-output";
+      id: string;
+      toolCall: ToolCall;
+      output: unknown;
+      observation: string;
+      isFinalAnswer: boolean;
+    }
   | { type: "action-output"; output: unknown; isFinalAnswer: boolean }
   | { type: "action-step"; step: ActionStep }
   | { type: "final-answer"; step: FinalAnswerStep; output: unknown };

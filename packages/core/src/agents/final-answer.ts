@@ -58,7 +58,10 @@ export function finalAnswerMessages(
 export function previewValue(value: unknown, maxLength = 200): string {
   let text: string;
   try {
-    text = typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value, jsonReplacer) ?? String(value));
+    text =
+      typeof value === "string"
+        ? JSON.stringify(value)
+        : (JSON.stringify(value, jsonReplacer) ?? String(value));
   } catch {
     text = String(value);
   }

@@ -1,4 +1,3 @@
-export type * from "./events.js";
 export type {
   ActionOutput,
   FinalAnswerCheck,
@@ -10,11 +9,27 @@ export type {
   StepCallbacksByType,
   StepContext,
 } from "./agent-options.js";
-export { type BaseToolsFactory, type BaseToolsOptions, loadBaseTools, registerBaseTools } from "./base-tools.js";
+export {
+  type BaseToolsFactory,
+  type BaseToolsOptions,
+  loadBaseTools,
+  registerBaseTools,
+} from "./base-tools.js";
+export * from "./code-agent/index.js";
+export type * from "./events.js";
 export { ManagedAgentTool } from "./managed-agent-tool.js";
 export { MultiStepAgent, stringifyValue } from "./multi-step-agent.js";
 export { END_PLAN } from "./planning.js";
-export { findJsonValues, type ParsedToolCall, parseToolCallsFromText, toolCallsFromMessage } from "./tool-call-parsing.js";
-export { observationText, runToolCall, substituteStateValues, type ToolCallContext } from "./tool-execution.js";
+export {
+  findJsonValues,
+  type ParsedToolCall,
+  parseToolCallsFromText,
+  toolCallsFromMessage,
+} from "./tool-call-parsing.js";
 export { ToolCallingAgent, type ToolCallingAgentOptions } from "./tool-calling-agent.js";
-export * from "./code-agent/index.js";
+export {
+  observationText,
+  runToolCall,
+  substituteStateValues,
+  type ToolCallContext,
+} from "./tool-execution.js";

@@ -1,16 +1,28 @@
 import {
+  AgentConfigurationError,
   AgentError,
   AgentGenerationError,
   AgentInterruptedError,
   AgentMaxStepsError,
-  AgentConfigurationError,
 } from "../errors.js";
 import { AgentLogger, LogLevel, Monitor } from "../logging/index.js";
 import { AgentMemory } from "../memory/agent-memory.js";
 import type { StepDict } from "../memory/step-dicts.js";
-import { ActionStep, FinalAnswerStep, PlanningStep, SystemPromptStep, TaskStep, Timing } from "../memory/steps.js";
+import {
+  ActionStep,
+  FinalAnswerStep,
+  PlanningStep,
+  SystemPromptStep,
+  TaskStep,
+  Timing,
+} from "../memory/steps.js";
 import { jsonReplacer } from "../memory/to-messages.js";
-import { aggregateStreamDeltas, type ChatMessage, type ChatMessageStreamDelta, messageText } from "../models/messages.js";
+import {
+  aggregateStreamDeltas,
+  type ChatMessage,
+  type ChatMessageStreamDelta,
+  messageText,
+} from "../models/messages.js";
 import type { GenerateOptions, Model } from "../models/model.js";
 import { mergePromptTemplates, type PromptTemplates } from "../prompts/prompt-templates.js";
 import { renderTemplate, type TemplateVariables } from "../prompts/render-template.js";
@@ -24,7 +36,13 @@ import type {
   RunResult,
   StepContext,
 } from "./agent-options.js";
-import { checkAgentName, checkMaxSteps, checkUniqueNames, collectManagedAgents, collectTools } from "./agent-setup.js";
+import {
+  checkAgentName,
+  checkMaxSteps,
+  checkUniqueNames,
+  collectManagedAgents,
+  collectTools,
+} from "./agent-setup.js";
 import type { BaseToolsOptions } from "./base-tools.js";
 import type { AgentEvent } from "./events.js";
 import { checkFinalAnswer, finalAnswerMessages } from "./final-answer.js";
@@ -80,7 +98,9 @@ export abstract class MultiStepAgent implements AsyncDisposable {
 
   constructor(options: MultiStepAgentOptions) {
     if (!options?.model || typeof options.model.generate !== "function") {
-      throw new AgentConfigurationError("An agent needs a model: an object with a modelId and a generate() method.");
+      throw new AgentConfigurationError(
+        "An agent needs a model: an object with a modelId and a generate() method.",
+      );
     }
     this.model = options.model;
     checkAgentName(options.name);
@@ -124,7 +144,10 @@ export abstract class MultiStepAgent implements AsyncDisposable {
    * Throw an `AgentError` for a mistake of the model: it is stored on the step and shown to the
    * model, and the run goes on.
    */
-  protected abstract stepStream(actionStep: ActionStep, context: StepContext): AsyncGenerator<AgentEvent, ActionOutput>;
+  protected abstract stepStream(
+    actionStep: ActionStep,
+    context: StepContext,
+  ): AsyncGenerator<AgentEvent, ActionOutput>;
 
   /** What `addBaseTools` asks the toolkit for; a CodeAgent says it runs code itself. */
   protected baseToolsOptions(): BaseToolsOptions {
@@ -158,7 +181,9 @@ export abstract class MultiStepAgent implements AsyncDisposable {
       tools,
       managedAgents,
       managedAgentsSection: managedAgents ? renderTemplate(MANAGED_AGENTS_SECTION, { managedAgents }) : "",
-      instructions: this.instructions ? renderTemplate(INSTRUCTIONS_SECTION, { instructions: this.instructions }) : "",
+      instructions: this.instructions
+        ? renderTemplate(INSTRUCTIONS_SECTION, { instructions: this.instructions })
+        : "",
     };
   }
 
@@ -184,7 +209,10 @@ export abstract class MultiStepAgent implements AsyncDisposable {
 
   /** Every step of the memory as plain data, the system prompt first. */
   get logs(): StepDict[] {
-    return [{ type: "system-prompt", systemPrompt: this.memory.systemPrompt.systemPrompt }, ...this.memory.getFullSteps()];
+    return [
+      { type: "system-prompt", systemPrompt: this.memory.systemPrompt.systemPrompt },
+      ...this.memory.getFullSteps(),
+    ];
   }
 
   /** Prints the memory's steps again (see `AgentMemory.replay`). */
@@ -215,7 +243,8 @@ export abstract class MultiStepAgent implements AsyncDisposable {
     const startTime = Date.now();
     let output: unknown;
     for await (const event of events) if (event.type === "final-answer") output = event.output;
-    if (options.returnFullResult ?? this.returnFullResult) return buildRunResult(output, this.memory, startTime);
+    if (options.returnFullResult ?? this.returnFullResult)
+      return buildRunResult(output, this.memory, startTime);
     return output;
   }
 
@@ -240,14 +269,22 @@ export abstract class MultiStepAgent implements AsyncDisposable {
     options: { additionalArgs?: Record<string, unknown>; signal?: AbortSignal } = {},
   ): Promise<string> {
     const name = this.name ?? "";
-    const fullTask = renderTemplate(this.promptTemplates.managedAgent.task, { name, task }, "managedAgent.task");
+    const fullTask = renderTemplate(
+      this.promptTemplates.managedAgent.task,
+      { name, task },
+      "managedAgent.task",
+    );
     const result = await this.run(fullTask, {
       additionalArgs: options.additionalArgs,
       signal: options.signal,
       returnFullResult: true,
     });
     const finalAnswer = typeof result.output === "string" ? result.output : stringifyValue(result.output);
-    let report = renderTemplate(this.promptTemplates.managedAgent.report, { name, finalAnswer }, "managedAgent.report");
+    let report = renderTemplate(
+      this.promptTemplates.managedAgent.report,
+      { name, finalAnswer },
+      "managedAgent.report",
+    );
     if (this.provideRunSummary) {
       const summary = this.writeMemoryToMessages(true)
         .map((message) => truncate(messageText(message), 2_000))
@@ -262,7 +299,10 @@ export abstract class MultiStepAgent implements AsyncDisposable {
     return {
       class: this.constructor.name,
       tools: Object.values(this.tools).map((tool) => tool.toDict()),
-      model: { class: modelClassName(this.model), data: this.model.toDict?.() ?? { modelId: this.model.modelId } },
+      model: {
+        class: modelClassName(this.model),
+        data: this.model.toDict?.() ?? { modelId: this.model.modelId },
+      },
       managedAgents: Object.values(this.managedAgents).map((agent) => agent.toDict()),
       promptTemplates: this.promptTemplates,
       maxSteps: this.maxSteps,
@@ -331,7 +371,12 @@ export abstract class MultiStepAgent implements AsyncDisposable {
       this.#throwIfStopped(signal);
       if (this.#isPlanningStep(this.stepNumber)) {
         const isFirstPlan = this.memory.steps.length === 1;
-        const planningStep = yield* this.#planningStep(task, isFirstPlan, maxSteps - this.stepNumber + 1, signal);
+        const planningStep = yield* this.#planningStep(
+          task,
+          isFirstPlan,
+          maxSteps - this.stepNumber + 1,
+          signal,
+        );
         await this.#finalizeStep(planningStep);
         this.memory.steps.push(planningStep);
         yield { type: "planning-step", step: planningStep };
@@ -354,7 +399,8 @@ export abstract class MultiStepAgent implements AsyncDisposable {
         if (AgentError.isInstance(error)) {
           actionStep.error = error;
           // A failed tool call was already printed with its observation.
-          if (!actionStep.toolResults?.some((result) => result.error === error)) this.logger.logError(error.message);
+          if (!actionStep.toolResults?.some((result) => result.error === error))
+            this.logger.logError(error.message);
         }
         // The model's mistakes go back to it; a model that cannot answer, an interruption or a
         // bug of the framework ends the run (after the step is recorded).
@@ -409,9 +455,18 @@ export abstract class MultiStepAgent implements AsyncDisposable {
   }
 
   /** `maxSteps` reached: the model writes an answer from the memory; the step records the error. */
-  async *#answerFromMemory(task: string, maxSteps: number, options: RunOptions): AsyncGenerator<AgentEvent, unknown> {
+  async *#answerFromMemory(
+    task: string,
+    maxSteps: number,
+    options: RunOptions,
+  ): AsyncGenerator<AgentEvent, unknown> {
     const startTime = Date.now();
-    const inputMessages = finalAnswerMessages(this.promptTemplates, this.writeMemoryToMessages(), task, options.images);
+    const inputMessages = finalAnswerMessages(
+      this.promptTemplates,
+      this.writeMemoryToMessages(),
+      task,
+      options.images,
+    );
     const message = yield* this.generateModelOutput(inputMessages, { signal: options.signal }, false);
     const answer = messageText(message);
     const step = new ActionStep(this.stepNumber, new Timing(startTime, Date.now()));

@@ -28,12 +28,20 @@ export function updatePlanMessages(
   return [
     {
       role: "system",
-      content: renderTemplate(templates.planning.updatePlanPreMessages, variables, "planning.updatePlanPreMessages"),
+      content: renderTemplate(
+        templates.planning.updatePlanPreMessages,
+        variables,
+        "planning.updatePlanPreMessages",
+      ),
     },
     ...memoryMessages,
     {
       role: "user",
-      content: renderTemplate(templates.planning.updatePlanPostMessages, variables, "planning.updatePlanPostMessages"),
+      content: renderTemplate(
+        templates.planning.updatePlanPostMessages,
+        variables,
+        "planning.updatePlanPostMessages",
+      ),
     },
   ];
 }

@@ -1,13 +1,13 @@
 import {
   type ActionStep,
+  type AgentEvent,
   AgentGenerationError,
   AgentInterruptedError,
   AgentMaxStepsError,
-  type AgentEvent,
   type AgentMemory,
   type FinalAnswerStep,
-  messageText,
   type MultiStepAgent,
+  messageText,
   type PlanningStep,
   type RunResult,
   ToolCallingAgent,
@@ -60,7 +60,9 @@ describe("max steps", () => {
     expect(messageText(finalRequest.messages.at(-1)!)).toContain("Weather in France?");
     // The memory (without the system prompt) sits between the two.
     expect(finalRequest.messages.filter((message) => message.role === "system")).toHaveLength(1);
-    expect(finalRequest.messages.some((message) => messageText(message).includes("Sunny, 21 °C in Lyon"))).toBe(true);
+    expect(
+      finalRequest.messages.some((message) => messageText(message).includes("Sunny, 21 °C in Lyon")),
+    ).toBe(true);
   });
 
   it("uses the run's maxSteps over the agent's", async () => {
@@ -71,9 +73,18 @@ describe("max steps", () => {
   });
 
   it("reports success when the model answers in time", async () => {
-    const agent = new ToolCallingAgent({ tools: [], model: new ScriptedModel([answer(42)]), returnFullResult: true, ...quiet });
+    const agent = new ToolCallingAgent({
+      tools: [],
+      model: new ScriptedModel([answer(42)]),
+      returnFullResult: true,
+      ...quiet,
+    });
     const result = (await agent.run("The answer?")) as RunResult;
-    expect(result).toMatchObject({ output: 42, state: "success", tokenUsage: { inputTokens: 100, outputTokens: 20 } });
+    expect(result).toMatchObject({
+      output: 42,
+      state: "success",
+      tokenUsage: { inputTokens: 100, outputTokens: 20 },
+    });
     expect(result.steps.map((step) => step.type)).toEqual(["task", "action"]);
     expect(result.timing.duration).toBeGreaterThanOrEqual(0);
   });
@@ -129,12 +140,18 @@ describe("final answer checks", () => {
 describe("step callbacks", () => {
   it("calls a list of callbacks after each action step only, with the agent", async () => {
     const calls: [string, number, boolean][] = [];
-    const model = new ScriptedModel(["1. Look. 2. Answer.", callTool("get_weather", { city: "Oslo" }), answer("cold")]);
+    const model = new ScriptedModel([
+      "1. Look. 2. Answer.",
+      callTool("get_weather", { city: "Oslo" }),
+      answer("cold"),
+    ]);
     const agent: ToolCallingAgent = new ToolCallingAgent({
       tools: [makeWeatherTool()],
       model,
       planningInterval: 5,
-      stepCallbacks: [(step, callbackAgent) => void calls.push([step.type, step.stepNumber, callbackAgent === agent])],
+      stepCallbacks: [
+        (step, callbackAgent) => void calls.push([step.type, step.stepNumber, callbackAgent === agent]),
+      ],
       ...quiet,
     });
 
@@ -187,7 +204,13 @@ describe("planning", () => {
       "1. Answer now.",
       answer("both sunny"),
     ]);
-    const agent = new ToolCallingAgent({ tools: [makeWeatherTool()], model, planningInterval: 2, maxSteps: 6, ...quiet });
+    const agent = new ToolCallingAgent({
+      tools: [makeWeatherTool()],
+      model,
+      planningInterval: 2,
+      maxSteps: 6,
+      ...quiet,
+    });
 
     await expect(agent.run("Weather in Paris and Rome?")).resolves.toBe("both sunny");
 
@@ -239,7 +262,9 @@ describe("interrupting a run", () => {
     const agent = new ToolCallingAgent({
       tools: [makeWeatherTool()],
       model,
-      stepCallbacks: [(step, callbackAgent) => (step.stepNumber === 2 ? callbackAgent.interrupt() : undefined)],
+      stepCallbacks: [
+        (step, callbackAgent) => (step.stepNumber === 2 ? callbackAgent.interrupt() : undefined),
+      ],
       ...quiet,
     });
 
@@ -282,7 +307,9 @@ describe("interrupting a run", () => {
     const modelCalled = deferred();
     const model = new ScriptedModel(async (_messages, options) => {
       modelCalled.resolve();
-      await new Promise((_resolve, reject) => options.signal?.addEventListener("abort", () => reject(options.signal?.reason)));
+      await new Promise((_resolve, reject) =>
+        options.signal?.addEventListener("abort", () => reject(options.signal?.reason)),
+      );
       return answer("never");
     });
     const agent = new ToolCallingAgent({ tools: [], model, ...quiet });
@@ -300,7 +327,9 @@ describe("interrupting a run", () => {
   it("does not start when the signal is already aborted", async () => {
     const model = new ScriptedModel([answer("x")]);
     const agent = new ToolCallingAgent({ tools: [], model, ...quiet });
-    await expect(agent.run("?", { signal: AbortSignal.abort() })).rejects.toSatisfy((error) => AgentInterruptedError.isInstance(error));
+    await expect(agent.run("?", { signal: AbortSignal.abort() })).rejects.toSatisfy((error) =>
+      AgentInterruptedError.isInstance(error),
+    );
     expect(model.callCount).toBe(0);
   });
 });
@@ -335,7 +364,12 @@ describe("streaming", () => {
   it("yields the events of each step in order, the final answer last", async () => {
     const model = new ScriptedModel([
       "Plan: look, then answer.",
-      { toolCalls: [{ name: "get_weather", arguments: { city: "Paris" } }, { name: "get_weather", arguments: { city: "Rome" } }] },
+      {
+        toolCalls: [
+          { name: "get_weather", arguments: { city: "Paris" } },
+          { name: "get_weather", arguments: { city: "Rome" } },
+        ],
+      },
       answer("sunny"),
     ]);
     const agent = new ToolCallingAgent({ tools: [makeWeatherTool()], model, planningInterval: 5, ...quiet });
@@ -362,8 +396,17 @@ describe("streaming", () => {
   });
 
   it("adds the model's deltas with streamOutputs, for the plan and for each step", async () => {
-    const model = new ScriptedModel(["Plan: answer.", { content: "Answering.", toolCalls: [{ name: "final_answer", arguments: { answer: 1 } }] }]);
-    const agent = new ToolCallingAgent({ tools: [], model, planningInterval: 5, streamOutputs: true, ...quiet });
+    const model = new ScriptedModel([
+      "Plan: answer.",
+      { content: "Answering.", toolCalls: [{ name: "final_answer", arguments: { answer: 1 } }] },
+    ]);
+    const agent = new ToolCallingAgent({
+      tools: [],
+      model,
+      planningInterval: 5,
+      streamOutputs: true,
+      ...quiet,
+    });
 
     const events = await collect(agent.run("One?", { stream: true }));
     expect(eventTypes(events)).toEqual([
@@ -382,7 +425,10 @@ describe("streaming", () => {
 describe("memory", () => {
   it("writes the memory as messages: system prompt, task, outputs, calls, observations, errors", async () => {
     const model = new ScriptedModel([
-      { content: "Checking Paris.", toolCalls: [{ id: "c1", name: "get_weather", arguments: { city: "Paris" } }] },
+      {
+        content: "Checking Paris.",
+        toolCalls: [{ id: "c1", name: "get_weather", arguments: { city: "Paris" } }],
+      },
       "no JSON here",
       answer("sunny"),
     ]);
@@ -449,7 +495,10 @@ describe("memory", () => {
     const logs = agent.logs;
     expect(logs.map((step) => step.type)).toEqual(["system-prompt", "task", "action", "action"]);
     const roundTrip = JSON.parse(JSON.stringify(logs));
-    expect(roundTrip[2]).toMatchObject({ stepNumber: 1, toolCalls: [{ name: "get_weather", arguments: { city: "Paris" } }] });
+    expect(roundTrip[2]).toMatchObject({
+      stepNumber: 1,
+      toolCalls: [{ name: "get_weather", arguments: { city: "Paris" } }],
+    });
     expect(roundTrip[2].modelInputMessages).toHaveLength(2);
     expect(agent.memory.getSuccinctSteps()[1]).not.toHaveProperty("modelInputMessages");
 

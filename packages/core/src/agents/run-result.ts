@@ -18,6 +18,15 @@ export function buildRunResult(output: unknown, memory: AgentMemory, startTime: 
     tokenUsage.outputTokens += step.tokenUsage.outputTokens;
   }
   const lastStep = memory.steps.at(-1);
-  const state = lastStep?.type === "action" && AgentMaxStepsError.isInstance(lastStep.error) ? "max_steps_error" : "success";
-  return { output, state, steps: memory.getFullSteps(), tokenUsage, timing: new Timing(startTime, Date.now()) };
+  const state =
+    lastStep?.type === "action" && AgentMaxStepsError.isInstance(lastStep.error)
+      ? "max_steps_error"
+      : "success";
+  return {
+    output,
+    state,
+    steps: memory.getFullSteps(),
+    tokenUsage,
+    timing: new Timing(startTime, Date.now()),
+  };
 }

@@ -38,7 +38,9 @@ export class StepCallbackRegistry {
 
   register(type: CallbackStep["type"], callback: StepCallback<any>, where = "step callback"): void {
     if (typeof callback !== "function") {
-      throw new AgentConfigurationError(`${where} must hold functions (step, agent) => void; got ${typeof callback}.`);
+      throw new AgentConfigurationError(
+        `${where} must hold functions (step, agent) => void; got ${typeof callback}.`,
+      );
     }
     const list = this.#byType.get(type) ?? [];
     list.push(callback);

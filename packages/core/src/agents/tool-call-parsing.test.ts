@@ -5,8 +5,14 @@ describe("parseToolCallsFromText", () => {
   it.each([
     ["a bare object", '{"name": "search", "arguments": {"query": "smol"}}'],
     ["the tool_call wrapper", '{"tool_call": {"name": "search", "arguments": {"query": "smol"}}}'],
-    ["the OpenAI function shape", '{"type": "function", "function": {"name": "search", "arguments": {"query": "smol"}}}'],
-    ["a fenced block after a thought", 'Thought: search first.\n```json\n{"name": "search", "arguments": {"query": "smol"}}\n```'],
+    [
+      "the OpenAI function shape",
+      '{"type": "function", "function": {"name": "search", "arguments": {"query": "smol"}}}',
+    ],
+    [
+      "a fenced block after a thought",
+      'Thought: search first.\n```json\n{"name": "search", "arguments": {"query": "smol"}}\n```',
+    ],
     ["prose on both sides", 'I will call {"name": "search", "arguments": {"query": "smol"}} and wait.'],
     ["parameters instead of arguments", '{"name": "search", "parameters": {"query": "smol"}}'],
     ["braces inside strings", '{"name": "search", "arguments": {"query": "smol"}} // not {this'],
@@ -20,7 +26,9 @@ describe("parseToolCallsFromText", () => {
       { name: "b", arguments: { x: 1 } },
     ];
     expect(parseToolCallsFromText('[{"name": "a"}, {"name": "b", "arguments": {"x": 1}}]')).toEqual(expected);
-    expect(parseToolCallsFromText('First {"name": "a"} then {"name": "b", "arguments": {"x": 1}}')).toEqual(expected);
+    expect(parseToolCallsFromText('First {"name": "a"} then {"name": "b", "arguments": {"x": 1}}')).toEqual(
+      expected,
+    );
   });
 
   it("keeps a brace inside a string value intact", () => {
@@ -31,7 +39,11 @@ describe("parseToolCallsFromText", () => {
 
   it.each([
     ["no JSON at all", "The weather is nice.", /contains no tool call/],
-    ["an unterminated object", '{"name": "search", "arguments": {"query": "smol"}', /not valid \(a '\{' is never closed\)/],
+    [
+      "an unterminated object",
+      '{"name": "search", "arguments": {"query": "smol"}',
+      /not valid \(a '\{' is never closed\)/,
+    ],
     ["invalid JSON", "{'name': 'search'}", /not valid/],
     ["an object without a name", '{"tool": "search"}', /needs a "name" key, and yours has "tool"/],
   ])("explains %s", (_label, text, message) => {
@@ -79,7 +91,10 @@ describe("toolCallsFromMessage", () => {
   });
 
   it("falls back to the text when there are no native calls", () => {
-    const calls = toolCallsFromMessage({ role: "assistant", content: '{"name": "final_answer", "arguments": {"answer": 3}}' });
+    const calls = toolCallsFromMessage({
+      role: "assistant",
+      content: '{"name": "final_answer", "arguments": {"answer": 3}}',
+    });
     expect(calls.map((call) => call.toolCall.name)).toEqual(["final_answer"]);
     expect(calls[0]!.toolCall.arguments).toEqual({ answer: 3 });
   });
@@ -88,7 +103,9 @@ describe("toolCallsFromMessage", () => {
 describe("parseToolCallsFromText on broken JSON", () => {
   it("never runs an object nested in a broken one", () => {
     expect(() => parseToolCallsFromText('{"name": "a", "arguments": {"name": "b"}')).toThrow(/never closed/);
-    expect(() => parseToolCallsFromText("{'name': 'a', 'arguments': {\"name\": \"b\"}}")).toThrow(/not valid/);
+    expect(() => parseToolCallsFromText("{'name': 'a', 'arguments': {\"name\": \"b\"}}")).toThrow(
+      /not valid/,
+    );
   });
 
   it("skips prose in brackets before the call", () => {

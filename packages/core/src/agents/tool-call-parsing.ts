@@ -107,7 +107,8 @@ function callsFromJson(value: unknown): { name: string; arguments: unknown }[] |
   }
   if (typeof value !== "object" || value === null) return undefined;
   const object = value as Record<string, unknown>;
-  if (typeof object.tool_call === "object" && object.tool_call !== null) return callsFromJson(object.tool_call);
+  if (typeof object.tool_call === "object" && object.tool_call !== null)
+    return callsFromJson(object.tool_call);
   if (Array.isArray(object.tool_calls)) return callsFromJson(object.tool_calls);
   if (typeof object.name === "string") {
     return [{ name: object.name, arguments: object.arguments ?? object.parameters ?? {} }];

@@ -1,8 +1,8 @@
 import {
+  type ActionStep,
   AgentParsingError,
   AgentToolCallError,
   AgentToolExecutionError,
-  type ActionStep,
   type ChatMessage,
   messageText,
   ToolCallingAgent,
@@ -46,19 +46,27 @@ describe("ToolCallingAgent: the seed's examples", () => {
     const firstCall = model.calls[0]!;
     expect(firstCall.options.toolChoice).toBe("required");
     expect(firstCall.options.stopSequences).toEqual(["Observation:", "Calling tools:"]);
-    expect(firstCall.options.toolsToCallFrom?.map((spec) => spec.name)).toEqual(["model_download_tool", "final_answer"]);
+    expect(firstCall.options.toolsToCallFrom?.map((spec) => spec.name)).toEqual([
+      "model_download_tool",
+      "final_answer",
+    ]);
     expect(firstCall.options.toolsToCallFrom?.[0]?.parameters).toMatchObject({
       type: "object",
       properties: { task: { type: "string" } },
       required: ["task"],
     });
     // The second call reads the observation of the first.
-    expect(texts(model.calls[1]!.messages)).toContain("Call id: call_0_0\nObservation:\nByteDance/AnimateDiff-Lightning");
+    expect(texts(model.calls[1]!.messages)).toContain(
+      "Call id: call_0_0\nObservation:\nByteDance/AnimateDiff-Lightning",
+    );
   });
 
   it("runs a Tool subclass", async () => {
     const downloadTool = new ModelDownloadTool();
-    const model = new ScriptedModel([callTool("model_download_tool", { task: "text-classification" }), answer("done")]);
+    const model = new ScriptedModel([
+      callTool("model_download_tool", { task: "text-classification" }),
+      answer("done"),
+    ]);
     const agent = new ToolCallingAgent({ tools: [downloadTool], model, ...quiet });
 
     await expect(agent.run("Most downloaded text-classification model?")).resolves.toBe("done");
@@ -85,9 +93,15 @@ describe("ToolCallingAgent: the seed's examples", () => {
 describe("ToolCallingAgent: tool calls written as text", () => {
   it.each([
     ["the seed's tool_call shape", '{"tool_call": {"name": "get_weather", "arguments": {"city": "Paris"}}}'],
-    ["a fenced blob with prose around", 'Thought: I need the weather.\n```json\n{"name": "get_weather", "arguments": {"city": "Paris"}}\n```\nDone.'],
+    [
+      "a fenced blob with prose around",
+      'Thought: I need the weather.\n```json\n{"name": "get_weather", "arguments": {"city": "Paris"}}\n```\nDone.',
+    ],
     ["an Action: prefix", 'Action:\n{"name": "get_weather", "arguments": {"city": "Paris"}}'],
-    ["arguments encoded as a JSON string", '{"name": "get_weather", "arguments": "{\\"city\\": \\"Paris\\"}"}'],
+    [
+      "arguments encoded as a JSON string",
+      '{"name": "get_weather", "arguments": "{\\"city\\": \\"Paris\\"}"}',
+    ],
   ])("reads %s", async (_label, text) => {
     const cities: string[] = [];
     const model = new ScriptedModel([text, answer("ok")]);
@@ -104,7 +118,10 @@ describe("ToolCallingAgent: tool calls written as text", () => {
   });
 
   it("stores a parsing error for malformed JSON, shows it to the model, and goes on", async () => {
-    const model = new ScriptedModel(['{"name": "get_weather", "arguments": {"city": "Paris"', answer("recovered")]);
+    const model = new ScriptedModel([
+      '{"name": "get_weather", "arguments": {"city": "Paris"',
+      answer("recovered"),
+    ]);
     const agent = new ToolCallingAgent({ tools: [makeWeatherTool()], model, ...quiet });
 
     await expect(agent.run("Weather?")).resolves.toBe("recovered");
@@ -147,7 +164,9 @@ describe("ToolCallingAgent: errors of tool calls become observations", () => {
     const [step] = actionSteps(agent);
     expect(AgentToolCallError.isInstance(step!.error)).toBe(true);
     expect(step!.toolResults?.[0]?.observation).toContain("not valid JSON");
-    expect(texts(model.calls[1]!.messages).some((text) => text.startsWith("Call id: bad\nError:"))).toBe(true);
+    expect(texts(model.calls[1]!.messages).some((text) => text.startsWith("Call id: bad\nError:"))).toBe(
+      true,
+    );
   });
 
   it("lists the available tools when the model calls an unknown one", async () => {
@@ -197,7 +216,12 @@ describe("ToolCallingAgent: errors of tool calls become observations", () => {
   it("refuses final_answer mixed with other calls, and runs none of them", async () => {
     const cities: string[] = [];
     const model = new ScriptedModel([
-      { toolCalls: [{ name: "get_weather", arguments: { city: "Paris" } }, { name: "final_answer", arguments: { answer: "x" } }] },
+      {
+        toolCalls: [
+          { name: "get_weather", arguments: { city: "Paris" } },
+          { name: "final_answer", arguments: { answer: "x" } },
+        ],
+      },
       answer("alone"),
     ]);
     const agent = new ToolCallingAgent({ tools: [makeWeatherTool(cities)], model, ...quiet });
@@ -215,18 +239,29 @@ describe("ToolCallingAgent: parallel tool calls", () => {
   it("runs the calls of one step concurrently, each with its own tool response", async () => {
     // Each tool waits until the other has started: run one after the other, they would never end.
     const started = { left: deferred(), right: deferred() };
-    const left = tool({ name: "left", description: "Left half.", inputs: {}, outputType: "string" }, async () => {
-      started.left.resolve();
-      await started.right.promise;
-      return "L";
-    });
-    const right = tool({ name: "right", description: "Right half.", inputs: {}, outputType: "string" }, async () => {
-      started.right.resolve();
-      await started.left.promise;
-      return "R";
-    });
+    const left = tool(
+      { name: "left", description: "Left half.", inputs: {}, outputType: "string" },
+      async () => {
+        started.left.resolve();
+        await started.right.promise;
+        return "L";
+      },
+    );
+    const right = tool(
+      { name: "right", description: "Right half.", inputs: {}, outputType: "string" },
+      async () => {
+        started.right.resolve();
+        await started.left.promise;
+        return "R";
+      },
+    );
     const model = new ScriptedModel([
-      { toolCalls: [{ id: "a", name: "left" }, { id: "b", name: "right" }] },
+      {
+        toolCalls: [
+          { id: "a", name: "left" },
+          { id: "b", name: "right" },
+        ],
+      },
       answer("LR"),
     ]);
     const agent = new ToolCallingAgent({ tools: [left, right], model, ...quiet });
@@ -237,7 +272,9 @@ describe("ToolCallingAgent: parallel tool calls", () => {
       ["a", "L"],
       ["b", "R"],
     ]);
-    const responses = model.calls[1]!.messages.filter((message) => message.role === "tool-response").map(messageText);
+    const responses = model.calls[1]!.messages.filter((message) => message.role === "tool-response").map(
+      messageText,
+    );
     expect(responses).toEqual(["Call id: a\nObservation:\nL", "Call id: b\nObservation:\nR"]);
   });
 
@@ -245,7 +282,12 @@ describe("ToolCallingAgent: parallel tool calls", () => {
     let running = 0;
     let mostAtOnce = 0;
     const slow = tool(
-      { name: "slow", description: "Yields a few times.", inputs: { n: { type: "integer", description: "n" } }, outputType: "integer" },
+      {
+        name: "slow",
+        description: "Yields a few times.",
+        inputs: { n: { type: "integer", description: "n" } },
+        outputType: "integer",
+      },
       async ({ n }) => {
         running += 1;
         mostAtOnce = Math.max(mostAtOnce, running);
@@ -295,7 +337,10 @@ describe("ToolCallingAgent: state", () => {
 
   it("stores an image output in the state and names its key in the observation", async () => {
     const png = new Uint8Array([137, 80, 78, 71]);
-    const draw = tool({ name: "draw", description: "Draws.", inputs: {}, outputType: "image" }, async () => png);
+    const draw = tool(
+      { name: "draw", description: "Draws.", inputs: {}, outputType: "image" },
+      async () => png,
+    );
     const model = new ScriptedModel([callTool("draw"), answer("drawn")]);
     const agent = new ToolCallingAgent({ tools: [draw], model, ...quiet });
 
@@ -312,7 +357,12 @@ describe("ToolCallingAgent: streamed model output", () => {
       { content: "Let me check.", toolCalls: [{ name: "get_weather", arguments: { city: "Rome" } }] },
       answer("warm"),
     ]);
-    const agent = new ToolCallingAgent({ tools: [makeWeatherTool(cities)], model, streamOutputs: true, ...quiet });
+    const agent = new ToolCallingAgent({
+      tools: [makeWeatherTool(cities)],
+      model,
+      streamOutputs: true,
+      ...quiet,
+    });
 
     const deltas: string[] = [];
     let output: unknown;

@@ -41,7 +41,9 @@ export class ToolCallingAgent extends MultiStepAgent {
     super(options);
     const { maxToolThreads } = options;
     if (maxToolThreads !== undefined && (!Number.isInteger(maxToolThreads) || maxToolThreads < 1)) {
-      throw new AgentConfigurationError(`maxToolThreads must be a whole number, at least 1; got ${maxToolThreads}.`);
+      throw new AgentConfigurationError(
+        `maxToolThreads must be a whole number, at least 1; got ${maxToolThreads}.`,
+      );
     }
     this.maxToolThreads = maxToolThreads;
   }
@@ -62,16 +64,21 @@ export class ToolCallingAgent extends MultiStepAgent {
   ): AsyncGenerator<AgentEvent, ActionOutput> {
     const inputMessages = this.writeMemoryToMessages();
     actionStep.modelInputMessages = inputMessages;
+    // Set in beforeRun; `step()` may be called outside of a run.
+    this.#toolSpecs ??= this.toolsAndManagedAgents.map((tool) => tool.toJsonSchema());
     const message = yield* this.generateModelOutput(inputMessages, {
       stopSequences: STOP_SEQUENCES,
-      toolsToCallFrom: (this.#toolSpecs ??= this.toolsAndManagedAgents.map((tool) => tool.toJsonSchema())),
+      toolsToCallFrom: this.#toolSpecs,
       toolChoice: "required",
       signal: context.signal,
     });
     actionStep.modelOutputMessage = message;
     actionStep.modelOutput = messageText(message);
     actionStep.tokenUsage = message.tokenUsage;
-    this.logger.logMarkdown(actionStep.modelOutput, { title: "Output message of the LLM:", level: LogLevel.DEBUG });
+    this.logger.logMarkdown(actionStep.modelOutput, {
+      title: "Output message of the LLM:",
+      level: LogLevel.DEBUG,
+    });
 
     const calls = toolCallsFromMessage(message);
     actionStep.toolCalls = calls.map((call) => call.toolCall);
@@ -101,7 +108,10 @@ export class ToolCallingAgent extends MultiStepAgent {
   }
 
   /** Runs the calls concurrently; yields a `tool-output` per call as it ends; returns results in call order. */
-  async *#runToolCalls(calls: ParsedToolCall[], context: StepContext): AsyncGenerator<AgentEvent, ToolCallResult[]> {
+  async *#runToolCalls(
+    calls: ParsedToolCall[],
+    context: StepContext,
+  ): AsyncGenerator<AgentEvent, ToolCallResult[]> {
     const toolContext: ToolCallContext = {
       tools: { ...this.tools, ...this.managedAgentTools },
       managedAgentNames: new Set(Object.keys(this.managedAgentTools)),
@@ -111,7 +121,9 @@ export class ToolCallingAgent extends MultiStepAgent {
     const results: ToolCallResult[] = new Array(calls.length);
     const limit = this.maxToolThreads ?? calls.length;
     for (const call of calls) this.logger.logToolCall(call.toolCall.name, call.toolCall.arguments);
-    for await (const { index, result } of runConcurrently(calls, limit, (call) => runToolCall(call, toolContext))) {
+    for await (const { index, result } of runConcurrently(calls, limit, (call) =>
+      runToolCall(call, toolContext),
+    )) {
       results[index] = result;
       if (result.error) this.logger.logError(result.observation);
       else this.logger.logObservation(result.observation);

@@ -47,7 +47,11 @@ export async function runToolCall(call: ParsedToolCall, context: ToolCallContext
     output = await tool.call(toCallArguments(args), { signal: context.signal });
   } catch (error) {
     if (AgentToolCallError.isInstance(error) && error.toolName === name) {
-      return failed(new AgentToolCallError(`Invalid arguments for tool '${name}': ${error.message}`, name, { cause: error }));
+      return failed(
+        new AgentToolCallError(`Invalid arguments for tool '${name}': ${error.message}`, name, {
+          cause: error,
+        }),
+      );
     }
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     const shownArgs = JSON.stringify(args, jsonReplacer);
@@ -58,10 +62,16 @@ export async function runToolCall(call: ParsedToolCall, context: ToolCallContext
         "Check the arguments and try again, or use another tool.";
     return failed(new AgentToolExecutionError(message, name, { cause: error }));
   }
-  const storedKey = storedOutputKeys[tool.outputType] ?? (isImagePart(output) ? storedOutputKeys.image : undefined);
+  const storedKey =
+    storedOutputKeys[tool.outputType] ?? (isImagePart(output) ? storedOutputKeys.image : undefined);
   if (storedKey) {
     context.state[storedKey] = output;
-    return { id, name, output, observation: `The output was stored in the state under the key '${storedKey}'.` };
+    return {
+      id,
+      name,
+      output,
+      observation: `The output was stored in the state under the key '${storedKey}'.`,
+    };
   }
   return { id, name, output, observation: observationText(output) };
 }
@@ -95,7 +105,8 @@ export async function* runConcurrently<Item, Result>(
 
 /** Top-level string arguments that name a state key are replaced by the stored value. */
 export function substituteStateValues(args: unknown, state: Record<string, unknown>): unknown {
-  const lookup = (value: unknown) => (typeof value === "string" && Object.hasOwn(state, value) ? state[value] : value);
+  const lookup = (value: unknown) =>
+    typeof value === "string" && Object.hasOwn(state, value) ? state[value] : value;
   if (typeof args !== "object" || args === null) return lookup(args);
   if (Array.isArray(args)) return args.map(lookup);
   return Object.fromEntries(Object.entries(args).map(([key, value]) => [key, lookup(value)]));
@@ -120,5 +131,10 @@ export function observationText(output: unknown): string {
 }
 
 function isImagePart(value: unknown): boolean {
-  return typeof value === "object" && value !== null && (value as { type?: unknown }).type === "image" && "image" in value;
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as { type?: unknown }).type === "image" &&
+    "image" in value
+  );
 }

@@ -20,9 +20,9 @@ export {
   RuntimeSession,
   type RuntimeSessionOptions,
   type SessionEnd,
-  toolWireSpec,
 } from "./runtime-session.js";
 export { readRuntimeSource, runtimeSourcePath } from "./runtime-source.js";
 export { fromWireValue, MalformedValueError, TAG_KEY, toWireValue, type WireValue } from "./tagged-values.js";
+export { answerToolCall, toolWireSpec } from "./tool-bridge.js";
 export type * from "./transport.js";
 export { DEFAULT_MAX_PRINT_OUTPUTS_LENGTH, truncateContent } from "./truncate.js";

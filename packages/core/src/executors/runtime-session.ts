@@ -1,4 +1,4 @@
-import { AgentError, AgentToolCallError, ExecutorError } from "../errors.js";
+import { ExecutorError } from "../errors.js";
 import type { Tool } from "../tools/tool.js";
 import {
   createNonce,
@@ -6,10 +6,10 @@ import {
   parseRuntimeLine,
   protocolPrefix,
   type RuntimeMessage,
-  type ToolWireSpec,
 } from "./protocol.js";
 import type { CodeOutput } from "./python-executor.js";
-import { fromWireValue, MalformedValueError, toWireValue, type WireValue } from "./tagged-values.js";
+import { fromWireValue, MalformedValueError, type WireValue } from "./tagged-values.js";
+import { answerToolCall, toolWireSpec } from "./tool-bridge.js";
 import type { RuntimeTransport } from "./transport.js";
 import { truncateContent } from "./truncate.js";
 
@@ -216,9 +216,13 @@ export class RuntimeSession {
           this.#requestCount += 1;
           const id = `r${this.#requestCount}`;
           this.#pending = { id, kind, resolve, reject };
-          send(id).catch((error) => {
-            this.#pending = undefined;
-            reject(this.#end ? endedError(this.#end) : error);
+          send(id).catch(async () => {
+            // A write fails when the runtime is gone but its death is not processed yet: make
+            // sure it is dead, then report why it died rather than the broken pipe.
+            void this.#transport.kill();
+            const end = await this.#ended;
+            if (this.#pending?.id === id) this.#pending = undefined;
+            reject(endedError(end));
           });
         }),
     );
@@ -343,30 +347,11 @@ export class RuntimeSession {
   async #answerToolCall(call: Extract<RuntimeMessage, { type: "tool_call" }>): Promise<void> {
     let reply: HostMessage;
     try {
-      const tool = this.#tools.get(call.name);
-      if (!tool) throw new AgentToolCallError(`Unknown tool '${call.name}'.`, call.name);
-      const args = call.args.map((value) => fromWireValue(value));
-      const kwargs = Object.fromEntries(
-        Object.entries(call.kwargs).map(([key, value]) => [key, fromWireValue(value)]),
-      );
-      const value = await tool.call(toolArguments(tool, args, kwargs), { signal: this.#toolAbort.signal });
-      reply = {
-        type: "tool_result",
-        callId: call.callId,
-        ok: true,
-        value: toWireValue(toolOutput(tool, value)),
-      };
+      reply = await answerToolCall(this.#tools, call, this.#toolAbort.signal);
     } catch (error) {
-      if (error instanceof MalformedValueError) {
-        this.#violation(error.message);
-        return;
-      }
-      reply = {
-        type: "tool_result",
-        callId: call.callId,
-        ok: false,
-        error: describeToolError(call.name, error),
-      };
+      // Only an undecodable argument gets here: the runtime sent a malformed value.
+      this.#violation(error instanceof MalformedValueError ? error.message : String(error));
+      return;
     }
     if (this.#end) return;
     await this.#send(reply).catch(() => undefined); // a dead transport is reported through `ended`
@@ -398,56 +383,4 @@ export class RuntimeSession {
 
 function endedError(end: SessionEnd): ExecutorError {
   return new ExecutorError(`The Python runtime stopped: ${end.reason}`);
-}
-
-/** The tool as the runtime needs it: inputs in the order of the Python signature. */
-export function toolWireSpec(tool: Tool): ToolWireSpec {
-  const inputs = tool.inputSchema;
-  const ordered: ToolWireSpec["inputs"] = {};
-  for (const name of tool.parameterNames) {
-    const input = inputs[name];
-    if (!input) continue;
-    ordered[name] = {
-      type: input.type,
-      description: input.description,
-      ...(input.nullable ? { nullable: true } : {}),
-    };
-  }
-  return {
-    name: tool.name,
-    description: tool.description,
-    inputs: ordered,
-    outputType: String(tool.outputType),
-  };
-}
-
-/** Python's positional and keyword arguments as `Tool.call` takes them. */
-function toolArguments(
-  tool: Tool,
-  args: unknown[],
-  kwargs: Record<string, unknown>,
-): unknown[] | Record<string, unknown> {
-  if (args.length === 0) return kwargs;
-  if (Object.keys(kwargs).length === 0) return args;
-  const names = tool.parameterNames;
-  const merged: Record<string, unknown> = { ...kwargs };
-  args.forEach((value, index) => {
-    const name = names[index];
-    if (name !== undefined) merged[name] = value;
-  });
-  return merged;
-}
-
-/** Bytes returned by an image tool go to Python as an image. */
-function toolOutput(tool: Tool, value: unknown): unknown {
-  if (tool.outputType === "image" && value instanceof Uint8Array)
-    return { type: "image", image: value, mediaType: "image/png" };
-  return value;
-}
-
-function describeToolError(name: string, error: unknown): { type: string; message: string } {
-  // Our own agent errors (bad arguments, …) are already written for the model.
-  if (AgentError.isInstance(error)) return { type: error.name, message: error.message };
-  if (error instanceof Error) return { type: error.name, message: `Tool '${name}' failed: ${error.message}` };
-  return { type: "Error", message: `Tool '${name}' failed: ${String(error)}` };
 }

@@ -62,9 +62,11 @@ export class AgentMemory {
       } else if (step.type === "action") {
         logger.logRule(`Step ${step.stepNumber}`, LogLevel.ERROR);
         if (detailed && step.modelInputMessages) logMessages(logger, step.modelInputMessages);
-        if (step.modelOutput) logger.logMarkdown(step.modelOutput, { title: "Model output", level: LogLevel.ERROR });
+        if (step.modelOutput)
+          logger.logMarkdown(step.modelOutput, { title: "Model output", level: LogLevel.ERROR });
         if (step.codeAction) logger.logCode(step.codeAction, { title: "Code", level: LogLevel.ERROR });
-        for (const call of step.toolCalls ?? []) logger.logToolCall(call.name, call.arguments, LogLevel.ERROR);
+        for (const call of step.toolCalls ?? [])
+          logger.logToolCall(call.name, call.arguments, LogLevel.ERROR);
         if (step.observations) logger.logObservation(step.observations, LogLevel.ERROR);
         if (step.error) logger.logError(step.error.message);
       } else {
@@ -78,7 +80,10 @@ export class AgentMemory {
 
 function logMessages(logger: AgentLogger, messages: readonly ChatMessage[]): void {
   const text = messages
-    .map((message) => `[${message.role}]\n${typeof message.content === "string" ? message.content : JSON.stringify(message.content, jsonReplacer)}`)
+    .map(
+      (message) =>
+        `[${message.role}]\n${typeof message.content === "string" ? message.content : JSON.stringify(message.content, jsonReplacer)}`,
+    )
     .join("\n\n");
   logger.logMarkdown(text, { title: "Messages sent to the model", level: LogLevel.ERROR });
 }

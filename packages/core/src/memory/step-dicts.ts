@@ -37,7 +37,11 @@ function actionToDict(step: ActionStep, includeModelInput: boolean): StepDict {
     type: step.type,
     stepNumber: step.stepNumber,
     timing: step.timing.toJSON(),
-    toolCalls: step.toolCalls?.map((call) => ({ id: call.id, name: call.name, arguments: plainValue(call.arguments) })),
+    toolCalls: step.toolCalls?.map((call) => ({
+      id: call.id,
+      name: call.name,
+      arguments: plainValue(call.arguments),
+    })),
     error: step.error ? errorToDict(step.error) : undefined,
     modelOutputMessage: step.modelOutputMessage ? messageToDict(step.modelOutputMessage) : undefined,
     modelOutput: step.modelOutput,
@@ -105,7 +109,8 @@ export function plainValue(value: unknown, seen: WeakSet<object> = new WeakSet()
       return plainValue((value as { toJSON(): unknown }).toJSON(), seen);
     }
     if (Array.isArray(value)) return value.map((item) => plainValue(item, seen));
-    if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), plainValue(v, seen)]));
+    if (value instanceof Map)
+      return Object.fromEntries([...value].map(([k, v]) => [String(k), plainValue(v, seen)]));
     if (value instanceof Set) return [...value].map((item) => plainValue(item, seen));
     const result: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) result[key] = plainValue(item, seen);

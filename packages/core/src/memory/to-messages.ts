@@ -69,9 +69,15 @@ function actionMessages(step: ActionStep, summaryMode: boolean): ChatMessage[] {
     for (const result of step.toolResults) {
       if (result.error) {
         errorShown ||= result.error === step.error;
-        messages.push({ role: "tool-response", content: `Call id: ${result.id}\nError:\n${result.observation}\n${RETRY_ADVICE}` });
+        messages.push({
+          role: "tool-response",
+          content: `Call id: ${result.id}\nError:\n${result.observation}\n${RETRY_ADVICE}`,
+        });
       } else {
-        messages.push({ role: "tool-response", content: `Call id: ${result.id}\nObservation:\n${result.observation}` });
+        messages.push({
+          role: "tool-response",
+          content: `Call id: ${result.id}\nObservation:\n${result.observation}`,
+        });
       }
     }
   } else if (step.observations !== undefined) {
@@ -79,7 +85,10 @@ function actionMessages(step: ActionStep, summaryMode: boolean): ChatMessage[] {
   }
   if (step.error && !errorShown) {
     const callId = step.toolCalls?.[0] ? `Call id: ${step.toolCalls[0].id}\n` : "";
-    messages.push({ role: "tool-response", content: `${callId}Error:\n${step.error.message}\n${RETRY_ADVICE}` });
+    messages.push({
+      role: "tool-response",
+      content: `${callId}Error:\n${step.error.message}\n${RETRY_ADVICE}`,
+    });
   }
   return messages;
 }

@@ -11,4 +11,8 @@ export {
   type PromptTemplates,
 } from "./prompt-templates.js";
 export { renderTemplate, type TemplateVariables, templatePlaceholders } from "./render-template.js";
-export { INSTRUCTIONS_SECTION, MANAGED_AGENTS_SECTION, TOOL_CALLING_AGENT_SYSTEM_PROMPT } from "./tool-calling-agent.js";
+export {
+  INSTRUCTIONS_SECTION,
+  MANAGED_AGENTS_SECTION,
+  TOOL_CALLING_AGENT_SYSTEM_PROMPT,
+} from "./tool-calling-agent.js";

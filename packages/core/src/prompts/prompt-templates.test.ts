@@ -12,7 +12,9 @@ import { describe, expect, it } from "vitest";
 
 describe("renderTemplate", () => {
   it("fills placeholders, spaces allowed, numbers written out", () => {
-    expect(renderTemplate("{{ task }} in {{remainingSteps}} steps", { task: "Go", remainingSteps: 3 })).toBe("Go in 3 steps");
+    expect(renderTemplate("{{ task }} in {{remainingSteps}} steps", { task: "Go", remainingSteps: 3 })).toBe(
+      "Go in 3 steps",
+    );
   });
 
   it("does not re-read placeholders inside the values", () => {
@@ -41,16 +43,18 @@ describe("the default templates", () => {
     };
     expect(Object.keys(allowed).sort()).toEqual([...PROMPT_TEMPLATE_KEYS].sort());
     for (const key of PROMPT_TEMPLATE_KEYS) {
-      expect(templatePlaceholders(getPromptTemplate(TOOL_CALLING_AGENT_PROMPT_TEMPLATES, key)).sort()).toEqual(
-        allowed[key]!.sort(),
-      );
+      expect(
+        templatePlaceholders(getPromptTemplate(TOOL_CALLING_AGENT_PROMPT_TEMPLATES, key)).sort(),
+      ).toEqual(allowed[key]!.sort());
     }
   });
 });
 
 describe("mergePromptTemplates", () => {
   it("overrides one key and keeps the others", () => {
-    const merged = mergePromptTemplates(TOOL_CALLING_AGENT_PROMPT_TEMPLATES, { managedAgent: { report: "{{finalAnswer}}" } });
+    const merged = mergePromptTemplates(TOOL_CALLING_AGENT_PROMPT_TEMPLATES, {
+      managedAgent: { report: "{{finalAnswer}}" },
+    });
     expect(merged.managedAgent.report).toBe("{{finalAnswer}}");
     expect(merged.managedAgent.task).toBe(TOOL_CALLING_AGENT_PROMPT_TEMPLATES.managedAgent.task);
     expect(TOOL_CALLING_AGENT_PROMPT_TEMPLATES.managedAgent.report).not.toBe("{{finalAnswer}}");
@@ -62,8 +66,12 @@ describe("mergePromptTemplates", () => {
     [{ systemPrompt: 3 }, /must be a string template/],
     [{ planning: "x" }, /must be an object with some of: initialPlan/],
   ])("rejects %j", (overrides, message) => {
-    expect(() => mergePromptTemplates(TOOL_CALLING_AGENT_PROMPT_TEMPLATES, overrides as never)).toThrow(message);
-    expect(() => mergePromptTemplates(TOOL_CALLING_AGENT_PROMPT_TEMPLATES, overrides as never)).toThrow(PromptTemplateError);
+    expect(() => mergePromptTemplates(TOOL_CALLING_AGENT_PROMPT_TEMPLATES, overrides as never)).toThrow(
+      message,
+    );
+    expect(() => mergePromptTemplates(TOOL_CALLING_AGENT_PROMPT_TEMPLATES, overrides as never)).toThrow(
+      PromptTemplateError,
+    );
   });
 
   it("reports a missing template of a complete set", () => {

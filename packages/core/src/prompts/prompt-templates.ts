@@ -35,7 +35,9 @@ export interface PromptTemplates {
 
 /** What `promptTemplates` accepts: any subset of the keys, each overriding the default. */
 export type PromptTemplateOverrides = {
-  [Key in keyof PromptTemplates]?: PromptTemplates[Key] extends string ? string : Partial<PromptTemplates[Key]>;
+  [Key in keyof PromptTemplates]?: PromptTemplates[Key] extends string
+    ? string
+    : Partial<PromptTemplates[Key]>;
 };
 
 const templateShape: Record<keyof PromptTemplates, readonly string[] | null> = {
@@ -46,8 +48,8 @@ const templateShape: Record<keyof PromptTemplates, readonly string[] | null> = {
 };
 
 /** The dotted names of every template, e.g. `planning.initialPlan`. */
-export const PROMPT_TEMPLATE_KEYS: readonly string[] = Object.entries(templateShape).flatMap(([key, children]) =>
-  children ? children.map((child) => `${key}.${child}`) : [key],
+export const PROMPT_TEMPLATE_KEYS: readonly string[] = Object.entries(templateShape).flatMap(
+  ([key, children]) => (children ? children.map((child) => `${key}.${child}`) : [key]),
 );
 
 /**
@@ -60,10 +62,20 @@ export const PROMPT_TEMPLATE_KEYS: readonly string[] = Object.entries(templateSh
  *   finalAnswer: { postMessages: "Answer in French: {{task}}" },
  * });
  */
-export function mergePromptTemplates(defaults: PromptTemplates, overrides: PromptTemplateOverrides = {}): PromptTemplates {
-  const merged = structuredClone(defaults) as unknown as Record<string, unknown>;
+export function mergePromptTemplates(
+  defaults: PromptTemplates,
+  overrides: PromptTemplateOverrides = {},
+): PromptTemplates {
+  // A copy of each group, so the defaults stay untouched; the strings themselves are shared.
+  const merged: Record<string, unknown> = {};
+  for (const [key, children] of Object.entries(templateShape)) {
+    const value = (defaults as unknown as Record<string, unknown>)[key];
+    merged[key] = children && typeof value === "object" && value !== null ? { ...value } : value;
+  }
   if (typeof overrides !== "object" || overrides === null) {
-    throw new PromptTemplateError(`promptTemplates must be an object with some of: ${PROMPT_TEMPLATE_KEYS.join(", ")}.`);
+    throw new PromptTemplateError(
+      `promptTemplates must be an object with some of: ${PROMPT_TEMPLATE_KEYS.join(", ")}.`,
+    );
   }
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) continue;
@@ -101,7 +113,8 @@ export function checkPromptTemplates(templates: PromptTemplates): PromptTemplate
 export function getPromptTemplate(templates: PromptTemplates, name: string): string {
   let value: unknown = templates;
   for (const part of name.split(".")) {
-    value = typeof value === "object" && value !== null ? (value as Record<string, unknown>)[part] : undefined;
+    value =
+      typeof value === "object" && value !== null ? (value as Record<string, unknown>)[part] : undefined;
   }
   if (!PROMPT_TEMPLATE_KEYS.includes(name)) throw unknownKey(name);
   if (typeof value !== "string") {

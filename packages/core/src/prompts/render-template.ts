@@ -14,7 +14,11 @@ const placeholderPattern = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
  * renderTemplate("You have {{remainingSteps}} steps left.", { remainingSteps: 3 }); // "You have 3 steps left."
  * renderTemplate("Hi {{nmae}}", { name: "Ada" }, "greeting"); // throws PromptTemplateError
  */
-export function renderTemplate(template: string, variables: TemplateVariables, templateName = "template"): string {
+export function renderTemplate(
+  template: string,
+  variables: TemplateVariables,
+  templateName = "template",
+): string {
   return template.replace(placeholderPattern, (_placeholder, name: string) => {
     const value = variables[name];
     if (value === undefined) {

@@ -52,11 +52,19 @@ export function realRegularFile(path: string, purpose: string): string {
   return real;
 }
 
-const require = createRequire(import.meta.url);
+/** This module's directory, from the ESM or the CommonJS build, or from the sources. */
+function moduleDirectory(): string {
+  if (typeof __dirname === "string") return __dirname;
+  return dirname(fileURLToPath(import.meta.url));
+}
+
+function requireFromHere(): NodeJS.Require {
+  return createRequire(join(moduleDirectory(), "index.js"));
+}
 
 /** The directory of the `pyodide` npm package (its real path, not pnpm's symlink). */
 export function pyodidePackageDirectory(): string {
-  return realpathSync(dirname(require.resolve("pyodide/package.json")));
+  return realpathSync(dirname(requireFromHere().resolve("pyodide/package.json")));
 }
 
 /** The version of the `pyodide` npm package, which is also the version of its wheels. */
@@ -70,7 +78,7 @@ export function pyodideVersion(pyodideDirectory: string): string {
  * next to it, else the platform package (`@deno/linux-x64-glibc`, …) it depends on.
  */
 export function denoBinaryPath(): string {
-  const denoPackage = dirname(require.resolve("deno/package.json"));
+  const denoPackage = dirname(requireFromHere().resolve("deno/package.json"));
   const executable = process.platform === "win32" ? "deno.exe" : "deno";
   const besideTheScript = join(denoPackage, executable);
   if (isFile(besideTheScript)) return besideTheScript;
@@ -105,7 +113,7 @@ function isFile(path: string): boolean {
 
 /** The `assets` directory of this package (runner.js and friends), from the sources or the build. */
 export function assetsDirectory(): string {
-  let directory = dirname(fileURLToPath(import.meta.url));
+  let directory = moduleDirectory();
   for (let depth = 0; depth < 6; depth++) {
     const candidate = join(directory, "assets", "runner.js");
     if (isFile(candidate) && isFile(join(directory, "package.json"))) return join(directory, "assets");

@@ -1,5 +1,15 @@
 import { createHash, randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import type { DenoLaunch } from "./deno-command.js";
 import { runDenoScript } from "./deno-process.js";
@@ -16,6 +26,8 @@ export interface SnapshotInputs {
 }
 
 const BUILD_TIMEOUT_MS = 180_000;
+/** Snapshots kept per directory: a few, for several smol versions sharing one cache. */
+const SNAPSHOTS_KEPT = 3;
 /** Pyodide's state after boot is ~30 MB; the build itself needs some room on top. */
 const BUILD_MEMORY_LIMIT_MB = 1024;
 const buildsInProgress = new Map<string, Promise<string>>();
@@ -84,5 +96,15 @@ async function writeSnapshot(inputs: SnapshotInputs, target: string): Promise<st
   } finally {
     rmSync(temporary, { force: true });
   }
+  pruneSnapshots(join(target, ".."));
   return target;
+}
+
+/** Each runtime change makes a new ~30 MB snapshot: keep the most recent few only. */
+function pruneSnapshots(directory: string): void {
+  const snapshots = readdirSync(directory)
+    .filter((name) => name.endsWith(".snapshot"))
+    .map((name) => ({ path: join(directory, name), modified: statSync(join(directory, name)).mtimeMs }))
+    .sort((first, second) => second.modified - first.modified);
+  for (const stale of snapshots.slice(SNAPSHOTS_KEPT)) rmSync(stale.path, { force: true });
 }

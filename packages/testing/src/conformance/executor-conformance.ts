@@ -1,5 +1,7 @@
-import { type PythonExecutor, type PythonExecutorOptions, tool } from "@smol/core";
+import type { PythonExecutor, PythonExecutorOptions } from "@smol/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { conformanceTools } from "./conformance-tools.js";
+import { finalAnswerCases } from "./final-answer-cases.js";
 
 /** Builds the executor under test; called once for the shared executor and once per option set. */
 export type ConformanceExecutorFactory = (
@@ -45,57 +47,7 @@ export function describeExecutorConformance(
     let executor: PythonExecutor;
     const toolCalls: unknown[] = [];
 
-    const addNumbers = tool(
-      {
-        name: "add_numbers",
-        description: "Adds two integers.",
-        inputs: {
-          a: { type: "integer", description: "The first number." },
-          b: { type: "integer", description: "The second number." },
-        },
-        outputType: "integer",
-      },
-      ({ a, b }) => {
-        toolCalls.push({ a, b });
-        return a + b;
-      },
-    );
-    const greet = tool(
-      {
-        name: "greet",
-        description: "Greets someone.",
-        inputs: {
-          person: { type: "string", description: "Who to greet." },
-          greeting: { type: "string", description: "The word to use.", nullable: true },
-        },
-        outputType: "string",
-      },
-      ({ person, greeting }) => `${greeting ?? "Hello"}, ${person}!`,
-    );
-    const flaky = tool(
-      { name: "flaky_service", description: "Always fails.", inputs: {}, outputType: "string" },
-      () => {
-        throw new Error("service unavailable, try again later");
-      },
-    );
-    const lookUpUser = tool(
-      {
-        name: "look_up_user",
-        description: "Returns a user record.",
-        inputs: { user_id: { type: "integer", description: "The user's id." } },
-        outputType: "object",
-      },
-      ({ user_id }) => ({
-        id: user_id,
-        name: "Ada",
-        tags: ["admin", "early"],
-        address: { city: "London", zip: null },
-      }),
-    );
-    const listPrimes = tool(
-      { name: "list_primes", description: "The first primes.", inputs: {}, outputType: "array" },
-      () => [2, 3, 5, 7, 11],
-    );
+    const { addNumbers, greet, flaky, lookUpUser, listPrimes } = conformanceTools(toolCalls);
 
     beforeAll(async () => {
       executor = await createExecutor({});
@@ -244,60 +196,7 @@ export function describeExecutorConformance(
 
     // ---- final answers
 
-    const finalAnswers: [string, string, (value: unknown) => void][] = [
-      ["a string", "final_answer('done')", (value) => expect(value).toBe("done")],
-      ["an int", "final_answer(42)", (value) => expect(value).toBe(42)],
-      ["a float", "final_answer(2.5)", (value) => expect(value).toBe(2.5)],
-      ["a bool", "final_answer(True)", (value) => expect(value).toBe(true)],
-      ["None", "final_answer(None)", (value) => expect(value).toBeNull()],
-      ["a list", "final_answer([1, 'a', None, [2]])", (value) => expect(value).toEqual([1, "a", null, [2]])],
-      [
-        "a dict",
-        "final_answer({'a': 1, 'b': {'c': [2, 3]}})",
-        (value) => expect(value).toEqual({ a: 1, b: { c: [2, 3] } }),
-      ],
-      ["a tuple", "final_answer((1, 'a', (2, 3)))", (value) => expect(value).toEqual([1, "a", [2, 3]])],
-      ["a set", "final_answer({3, 1, 2})", (value) => expect(value).toEqual(new Set([1, 2, 3]))],
-      [
-        "bytes",
-        "final_answer(b'\\x00\\xffhi')",
-        (value) => expect(value).toEqual(new Uint8Array([0, 255, 104, 105])),
-      ],
-      [
-        "a datetime",
-        "import datetime\nfinal_answer(datetime.datetime(2024, 1, 2, 3, 4, 5))",
-        (value) => expect(value).toEqual(new Date(Date.UTC(2024, 0, 2, 3, 4, 5))),
-      ],
-      [
-        "a date",
-        "import datetime\nfinal_answer(datetime.date(2024, 2, 29))",
-        (value) => expect(value).toEqual(new Date(Date.UTC(2024, 1, 29))),
-      ],
-      ["a big int", "final_answer(2 ** 70)", (value) => expect(value).toBe(2n ** 70n)],
-      ["infinity", "final_answer(float('inf'))", (value) => expect(value).toBe(Number.POSITIVE_INFINITY)],
-      [
-        "a dict with int keys",
-        "final_answer({1: 'one', 2: 'two'})",
-        (value) =>
-          expect(value).toEqual(
-            new Map([
-              [1, "one"],
-              [2, "two"],
-            ]),
-          ),
-      ],
-      [
-        "an object without a JSON form (its repr)",
-        "class Point:\n    def __repr__(self):\n        return 'Point(1, 2)'\nfinal_answer(Point())",
-        (value) => expect(value).toBe("Point(1, 2)"),
-      ],
-      [
-        "a keyword argument",
-        "final_answer(answer='by keyword')",
-        (value) => expect(value).toBe("by keyword"),
-      ],
-    ];
-    for (const [label, code, check] of finalAnswers) {
+    for (const [label, code, check] of finalAnswerCases) {
       it(
         `returns a final answer of ${label}`,
         async () => {

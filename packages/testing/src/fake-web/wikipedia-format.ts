@@ -119,7 +119,7 @@ export function wikipediaSearch(
 ): Record<string, unknown> {
   const words = (parameters.get("srsearch") ?? "")
     .toLowerCase()
-    .split(/\W+/)
+    .split(/[\W_]+/)
     .filter((word) => word.length > 2);
   const limit = Number(parameters.get("srlimit") ?? 10);
   const hits = articles.filter((article) => {

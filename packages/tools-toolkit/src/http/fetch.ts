@@ -38,6 +38,26 @@ export async function withTimeout<T>(
   }
 }
 
+/**
+ * `fetch`, tried a second time when the connection is reset before any answer: a kept-alive
+ * socket that the server closed while it sat idle fails this way, and a new one works. Only for
+ * requests that may be sent twice (GET).
+ */
+export async function fetchRetryingReset(fetchFunction: FetchFunction, url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetchFunction(url, init);
+  } catch (error) {
+    const method = (init.method ?? "GET").toUpperCase();
+    if (method !== "GET" || init.signal?.aborted || !isConnectionReset(error)) throw error;
+    return await fetchFunction(url, init);
+  }
+}
+
+function isConnectionReset(error: unknown): boolean {
+  const code = (error as { cause?: { code?: unknown } })?.cause?.code;
+  return code === "ECONNRESET" || code === "UND_ERR_SOCKET";
+}
+
 /** A body read with a size cap. */
 export interface BodyText {
   text: string;

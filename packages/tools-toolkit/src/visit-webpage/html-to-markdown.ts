@@ -6,10 +6,24 @@ import TurndownService from "turndown";
 export interface PageMarkdown {
   title: string;
   markdown: string;
+  /** Characters of text in the content, including any part left out by `maxTextLength`. */
+  textLength: number;
+  /** Part of the content was left out (see `maxTextLength`). */
+  cut: boolean;
+}
+
+export interface HtmlToMarkdownOptions {
+  /** Keep only the main content (Readability) rather than the whole page; default true. */
+  mainContentOnly?: boolean;
+  /**
+   * Convert only about this many characters of text, leaving the rest of the content out:
+   * Turndown's time grows with the page, and a capped output needs only the start of it.
+   */
+  maxTextLength?: number;
 }
 
 /** Elements that never hold content a reader wants. */
-const NOISE = "script, style, noscript, template, svg, canvas, iframe, object, embed, form, button, select, dialog";
+const NOISE = "title, script, style, noscript, template, svg, canvas, iframe, object, embed, form, button, select, dialog";
 /** Page furniture: dropped unless it sits inside the article itself (an article's own header). */
 const FURNITURE = "nav, footer, header, aside, [role=navigation], [role=banner], [role=contentinfo]";
 
@@ -20,24 +34,63 @@ const FURNITURE = "nav, footer, header, aside, [role=navigation], [role=banner],
  *
  * @example
  * htmlToMarkdown("<title>Hi</title><main><h1>Hello</h1><p>World</p></main>", "https://example.com/");
- * // { title: "Hi", markdown: "# Hello\n\nWorld" }
+ * // { title: "Hi", markdown: "# Hello\n\nWorld", textLength: 10, cut: false }
  */
-export function htmlToMarkdown(html: string, pageUrl: string, options: { mainContentOnly?: boolean } = {}): PageMarkdown {
-  const { document } = parseHTML(html);
+export function htmlToMarkdown(html: string, pageUrl: string, options: HtmlToMarkdownOptions = {}): PageMarkdown {
+  const { document } = parseHTML(wholePage(html));
   const title = (document.querySelector("title")?.textContent ?? "").replace(/\s+/g, " ").trim();
   for (const element of Array.from(document.querySelectorAll(NOISE))) element.remove();
   for (const element of Array.from(document.querySelectorAll(FURNITURE))) {
     if (!element.parentElement?.closest("article, main, [role=main]")) element.remove();
   }
   absolutizeLinks(document, pageUrl);
-  const bodyHtml = document.body?.innerHTML ?? document.toString();
+  const bodyHtml = document.body?.innerHTML ?? "";
 
   let contentHtml = bodyHtml;
   if (options.mainContentOnly !== false) {
     const article = mainContent(bodyHtml, title);
     if (article) contentHtml = article;
   }
-  return { title, markdown: tidyMarkdown(converter().turndown(contentHtml)) };
+  const content = parseHTML(wholePage(contentHtml)).document.body;
+  const textLength = content.textContent?.length ?? 0;
+  const cut = options.maxTextLength !== undefined && keepFirstText(content, options.maxTextLength);
+  // Turndown takes the DOM node as it is, which spares it parsing the HTML again.
+  const markdown = tidyMarkdown(converter().turndown(content as unknown as HTMLElement));
+  return { title, markdown, textLength, cut };
+}
+
+/** linkedom builds a document only from a whole page: wrap a fragment in one. */
+function wholePage(html: string): string {
+  return /<html[\s>]/i.test(html) ? html : `<!DOCTYPE html><html><head></head><body>${html}</body></html>`;
+}
+
+type DomNode = { textContent: string | null; childNodes: ArrayLike<DomNode>; nodeType: number; remove(): void };
+
+/**
+ * Keeps the nodes of `root` until about `budget` characters of text, removing all that follows;
+ * the node where the budget runs out is kept whole unless it has children to go into. Returns
+ * whether anything was removed.
+ */
+function keepFirstText(root: DomNode, budget: number): boolean {
+  let remaining = budget;
+  let removed = false;
+  const visit = (node: DomNode): void => {
+    for (const child of Array.from(node.childNodes)) {
+      if (remaining <= 0) {
+        child.remove();
+        removed = true;
+        continue;
+      }
+      const length = child.textContent?.length ?? 0;
+      if (length <= remaining || child.nodeType !== 1 || child.childNodes.length === 0) {
+        remaining -= length;
+        continue;
+      }
+      visit(child);
+    }
+  };
+  visit(root);
+  return removed;
 }
 
 /**
@@ -97,6 +150,23 @@ function converter(): TurndownService {
       const src = element.getAttribute("src") ?? "";
       if (!alt) return "";
       return src && !src.startsWith("data:") ? `![${alt}](${src})` : `[image: ${alt}]`;
+    },
+  });
+  // One space after the list marker (Turndown's default is three).
+  service.addRule("listItem", {
+    filter: "li",
+    replacement: (content, node) => {
+      const element = node as HTMLElement;
+      const parent = element.parentElement;
+      let marker = "-";
+      if (parent?.nodeName === "OL") {
+        const start = Number(parent.getAttribute("start") ?? 1);
+        marker = `${start + Array.prototype.indexOf.call(parent.children, element)}.`;
+      }
+      const indent = " ".repeat(marker.length + 1);
+      const body = content.replace(/^\n+/, "").replace(/\n+$/, "\n").replace(/\n/gm, `\n${indent}`);
+      const last = element.nextElementSibling === null;
+      return `${marker} ${body.trimEnd()}${last ? "" : "\n"}`;
     },
   });
   // Turndown has no tables without a plugin: write simple pipe tables ourselves.

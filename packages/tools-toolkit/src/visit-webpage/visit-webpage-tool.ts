@@ -5,6 +5,7 @@ import {
   describeRequestError,
   discardBody,
   type FetchFunction,
+  fetchRetryingReset,
   isCallerAbort,
   mediaTypeOf,
   readBodyText,
@@ -89,7 +90,7 @@ export class VisitWebpageTool extends Tool {
   }
 
   async #visit(url: string, signal: AbortSignal): Promise<string> {
-    const response = await this.#fetch(url, {
+    const response = await fetchRetryingReset(this.#fetch, url, {
       headers: {
         "user-agent": this.#options.userAgent ?? DEFAULT_USER_AGENT,
         accept: "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.8",
@@ -114,23 +115,33 @@ export class VisitWebpageTool extends Tool {
     // A server that names no content type: sniff, as browsers do.
     const looksLikeHtml = isHtml || (mediaType === "" && /^\s*<(!doctype html|html|head|body)/i.test(text));
     let content: string;
+    let totalLength: number | undefined;
     if (looksLikeHtml) {
-      const page = htmlToMarkdown(text, finalUrl, { mainContentOnly: this.#options.mainContentOnly });
+      const page = htmlToMarkdown(text, finalUrl, {
+        mainContentOnly: this.#options.mainContentOnly,
+        // Markdown is longer than its text: twice the cap leaves room, and spares converting the rest.
+        maxTextLength: this.maxOutputLength * 2,
+      });
       const startsWithTitle = page.title !== "" && page.markdown.startsWith(`# ${page.title}`);
       content = page.title && !startsWithTitle ? `# ${page.title}\n\n${page.markdown}` : page.markdown;
+      if (page.cut) totalLength = page.textLength;
     } else {
       content = tidyMarkdown(text);
     }
     if (content === "") return `The page at ${url} has no readable text.`;
     if (truncated) content += `\n\n[The download stopped after ${this.#options.maxDownloadBytes ?? 10 * 1024 * 1024} bytes.]`;
-    return truncateText(content, this.maxOutputLength);
+    return truncateText(content, this.maxOutputLength, totalLength);
   }
 }
 
-/** The text cut to `maxLength` characters (head kept), with a marker saying how much was left out. */
-export function truncateText(text: string, maxLength: number): string {
-  if (text.length <= maxLength) return text;
-  return `${text.slice(0, maxLength)}\n\n..._This content was truncated: it has ${text.length} characters and only the first ${maxLength} are shown._`;
+/**
+ * The text cut to `maxLength` characters (head kept), with a marker saying how much was left out.
+ * `totalLength` is the length of the whole, when `text` is already a part of it.
+ */
+export function truncateText(text: string, maxLength: number, totalLength?: number): string {
+  if (text.length <= maxLength && totalLength === undefined) return text;
+  const total = totalLength === undefined ? `${text.length} characters` : `about ${Math.max(totalLength, text.length)} characters of text`;
+  return `${text.slice(0, maxLength)}\n\n..._This content was truncated: it has ${total} and only the first ${Math.min(maxLength, text.length)} are shown._`;
 }
 
 /** An http(s) URL from what the model wrote; `example.com/page` gets `https://`. */

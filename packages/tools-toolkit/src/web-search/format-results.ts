@@ -30,5 +30,6 @@ function escapeLinkText(text: string): string {
 }
 
 function escapeLinkTarget(link: string): string {
-  return link.replace(/[()\s]/g, (character) => encodeURIComponent(character));
+  // encodeURIComponent leaves parentheses alone, and they would end the Markdown link.
+  return link.replace(/[()\s]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
 }

@@ -2,6 +2,7 @@ import {
   DEFAULT_USER_AGENT,
   describeRequestError,
   type FetchFunction,
+  fetchRetryingReset,
   isCallerAbort,
   readBodyText,
   withTimeout,
@@ -41,7 +42,7 @@ export async function runSearch(search: SearchQuery, settings: SearchSettings, s
   let answer: { status: number; ok: boolean; body: string };
   try {
     answer = await withTimeout(settings.timeoutSeconds, signal, async (timeoutSignal) => {
-      const response = await settings.fetch(request.url, { ...request.init, signal: timeoutSignal });
+      const response = await fetchRetryingReset(settings.fetch, request.url, { ...request.init, signal: timeoutSignal });
       const { text } = await readBodyText(response, MAX_ANSWER_BYTES);
       return { status: response.status, ok: response.ok, body: text };
     });

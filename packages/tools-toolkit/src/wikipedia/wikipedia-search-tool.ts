@@ -4,6 +4,7 @@ import {
   DEFAULT_USER_AGENT,
   describeRequestError,
   type FetchFunction,
+  fetchRetryingReset,
   isCallerAbort,
   readBodyText,
   withTimeout,
@@ -127,7 +128,7 @@ export class WikipediaSearchTool extends Tool {
       url.searchParams.set(name, value);
     }
     return withTimeout(this.#options.timeoutSeconds ?? 20, signal, async (timeoutSignal) => {
-      const response = await this.#fetch(url.toString(), {
+      const response = await fetchRetryingReset(this.#fetch, url.toString(), {
         headers: { "user-agent": this.#options.userAgent ?? DEFAULT_USER_AGENT, accept: "application/json" },
         signal: timeoutSignal,
       });

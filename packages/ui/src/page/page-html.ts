@@ -22,7 +22,10 @@ export function escapeHtml(text: string): string {
 
 /** JSON that can sit inside a `<script>` element without ending it. */
 function scriptSafeJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 function uploadControl(info: PageInfo): string {

@@ -32,7 +32,7 @@ export const pageScript = String.raw`
 
   function setStatus(text, isError) {
     statusLine.textContent = text;
-    statusLine.classList.toggle("error", Boolean(isError));
+    statusLine.classList.toggle("is-error", Boolean(isError));
   }
 
   function nearBottom() {
@@ -141,7 +141,7 @@ export const pageScript = String.raw`
   function errorBlock(error) {
     var box = element("div", "error");
     box.appendChild(element("strong", null, "Error · " + error.name));
-    box.appendChild(document.createTextNode(error.message));
+    box.appendChild(element("span", "error-message", error.message));
     return box;
   }
 
@@ -265,7 +265,8 @@ export const pageScript = String.raw`
     var line = element("p", "run-status " + status, message);
     this.section.appendChild(line);
     this.section.dataset.status = status;
-    setStatus(status === "done" ? "" : message, status === "failed");
+    // The details are in the transcript; the status line only says how the run ended.
+    setStatus(status === "done" ? "" : status === "stopped" ? message : "The run did not finish: see why above.", status === "failed");
   };
 
   // Server-sent events over a POST response: blocks separated by a blank line, "data:" lines.
@@ -403,7 +404,7 @@ export const pageScript = String.raw`
     attachmentList.appendChild(item);
     if (file.size > config.maxUploadBytes) {
       item.textContent = file.name + ": too large (the limit is " + formatBytes(config.maxUploadBytes) + ")";
-      item.className = "error";
+      item.className = "is-error";
       return;
     }
     uploadsInFlight += 1;
@@ -420,7 +421,7 @@ export const pageScript = String.raw`
           return readProblem(response).then(function (problem) {
             forgetSessionIfUnknown(problem);
             item.textContent = file.name + ": " + problem.error;
-            item.className = "error";
+            item.className = "is-error";
           });
         }
         return response.json().then(function (body) {
@@ -440,7 +441,7 @@ export const pageScript = String.raw`
       })
       .catch(function (error) {
         item.textContent = file.name + ": upload failed (" + error.message + ")";
-        item.className = "error";
+        item.className = "is-error";
       })
       .then(function () { uploadsInFlight -= 1; });
   }

@@ -57,6 +57,7 @@ body {
   clip: rect(0 0 0 0); white-space: nowrap; border: 0;
 }
 :focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
+textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 0; border-color: var(--accent); }
 .page-header {
   position: sticky; top: 0; z-index: 2; background: var(--surface); border-bottom: 1px solid var(--border);
 }
@@ -115,6 +116,7 @@ pre {
   white-space: pre-wrap; overflow-wrap: anywhere;
 }
 .error strong { display: block; }
+.error-message { font: 0.86rem/1.5 var(--mono); }
 .tool-output.error pre { background: transparent; color: var(--error-text); padding: 4px 0 0; }
 .tool-output.error .block-label { margin-top: 0; color: var(--error-text); }
 .media { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 8px; }
@@ -145,15 +147,18 @@ textarea {
 .attach-label input { position: absolute; opacity: 0; width: 1px; height: 1px; }
 .attachments { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 6px; }
 .attachments li { background: var(--accent-soft); border-radius: 999px; padding: 2px 4px 2px 10px; display: flex; align-items: center; gap: 4px; color: var(--text); }
-.attachments li.error { background: var(--error-background); color: var(--error-text); padding-right: 10px; }
+.attachments li.is-error { background: var(--error-background); color: var(--error-text); padding-right: 10px; }
 .attachments button { min-height: 28px; padding: 0 8px; border: none; background: transparent; }
 .status { margin: 0; min-height: 1.2em; }
-.status.error { color: var(--error-text); }
+.status.is-error { color: var(--error-text); }
 @media (max-width: 560px) {
   body { font-size: 15px; }
   .page-header-inner, main, .composer-inner { padding-left: 10px; padding-right: 10px; }
   .composer-row { flex-direction: column; align-items: stretch; }
   .composer-actions button { flex: 1; }
+  .composer-inner { padding-top: 6px; padding-bottom: 6px; }
+  .composer textarea { min-height: 44px; }
+  #task-help { display: none; }
   .message-user { max-width: 92%; }
   .step, .plan { padding: 10px; }
 }

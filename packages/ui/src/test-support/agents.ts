@@ -1,6 +1,6 @@
 /** Real agents with scripted models, and gates that let a test hold a run at a chosen point. */
 import { type ChatMessage, LogLevel, messageText, type Tool, ToolCallingAgent, tool } from "@smol/core";
-import { type ScriptedReply, type ScriptFunction, ScriptedModel } from "@smol/testing";
+import { ScriptedModel, type ScriptedReply, type ScriptFunction } from "@smol/testing";
 
 /** Agents in tests print nothing. */
 export const quiet = { verbosityLevel: LogLevel.OFF } as const;
@@ -49,7 +49,13 @@ export function weatherTool(calls: string[] = []): Tool {
 
 export function toolCallingAgent(
   script: readonly ScriptedReply[] | ScriptFunction,
-  options: { tools?: Tool[]; name?: string; streamOutputs?: boolean; planningInterval?: number; maxSteps?: number } = {},
+  options: {
+    tools?: Tool[];
+    name?: string;
+    streamOutputs?: boolean;
+    planningInterval?: number;
+    maxSteps?: number;
+  } = {},
 ): ToolCallingAgent {
   return new ToolCallingAgent({
     tools: options.tools ?? [],

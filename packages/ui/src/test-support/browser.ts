@@ -44,7 +44,7 @@ export async function runOutline(page: Page): Promise<string[]> {
     .evaluateAll((nodes) =>
       nodes.map((node) => {
         const heading = node.querySelector("h3");
-        return heading ? heading.textContent ?? "" : node.className;
+        return heading ? (heading.textContent ?? "") : node.className;
       }),
     );
 }

@@ -6,7 +6,11 @@ import type { ScriptedReply } from "@smol/testing";
 export const quiet = { verbosityLevel: LogLevel.OFF } as const;
 
 /** A reply calling one tool natively. */
-export function callTool(name: string, args: Record<string, unknown> | string = {}, id?: string): ScriptedReply {
+export function callTool(
+  name: string,
+  args: Record<string, unknown> | string = {},
+  id?: string,
+): ScriptedReply {
   return { toolCalls: [{ name, arguments: args, ...(id ? { id } : {}) }] };
 }
 
