@@ -77,7 +77,12 @@ async function measureColdStarts(): Promise<number[]> {
 async function measureWarm(): Promise<{ trivial: number[]; toolCall: number[] }> {
   let calls = 0;
   const echo = tool(
-    { name: "echo", description: "Returns its input.", inputs: { value: { type: "integer", description: "Any number." } }, outputType: "integer" },
+    {
+      name: "echo",
+      description: "Returns its input.",
+      inputs: { value: { type: "integer", description: "Any number." } },
+      outputType: "integer",
+    },
     ({ value }) => {
       calls += 1;
       return value;
@@ -99,7 +104,9 @@ async function measureWarm(): Promise<{ trivial: number[]; toolCall: number[] }>
     for (let run = 0; run < TOOL_RUNS; run += 1) {
       calls = 0;
       const start = performance.now();
-      const result = await executor.run(`total = 0\nfor i in range(${TOOL_CALLS_PER_RUN}):\n    total += echo(i)\ntotal`);
+      const result = await executor.run(
+        `total = 0\nfor i in range(${TOOL_CALLS_PER_RUN}):\n    total += echo(i)\ntotal`,
+      );
       const elapsed = performance.now() - start;
       const expected = (TOOL_CALLS_PER_RUN * (TOOL_CALLS_PER_RUN - 1)) / 2;
       if (result.output !== expected || calls !== TOOL_CALLS_PER_RUN) {
@@ -115,7 +122,9 @@ async function measureWarm(): Promise<{ trivial: number[]; toolCall: number[] }>
 
 async function main(): Promise<void> {
   const engineVersion = await new DockerExecutor({ host, image }).docker.version().catch((error: unknown) => {
-    console.error(`No Docker engine answers at ${host} (${String(error)}). Start one: ./scripts/docker/start-engine.sh`);
+    console.error(
+      `No Docker engine answers at ${host} (${String(error)}). Start one: ./scripts/docker/start-engine.sh`,
+    );
     process.exit(1);
   });
   const coldStart = summarize(await measureColdStarts());
@@ -143,7 +152,13 @@ async function main(): Promise<void> {
 }
 
 function row(summary: Summary) {
-  return { samples: summary.samples, "median ms": summary.medianMs, "p95 ms": summary.p95Ms, "min ms": summary.minMs, "max ms": summary.maxMs };
+  return {
+    samples: summary.samples,
+    "median ms": summary.medianMs,
+    "p95 ms": summary.p95Ms,
+    "min ms": summary.minMs,
+    "max ms": summary.maxMs,
+  };
 }
 
 await main();

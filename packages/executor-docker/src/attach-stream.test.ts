@@ -30,7 +30,8 @@ describe("AttachStreamDemultiplexer", () => {
   it("waits for the rest of a frame split across chunks, header included", () => {
     const { out, err, demultiplexer } = collect();
     const bytes = Buffer.concat([frame(1, "héllo ✓\n"), frame(2, "oops")]);
-    for (let index = 0; index < bytes.length; index += 3) demultiplexer.push(bytes.subarray(index, index + 3));
+    for (let index = 0; index < bytes.length; index += 3)
+      demultiplexer.push(bytes.subarray(index, index + 3));
     expect(out.join("")).toBe("héllo ✓\n");
     expect(err.join("")).toBe("oops");
   });

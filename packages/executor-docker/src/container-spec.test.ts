@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { CONTAINER_LABEL, containerCreateOptions } from "./container-spec.js";
 
-const limits = { image: "python:3.12-slim", network: "none", memoryLimitMb: 256, cpus: 0.5, pidsLimit: 32, tmpfsSizeMb: 16 };
+const limits = {
+  image: "python:3.12-slim",
+  network: "none",
+  memoryLimitMb: 256,
+  cpus: 0.5,
+  pidsLimit: 32,
+  tmpfsSizeMb: 16,
+};
 
 describe("containerCreateOptions", () => {
   it("is hardened by default", () => {
@@ -40,7 +47,12 @@ describe("containerCreateOptions", () => {
     expect(options.User).toBe("1000:1000");
     expect(options.Env).toEqual(["HOME=/tmp", "LANG=C.UTF-8"]);
     expect(options.Labels).toEqual({ team: "research", [CONTAINER_LABEL]: "1" });
-    expect(options.HostConfig).toMatchObject({ PidsLimit: 128, Runtime: "runsc", ReadonlyRootfs: true, CapDrop: ["ALL"] });
+    expect(options.HostConfig).toMatchObject({
+      PidsLimit: 128,
+      Runtime: "runsc",
+      ReadonlyRootfs: true,
+      CapDrop: ["ALL"],
+    });
   });
 
   it("keeps what the protocol needs whatever containerOptions say", () => {

@@ -160,7 +160,8 @@ function wireTransport(
         errorType: "MemoryError",
       };
     }
-    const status = exitCode === null ? "stopped (the engine lost track of it)" : `exited with code ${exitCode}`;
+    const status =
+      exitCode === null ? "stopped (the engine lost track of it)" : `exited with code ${exitCode}`;
     return { reason: `the runtime container ${status}${tail}` };
   });
 
@@ -177,7 +178,9 @@ function wireTransport(
         socket.ref();
         const bytes = typeof line === "string" ? `${line}\n` : line;
         socket.write(bytes, (error) =>
-          error ? reject(new ExecutorError("Could not write to the runtime container", { cause: error })) : resolve(),
+          error
+            ? reject(new ExecutorError("Could not write to the runtime container", { cause: error }))
+            : resolve(),
         );
       }),
     kill: async () => {
@@ -262,9 +265,12 @@ function describeCreateError(error: unknown, engine: string, image: string): Exe
   if (unreachable) return unreachable;
   const { statusCode, message } = engineStatus(error);
   if (statusCode === 404 && /no such image/i.test(message)) return imageMissingError(image, engine, error);
-  return new ExecutorError(`DockerExecutor: the engine at ${engine} refused to create the container: ${message}`, {
-    cause: error,
-  });
+  return new ExecutorError(
+    `DockerExecutor: the engine at ${engine} refused to create the container: ${message}`,
+    {
+      cause: error,
+    },
+  );
 }
 
 function startFailureMessage(message: string, image: string): string {

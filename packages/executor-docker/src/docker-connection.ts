@@ -39,7 +39,11 @@ export function connectToDocker(options: DockerConnectionOptions = {}): DockerCo
     protocol?: string;
   };
   if (typeof modem.socketPath === "string") {
-    return { docker, engine: `unix://${modem.socketPath}`, endpoint: { kind: "socket", socketPath: modem.socketPath } };
+    return {
+      docker,
+      engine: `unix://${modem.socketPath}`,
+      endpoint: { kind: "socket", socketPath: modem.socketPath },
+    };
   }
   const protocol = modem.protocol ?? "http";
   const port = Number(modem.port ?? (protocol === "https" ? 2376 : 2375));

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:net";
 import { dirname, join } from "node:path";
+import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { ExecutorError } from "@smol/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -27,6 +28,13 @@ function newExecutor(options: DockerExecutorOptions = {}): DockerExecutor {
     ...options,
     containerOptions: { ...options.containerOptions, Labels: { [testRunLabel.key]: testRunLabel.value } },
   });
+}
+
+function describeEnd(how: string, signal: string | undefined): string {
+  if (signal) return `gets ${signal} while the code runs`;
+  if (how === "exit") return "calls process.exit while the code runs";
+  if (how === "awaits") return "awaits each request at the top level, with no run timer, then ends";
+  return "ends with nothing left to do";
 }
 
 async function containerExists(id: string): Promise<boolean> {
@@ -183,95 +191,151 @@ describe.skipIf(!engine.available)("DockerExecutor on a real engine", () => {
   });
 
   describe("lifecycle", () => {
-    it("reuses one container across runs", async () => {
-      await using executor = newExecutor();
-      await executor.run("value = 1");
-      const first = executor.containerId;
-      expect(first).toBeDefined();
-      for (let index = 0; index < 3; index += 1) await executor.run("value += 1");
-      expect((await executor.run("value")).output).toBe(4);
-      expect(executor.containerId).toBe(first);
-    }, timeout);
+    it(
+      "reuses one container across runs",
+      async () => {
+        await using executor = newExecutor();
+        await executor.run("value = 1");
+        const first = executor.containerId;
+        expect(first).toBeDefined();
+        for (let index = 0; index < 3; index += 1) await executor.run("value += 1");
+        expect((await executor.run("value")).output).toBe(4);
+        expect(executor.containerId).toBe(first);
+      },
+      timeout,
+    );
 
-    it("kills the container on timeout and replaces it", async () => {
-      await using executor = newExecutor({ timeoutSeconds: 1 });
-      await executor.start();
-      const first = executor.containerId!;
-      const stuck = await executor.run("while True:\n    pass");
-      expect(stuck.error?.type).toBe("TimeoutError");
-      expect(await containerExists(first)).toBe(false);
-      expect((await executor.run("'fresh'")).output).toBe("fresh");
-      const second = executor.containerId!;
-      expect(second).not.toBe(first);
-      expect((await docker.getContainer(second).inspect()).State.Running).toBe(true);
-    }, timeout);
+    it(
+      "kills the container on timeout and replaces it",
+      async () => {
+        await using executor = newExecutor({ timeoutSeconds: 1 });
+        await executor.start();
+        const first = executor.containerId!;
+        const stuck = await executor.run("while True:\n    pass");
+        expect(stuck.error?.type).toBe("TimeoutError");
+        expect(await containerExists(first)).toBe(false);
+        expect((await executor.run("'fresh'")).output).toBe("fresh");
+        const second = executor.containerId!;
+        expect(second).not.toBe(first);
+        expect((await docker.getContainer(second).inspect()).State.Running).toBe(true);
+      },
+      timeout,
+    );
 
-    it("removes the container on cleanup, and starts a new one if used again", async () => {
-      const executor = newExecutor();
-      await executor.start();
-      const first = executor.containerId!;
-      await executor.cleanup();
-      expect(executor.containerId).toBeUndefined();
-      expect(await containerExists(first)).toBe(false);
-      expect((await executor.run("'again'")).output).toBe("again");
-      const second = executor.containerId!;
-      await executor.cleanup();
-      expect(await containerExists(second)).toBe(false);
-    }, timeout);
+    it(
+      "removes the container on cleanup, and starts a new one if used again",
+      async () => {
+        const executor = newExecutor();
+        await executor.start();
+        const first = executor.containerId!;
+        await executor.cleanup();
+        expect(executor.containerId).toBeUndefined();
+        expect(await containerExists(first)).toBe(false);
+        expect((await executor.run("'again'")).output).toBe("again");
+        const second = executor.containerId!;
+        await executor.cleanup();
+        expect(await containerExists(second)).toBe(false);
+      },
+      timeout,
+    );
 
-    it("reports a crash of the runtime and starts a fresh container", async () => {
-      await using executor = newExecutor({ additionalAuthorizedImports: ["os"] });
-      await executor.start();
-      const first = executor.containerId!;
-      const crash = await executor.run("import os\nos._exit(3)");
-      expect(crash.error?.message).toContain("exited with code 3");
-      expect((await executor.run("1 + 1")).output).toBe(2);
-      expect(executor.containerId).not.toBe(first);
-    }, timeout);
+    it(
+      "reports a crash of the runtime and starts a fresh container",
+      async () => {
+        await using executor = newExecutor({ additionalAuthorizedImports: ["os"] });
+        await executor.start();
+        const first = executor.containerId!;
+        const crash = await executor.run("import os\nos._exit(3)");
+        expect(crash.error?.message).toContain("exited with code 3");
+        expect((await executor.run("1 + 1")).output).toBe(2);
+        expect(executor.containerId).not.toBe(first);
+      },
+      timeout,
+    );
 
     const childScript = join(dirname(fileURLToPath(import.meta.url)), "__tests__", "exit-child.mts");
     const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
     for (const [how, signal] of [
+      ["awaits", undefined],
       ["exit", undefined],
       ["idle", undefined],
       ["busy", "SIGTERM"],
       ["busy", "SIGINT"],
     ] as const) {
-      it(`leaves no container behind when its process ${signal ? `gets ${signal}` : how === "exit" ? "calls process.exit" : "ends with nothing left to do"}`, async () => {
-        const child = spawn(process.execPath, ["--import", "tsx", childScript, how, engineHost, testImage], {
-          cwd: repositoryRoot,
-          stdio: ["ignore", "pipe", "pipe"],
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stderr.on("data", (chunk: Buffer) => {
-          stderr += chunk.toString();
-        });
-        const containerId = await new Promise<string>((resolve, reject) => {
-          child.stdout.on("data", (chunk: Buffer) => {
-            stdout += chunk.toString();
-            const match = /container ([0-9a-f]{64})/.exec(stdout);
-            if (match) resolve(match[1]!);
+      it(
+        `leaves no container behind when its process ${describeEnd(how, signal)}`,
+        async () => {
+          const child = spawn(
+            process.execPath,
+            ["--import", "tsx", childScript, how, engineHost, testImage],
+            {
+              cwd: repositoryRoot,
+              stdio: ["ignore", "pipe", "pipe"],
+            },
+          );
+          let stdout = "";
+          let stderr = "";
+          child.stderr.on("data", (chunk: Buffer) => {
+            stderr += chunk.toString();
           });
-          child.once("exit", (code) => reject(new Error(`the child exited (${code}) early: ${stderr}`)));
-        });
-        if (signal) {
-          expect(await containerExists(containerId)).toBe(true);
-          child.kill(signal);
-        }
-        const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) resolve({ code: child.exitCode, signal: child.signalCode });
-          else child.once("exit", (code, signalName) => resolve({ code, signal: signalName }));
-        });
-        // The signal is raised again after the cleanup, so the process still dies of it.
-        if (signal) expect(exit.signal).toBe(signal);
-        else expect(exit.code).toBe(0);
-        expect(await containerExists(containerId)).toBe(false);
-      }, timeout);
+          const containerId = await new Promise<string>((resolve, reject) => {
+            child.stdout.on("data", (chunk: Buffer) => {
+              stdout += chunk.toString();
+              const match = /container ([0-9a-f]{64})/.exec(stdout);
+              if (match) resolve(match[1]!);
+            });
+            child.once("exit", (code) => reject(new Error(`the child exited (${code}) early: ${stderr}`)));
+          });
+          if (signal) {
+            expect(await containerExists(containerId)).toBe(true);
+            child.kill(signal);
+          }
+          const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
+            (resolve) => {
+              if (child.exitCode !== null || child.signalCode !== null)
+                resolve({ code: child.exitCode, signal: child.signalCode });
+              else child.once("exit", (code, signalName) => resolve({ code, signal: signalName }));
+            },
+          );
+          // The signal is raised again after the cleanup, so the process still dies of it.
+          if (signal) expect(exit.signal).toBe(signal);
+          else expect(exit.code, stderr).toBe(0);
+          if (how === "awaits")
+            expect(stdout).toContain('result {"output":42,"logs":"ping\\n","isFinalAnswer":false}');
+          expect(await containerExists(containerId)).toBe(false);
+        },
+        timeout,
+      );
     }
   });
 
   describe("images", () => {
+    it(
+      "says the image needs python3 when it has none",
+      async () => {
+        // An image with an empty filesystem: a tar archive is 1,024 zero bytes at least.
+        const repository = "smol-test-empty";
+        const tag = testRunLabel.value.slice(0, 8);
+        const progress = await docker.importImage(Readable.from([Buffer.alloc(1024)]), {
+          repo: repository,
+          tag,
+        });
+        await new Promise((resolve, reject) =>
+          docker.modem.followProgress(progress, (error) => (error ? reject(error) : resolve(null))),
+        );
+        const executor = newExecutor({ image: `${repository}:${tag}` });
+        try {
+          const failure = await executor.run("1").catch((error: unknown) => error);
+          expect(ExecutorError.isInstance(failure)).toBe(true);
+          expect((failure as Error).message).toContain("must have python3 on its PATH");
+        } finally {
+          await executor.cleanup();
+          await docker.getImage(`${repository}:${tag}`).remove({ force: true });
+        }
+      },
+      timeout,
+    );
+
     it("explains how to get an image the engine does not have", async () => {
       const executor = newExecutor({ image: "smol-test-no-such-image:never", pullImage: false });
       const failure = await executor.run("1").catch((error: unknown) => error);
@@ -281,29 +345,33 @@ describe.skipIf(!engine.available)("DockerExecutor on a real engine", () => {
       await executor.cleanup();
     });
 
-    it("builds an image from a Dockerfile, reports progress, and runs in it", async () => {
-      const tag = `smol-test-build:${testRunLabel.value.slice(0, 8)}`;
-      const progress: string[] = [];
-      const executor = new DockerExecutor({
-        host: engineHost,
-        buildImage: {
-          dockerfile: `FROM ${testImage}\nRUN mkdir -p /opt/smol && echo built-by-smol > /opt/smol/marker\n`,
-          tag,
-          networkMode: "none",
-        },
-        containerOptions: { Labels: { [testRunLabel.key]: testRunLabel.value } },
-        onProgress: (message) => progress.push(message),
-      });
-      try {
-        const output = await executor.run("open('/opt/smol/marker').read().strip()");
-        expect(output.error).toBeUndefined();
-        expect(output.output).toBe("built-by-smol");
-        expect(progress.some((message) => message.includes(`Building the image ${tag}`))).toBe(true);
-        expect((await docker.getContainer(executor.containerId!).inspect()).Config.Image).toBe(tag);
-      } finally {
-        await executor.cleanup();
-        await docker.getImage(tag).remove({ force: true });
-      }
-    }, timeout);
+    it(
+      "builds an image from a Dockerfile, reports progress, and runs in it",
+      async () => {
+        const tag = `smol-test-build:${testRunLabel.value.slice(0, 8)}`;
+        const progress: string[] = [];
+        const executor = new DockerExecutor({
+          host: engineHost,
+          buildImage: {
+            dockerfile: `FROM ${testImage}\nRUN mkdir -p /opt/smol && echo built-by-smol > /opt/smol/marker\n`,
+            tag,
+            networkMode: "none",
+          },
+          containerOptions: { Labels: { [testRunLabel.key]: testRunLabel.value } },
+          onProgress: (message) => progress.push(message),
+        });
+        try {
+          const output = await executor.run("open('/opt/smol/marker').read().strip()");
+          expect(output.error).toBeUndefined();
+          expect(output.output).toBe("built-by-smol");
+          expect(progress.some((message) => message.includes(`Building the image ${tag}`))).toBe(true);
+          expect((await docker.getContainer(executor.containerId!).inspect()).Config.Image).toBe(tag);
+        } finally {
+          await executor.cleanup();
+          await docker.getImage(tag).remove({ force: true });
+        }
+      },
+      timeout,
+    );
   });
 });

@@ -155,10 +155,14 @@ function validateLimits(options: DockerExecutorOptions): void {
   ];
   for (const [name, value, minimum] of checks) {
     if (value !== undefined && !(value >= minimum && Number.isFinite(value))) {
-      throw new ExecutorError(`DockerExecutor: ${name} must be a number of at least ${minimum}, got ${value}.`);
+      throw new ExecutorError(
+        `DockerExecutor: ${name} must be a number of at least ${minimum}, got ${value}.`,
+      );
     }
   }
   if (options.image && options.buildImage) {
-    throw new ExecutorError("DockerExecutor: give either `image` or `buildImage`, not both (`buildImage.tag` names the built image).");
+    throw new ExecutorError(
+      "DockerExecutor: give either `image` or `buildImage`, not both (`buildImage.tag` names the built image).",
+    );
   }
 }

@@ -54,9 +54,12 @@ export async function ensureImage(
     const unreachable = engineUnreachableError(error, engine);
     if (unreachable) throw unreachable;
     if (engineStatus(error).statusCode !== 404) {
-      throw new ExecutorError(`DockerExecutor: could not inspect the image "${image}": ${engineStatus(error).message}`, {
-        cause: error,
-      });
+      throw new ExecutorError(
+        `DockerExecutor: could not inspect the image "${image}": ${engineStatus(error).message}`,
+        {
+          cause: error,
+        },
+      );
     }
   }
   if (!options.pull) throw imageMissingError(image, engine);
@@ -109,7 +112,9 @@ export async function buildImage(
       );
     }
   }
-  onProgress?.(`Building the image ${tag} from ${inline ? "the given Dockerfile" : basename(build.dockerfilePath)}…`);
+  onProgress?.(
+    `Building the image ${tag} from ${inline ? "the given Dockerfile" : basename(build.dockerfilePath)}…`,
+  );
   try {
     const stream = await docker.buildImage(
       { context, src: await readdir(context) },
@@ -126,7 +131,9 @@ export async function buildImage(
   } catch (error) {
     throw (
       engineUnreachableError(error, engine) ??
-      new ExecutorError(`DockerExecutor: building the image ${tag} failed: ${describe(error)}`, { cause: error })
+      new ExecutorError(`DockerExecutor: building the image ${tag} failed: ${describe(error)}`, {
+        cause: error,
+      })
     );
   } finally {
     if (temporary) await rm(temporary, { recursive: true, force: true });
@@ -147,7 +154,11 @@ async function imageExists(docker: Docker, engine: string, image: string): Promi
 }
 
 /** Reads a pull or build progress stream to its end; an error item in it rejects. */
-function followToEnd(docker: Docker, stream: NodeJS.ReadableStream, onLine?: (line: string) => void): Promise<void> {
+function followToEnd(
+  docker: Docker,
+  stream: NodeJS.ReadableStream,
+  onLine?: (line: string) => void,
+): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     docker.modem.followProgress(
       stream,

@@ -20,9 +20,14 @@ const pyodide = await startInterpreter();
 async function startInterpreter() {
   if (config.snapshotPath) {
     try {
-      return await loadInterpreter({ pyodideDir: config.pyodideDir, snapshot: Deno.readFileSync(config.snapshotPath) });
+      return await loadInterpreter({
+        pyodideDir: config.pyodideDir,
+        snapshot: Deno.readFileSync(config.snapshotPath),
+      });
     } catch (error) {
-      writeToStderr(`smol sandbox: the snapshot ${config.snapshotPath} did not load (${error}); starting without it`);
+      writeToStderr(
+        `smol sandbox: the snapshot ${config.snapshotPath} did not load (${error}); starting without it`,
+      );
     }
   }
   const interpreter = await loadInterpreter({ pyodideDir: config.pyodideDir });

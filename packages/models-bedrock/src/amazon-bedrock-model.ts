@@ -80,9 +80,14 @@ export class AmazonBedrockModel extends ApiModel {
     return !/(^|[./])meta\.llama/.test(this.modelId) && supportsStopParameter(this.modelId);
   }
 
-  protected override async doGenerate(request: CompletionRequest, signal?: AbortSignal): Promise<ChatMessage> {
+  protected override async doGenerate(
+    request: CompletionRequest,
+    signal?: AbortSignal,
+  ): Promise<ChatMessage> {
     const input = toConverseRequest(request, { systemPromptAsUserMessage: this.systemPromptAsUserMessage });
-    const output = await this.send(() => this.client.send(new ConverseCommand(input), { abortSignal: signal }));
+    const output = await this.send(() =>
+      this.client.send(new ConverseCommand(input), { abortSignal: signal }),
+    );
     return fromConverseOutput(output);
   }
 
@@ -104,9 +109,12 @@ export class AmazonBedrockModel extends ApiModel {
     // A connection closed between two frames ends the SDK's stream quietly: only the missing
     // messageStop tells the reply was cut.
     if (!translator.isComplete && !signal?.aborted) {
-      throw new ModelApiError("The stream from Amazon Bedrock ended before the reply was complete (no messageStop).", {
-        isRetryable: true,
-      });
+      throw new ModelApiError(
+        "The stream from Amazon Bedrock ended before the reply was complete (no messageStop).",
+        {
+          isRetryable: true,
+        },
+      );
     }
   }
 

@@ -1,5 +1,11 @@
 import { BedrockRuntimeServiceException } from "@aws-sdk/client-bedrock-runtime";
-import { isNetworkError, isRetryableStatus, ModelApiError, ModelConfigurationError, parseRetryAfter } from "@smol/core";
+import {
+  isNetworkError,
+  isRetryableStatus,
+  ModelApiError,
+  ModelConfigurationError,
+  parseRetryAfter,
+} from "@smol/core";
 
 /** Bedrock's exceptions that say "try again": throttling, overload, a model still loading or failing mid-stream. */
 const retryableExceptions = new Set([
@@ -15,7 +21,8 @@ const hints: Record<string, string> = {
   AccessDeniedException:
     " Check the credentials, and that access to this model is granted in the Bedrock console for this region.",
   UnrecognizedClientException: " Check the AWS credentials (access key id, secret, session token).",
-  ResourceNotFoundException: " Check `modelId` (some models need an inference profile id, e.g. `us.` + the model id) and the region.",
+  ResourceNotFoundException:
+    " Check `modelId` (some models need an inference profile id, e.g. `us.` + the model id) and the region.",
 };
 
 /**
@@ -53,16 +60,17 @@ export function bedrockErrorToModelApiError(error: unknown): ModelApiError | und
  */
 export function bedrockConfigurationError(error: unknown): ModelConfigurationError | undefined {
   if (!(error instanceof Error)) return undefined;
-  if (error.name === "CredentialsProviderError") {
+  // With no AWS credentials the SDK falls back to Bedrock API keys, and fails on the missing token.
+  if (error.name === "CredentialsProviderError" || /could not be signed with `token`/.test(error.message)) {
     return new ModelConfigurationError(
       `AmazonBedrockModel found no AWS credentials (${error.message}). Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY ` +
         "(or AWS_PROFILE, or AWS_BEARER_TOKEN_BEDROCK for a Bedrock API key), or pass clientOptions: { credentials }.",
       { cause: error },
     );
   }
-  if (/region is missing/i.test(error.message)) {
+  if (/region is missing|region not accepted/i.test(error.message)) {
     return new ModelConfigurationError(
-      'AmazonBedrockModel needs an AWS region: set AWS_REGION, or pass clientOptions: { region: "us-east-1" }.',
+      `AmazonBedrockModel needs a valid AWS region (${error.message}): set AWS_REGION, or pass clientOptions: { region: "us-east-1" }.`,
       { cause: error },
     );
   }

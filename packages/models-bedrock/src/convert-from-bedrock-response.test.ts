@@ -52,7 +52,13 @@ describe("fromConverseOutput", () => {
   it("reports a reply without a message as a non-retryable API error", () => {
     const error = (() => {
       try {
-        fromConverseOutput({ stopReason: "end_turn", usage: undefined, metrics: undefined, output: undefined, $metadata: {} });
+        fromConverseOutput({
+          stopReason: "end_turn",
+          usage: undefined,
+          metrics: undefined,
+          output: undefined,
+          $metadata: {},
+        });
       } catch (caught) {
         return caught;
       }
@@ -67,7 +73,12 @@ describe("ConverseStreamTranslator", () => {
     { messageStart: { role: "assistant" } },
     { contentBlockDelta: { contentBlockIndex: 0, delta: { text: "Searching" } } },
     { contentBlockStop: { contentBlockIndex: 0 } },
-    { contentBlockStart: { contentBlockIndex: 1, start: { toolUse: { toolUseId: "t1", name: "web_search" } } } },
+    {
+      contentBlockStart: {
+        contentBlockIndex: 1,
+        start: { toolUse: { toolUseId: "t1", name: "web_search" } },
+      },
+    },
     { contentBlockDelta: { contentBlockIndex: 1, delta: { toolUse: { input: '{"query"' } } } },
     { contentBlockDelta: { contentBlockIndex: 1, delta: { toolUse: { input: ': "smol"}' } } } },
     { contentBlockStop: { contentBlockIndex: 1 } },
@@ -80,7 +91,9 @@ describe("ConverseStreamTranslator", () => {
 
   it("numbers tool calls among tool blocks and aggregates into one message", () => {
     const translator = new ConverseStreamTranslator();
-    const deltas = events.map((event) => translator.translate(event)).filter(Boolean) as ChatMessageStreamDelta[];
+    const deltas = events
+      .map((event) => translator.translate(event))
+      .filter(Boolean) as ChatMessageStreamDelta[];
     expect(translator.isComplete).toBe(true);
     expect(deltas[1]).toEqual({
       toolCalls: [{ index: 0, id: "t1", type: "function", function: { name: "web_search" } }],
@@ -105,6 +118,8 @@ describe("ConverseStreamTranslator", () => {
   it("throws an exception event rather than ending the reply quietly", () => {
     const translator = new ConverseStreamTranslator();
     const exception = Object.assign(new Error("model failed"), { name: "ModelStreamErrorException" });
-    expect(() => translator.translate({ modelStreamErrorException: exception } as never)).toThrow("model failed");
+    expect(() => translator.translate({ modelStreamErrorException: exception } as never)).toThrow(
+      "model failed",
+    );
   });
 });

@@ -1,3 +1,8 @@
+import type {
+  TokenUsage as BedrockTokenUsage,
+  ConverseCommandOutput,
+  ConverseStreamOutput,
+} from "@aws-sdk/client-bedrock-runtime";
 import {
   type ChatMessage,
   type ChatMessageStreamDelta,
@@ -5,11 +10,6 @@ import {
   ModelApiError,
   type TokenUsage,
 } from "@smol/core";
-import type {
-  ConverseCommandOutput,
-  ConverseStreamOutput,
-  TokenUsage as BedrockTokenUsage,
-} from "@aws-sdk/client-bedrock-runtime";
 
 /**
  * A Converse reply as a smol `ChatMessage`: text blocks joined, `toolUse` blocks as tool calls
@@ -48,7 +48,8 @@ export function fromConverseOutput(output: ConverseCommandOutput): ChatMessage {
  * for the agent's `parseToolCallArguments` to explain to the model.
  */
 function toArguments(input: unknown): Record<string, unknown> | string {
-  if (typeof input === "object" && input !== null && !Array.isArray(input)) return input as Record<string, unknown>;
+  if (typeof input === "object" && input !== null && !Array.isArray(input))
+    return input as Record<string, unknown>;
   if (typeof input === "string") return input;
   return JSON.stringify(input ?? {});
 }

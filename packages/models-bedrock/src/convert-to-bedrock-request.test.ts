@@ -1,6 +1,10 @@
 import { type CompletionRequest, ModelConfigurationError, REMOVE_PARAMETER } from "@smol/core";
 import { describe, expect, it } from "vitest";
-import { checkConverseParameters, toBedrockMessages, toConverseRequest } from "./convert-to-bedrock-request.js";
+import {
+  checkConverseParameters,
+  toBedrockMessages,
+  toConverseRequest,
+} from "./convert-to-bedrock-request.js";
 
 const pngBytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
 
@@ -43,7 +47,13 @@ describe("toBedrockMessages", () => {
       [
         { role: "user", content: "First" },
         { role: "assistant", content: "   \n" },
-        { role: "user", content: [{ type: "text", text: "Second" }, { type: "text", text: " " }] },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "Second" },
+            { type: "text", text: " " },
+          ],
+        },
       ],
       noSystemFolding,
     );
@@ -163,7 +173,10 @@ describe("toConverseRequest", () => {
       noSystemFolding,
     );
     expect(input.outputConfig).toEqual({
-      textFormat: { type: "json_schema", structure: { jsonSchema: { name: "answer", schema: JSON.stringify(schema) } } },
+      textFormat: {
+        type: "json_schema",
+        structure: { jsonSchema: { name: "answer", schema: JSON.stringify(schema) } },
+      },
     });
   });
 
@@ -198,7 +211,10 @@ describe("toConverseRequest", () => {
       noSystemFolding,
     );
     expect(removedKey.inferenceConfig).toBeUndefined();
-    const removedField = toConverseRequest(request({ completionParameters: { system: REMOVE_PARAMETER } }), noSystemFolding);
+    const removedField = toConverseRequest(
+      request({ completionParameters: { system: REMOVE_PARAMETER } }),
+      noSystemFolding,
+    );
     expect(removedField.system).toBeUndefined();
     expect(removedField.messages).toHaveLength(1);
   });

@@ -1,3 +1,12 @@
+import type {
+  ContentBlock,
+  ConverseCommandInput,
+  ImageFormat,
+  Message,
+  SystemContentBlock,
+  Tool,
+  ToolChoice,
+} from "@aws-sdk/client-bedrock-runtime";
 import {
   type CompletionMessage,
   type CompletionRequest,
@@ -8,15 +17,6 @@ import {
   resolveImage,
   type ToolSpec,
 } from "@smol/core";
-import type {
-  ContentBlock,
-  ConverseCommandInput,
-  ImageFormat,
-  Message,
-  SystemContentBlock,
-  Tool,
-  ToolChoice,
-} from "@aws-sdk/client-bedrock-runtime";
 
 /** The fields of a Converse (and ConverseStream) request, other than `modelId` and `messages`. */
 const converseRequestFields = new Set([
@@ -94,14 +94,19 @@ export function toConverseRequest(
     body.outputConfig = {
       textFormat: {
         type: "json_schema",
-        structure: { jsonSchema: { name, schema: JSON.stringify(schema), ...(description ? { description } : {}) } },
+        structure: {
+          jsonSchema: { name, schema: JSON.stringify(schema), ...(description ? { description } : {}) },
+        },
       },
     };
   }
   return overlayParameters(body, request.completionParameters) as unknown as ConverseCommandInput;
 }
 
-function overlayParameters(body: Record<string, unknown>, parameters: Record<string, unknown>): Record<string, unknown> {
+function overlayParameters(
+  body: Record<string, unknown>,
+  parameters: Record<string, unknown>,
+): Record<string, unknown> {
   const shortcuts: Record<string, unknown> = {};
   const topLevel: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(parameters)) {

@@ -13,7 +13,17 @@ export { McpConnectionError, ToolConfigurationError, ToolSetupError } from "./er
 export { DEFAULT_USER_AGENT, type FetchFunction } from "./http/fetch.js";
 export { MCPClient, type MCPClientOptions } from "./mcp/mcp-client.js";
 export { contentText, McpTool, type McpToolOptions } from "./mcp/mcp-tool.js";
-export type { HttpServerParameters, McpServerParameters, StdioServerParameters } from "./mcp/server-parameters.js";
+export {
+  type AgentMcpServerOptions,
+  createAgentMcpServer,
+  type ServableAgent,
+  serveAgentOverStdio,
+} from "./mcp/serve-agent.js";
+export type {
+  HttpServerParameters,
+  McpServerParameters,
+  StdioServerParameters,
+} from "./mcp/server-parameters.js";
 export { type FromMcpOptions, ToolCollection } from "./mcp/tool-collection.js";
 export {
   formatRun,
@@ -26,10 +36,22 @@ export {
   SpeechToTextTool,
   type SpeechToTextToolOptions,
 } from "./speech-to-text/speech-to-text-tool.js";
-export { AudioFormatError, type DecodedWav, decodeWav, encodeWav, resample, toMono, WHISPER_SAMPLE_RATE } from "./speech-to-text/wav.js";
+export {
+  AudioFormatError,
+  type DecodedWav,
+  decodeWav,
+  encodeWav,
+  resample,
+  toMono,
+  WHISPER_SAMPLE_RATE,
+} from "./speech-to-text/wav.js";
 export { UserInputTool, type UserInputToolOptions } from "./user-input/user-input-tool.js";
 export { htmlToMarkdown, type PageMarkdown } from "./visit-webpage/html-to-markdown.js";
-export { truncateText, VisitWebpageTool, type VisitWebpageToolOptions } from "./visit-webpage/visit-webpage-tool.js";
+export {
+  truncateText,
+  VisitWebpageTool,
+  type VisitWebpageToolOptions,
+} from "./visit-webpage/visit-webpage-tool.js";
 export { SEARCH_ENGINES, type SearchEngineName, unwrapDuckDuckGoLink } from "./web-search/engines/index.js";
 export { formatResults } from "./web-search/format-results.js";
 export { GoogleSearchTool, type GoogleSearchToolOptions } from "./web-search/google-search-tool.js";

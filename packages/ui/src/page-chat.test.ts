@@ -1,19 +1,26 @@
 import { tool } from "@smol/core";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { answer, callTool, Gate, tasksIn, toolCallingAgent, weatherTool } from "./__tests__/agents.js";
+import { hasChromium, launchChromium, runOutline, sendMessage } from "./__tests__/browser.js";
 import { AgentUI, GradioUI, type LaunchedAgentUI } from "./index.js";
-import { answer, callTool, Gate, tasksIn, toolCallingAgent, weatherTool } from "./test-support/agents.js";
-import { hasChromium, launchChromium, runOutline, sendMessage } from "./test-support/browser.js";
 
-describe.skipIf(!hasChromium)("AgentUI chat page (headless Chromium)", () => {
+describe.skipIf(!hasChromium)("AgentUI chat page (headless Chromium)", { timeout: 60_000 }, () => {
   let browser: Browser;
   let ui: LaunchedAgentUI | undefined;
   let page: Page;
 
   // One tab for the whole file (opening one is slow); each test loads a fresh page in it.
+  // Script errors, and anything the content security policy blocked, end up here.
+  const pageProblems: string[] = [];
+
   beforeAll(async () => {
     browser = await launchChromium();
     page = await browser.newPage();
+    page.on("pageerror", (error) => pageProblems.push(error.message));
+    page.on("console", (message) => {
+      if (message.type() === "error") pageProblems.push(message.text());
+    });
   });
   afterAll(async () => {
     await browser?.close();
@@ -21,6 +28,7 @@ describe.skipIf(!hasChromium)("AgentUI chat page (headless Chromium)", () => {
   afterEach(async () => {
     await ui?.close();
     ui = undefined;
+    expect(pageProblems).toEqual([]);
   });
 
   async function openPage(launched: LaunchedAgentUI): Promise<Page> {
@@ -79,6 +87,25 @@ describe.skipIf(!hasChromium)("AgentUI chat page (headless Chromium)", () => {
     expect(cities).toEqual(["Paris"]);
     expect(await page.getByRole("button", { name: "Send" }).isEnabled()).toBe(true);
     expect(await page.getByRole("button", { name: "Stop" }).isEnabled()).toBe(false);
+    // Ready for the next message from the keyboard.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("task");
+  });
+
+  it("can be used from the keyboard alone, and announces the stream to screen readers", async () => {
+    const agent = toolCallingAgent([answer("Hello from the keyboard.")]);
+    const page = await openPage(await new AgentUI(agent, { port: 0 }).launch({ quiet: true }));
+    const log = page.getByRole("log", { name: "Conversation with the agent" });
+    expect(await log.getAttribute("aria-live")).toBe("polite");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("task");
+    await page.keyboard.type("Say hello");
+    await page.keyboard.press("Shift+Enter");
+    await page.keyboard.type("politely");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Send");
+    await page.keyboard.press("Enter");
+    await page.locator(".run-status.done").waitFor();
+    expect(await page.locator(".message-user p").textContent()).toBe("Say hello\npolitely");
+    expect(await log.locator(".answer-text").textContent()).toBe("Hello from the keyboard.");
   });
 
   it("continues the conversation across messages, and New conversation clears the memory", async () => {

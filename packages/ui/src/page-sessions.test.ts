@@ -1,9 +1,9 @@
 import { tool } from "@smol/core";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { answer, callTool, Gate, tasksIn, toolCallingAgent } from "./__tests__/agents.js";
+import { hasChromium, launchChromium, sendMessage } from "./__tests__/browser.js";
 import { AgentUI, type LaunchedAgentUI } from "./index.js";
-import { answer, callTool, Gate, tasksIn, toolCallingAgent } from "./test-support/agents.js";
-import { hasChromium, launchChromium, sendMessage } from "./test-support/browser.js";
 
 /** A tool that echoes a word, so that each run leaves its own trace in the page. */
 const echoTool = tool(
@@ -16,7 +16,7 @@ const echoTool = tool(
   async ({ word }) => `echo: ${word}`,
 );
 
-describe.skipIf(!hasChromium)("AgentUI runs and tabs (headless Chromium)", () => {
+describe.skipIf(!hasChromium)("AgentUI runs and tabs (headless Chromium)", { timeout: 60_000 }, () => {
   let browser: Browser;
   let ui: LaunchedAgentUI | undefined;
   let firstTab: Page;

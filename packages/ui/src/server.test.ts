@@ -4,9 +4,9 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { answer, callTool, Gate, tasksIn, toolCallingAgent, weatherTool } from "./__tests__/agents.js";
+import { openSession, parseEventStream, rawRequest } from "./__tests__/http.js";
 import { AgentUI, AgentUIError, type LaunchedAgentUI } from "./index.js";
-import { answer, callTool, Gate, tasksIn, toolCallingAgent, weatherTool } from "./test-support/agents.js";
-import { openSession, parseEventStream, rawRequest } from "./test-support/http.js";
 
 const json = { "content-type": "application/json" };
 

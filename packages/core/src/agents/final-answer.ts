@@ -1,11 +1,11 @@
 import { AgentError } from "../errors.js";
 import type { AgentMemory } from "../memory/agent-memory.js";
-import { jsonReplacer } from "../memory/to-messages.js";
 import type { ChatMessage, ImagePart } from "../models/messages.js";
 import type { PromptTemplates } from "../prompts/prompt-templates.js";
 import { renderTemplate } from "../prompts/render-template.js";
 import type { FinalAnswerCheck } from "./agent-options.js";
 import type { MultiStepAgent } from "./multi-step-agent.js";
+import { previewValue } from "./value-text.js";
 
 /**
  * Runs the final answer checks in order. The first one that returns false or throws becomes an
@@ -52,18 +52,4 @@ export function finalAnswerMessages(
     ...memoryMessages.filter((message) => message.role !== "system"),
     { role: "user", content: post },
   ];
-}
-
-/** A short rendering of a value for error messages. */
-export function previewValue(value: unknown, maxLength = 200): string {
-  let text: string;
-  try {
-    text =
-      typeof value === "string"
-        ? JSON.stringify(value)
-        : (JSON.stringify(value, jsonReplacer) ?? String(value));
-  } catch {
-    text = String(value);
-  }
-  return text.length > maxLength ? `${text.slice(0, maxLength)}…` : text;
 }

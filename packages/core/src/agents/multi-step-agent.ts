@@ -268,30 +268,7 @@ export abstract class MultiStepAgent implements AsyncDisposable {
     task: string,
     options: { additionalArgs?: Record<string, unknown>; signal?: AbortSignal } = {},
   ): Promise<string> {
-    const name = this.name ?? "";
-    const fullTask = renderTemplate(
-      this.promptTemplates.managedAgent.task,
-      { name, task },
-      "managedAgent.task",
-    );
-    const result = await this.run(fullTask, {
-      additionalArgs: options.additionalArgs,
-      signal: options.signal,
-      returnFullResult: true,
-    });
-    const finalAnswer = typeof result.output === "string" ? result.output : stringifyValue(result.output);
-    let report = renderTemplate(
-      this.promptTemplates.managedAgent.report,
-      { name, finalAnswer },
-      "managedAgent.report",
-    );
-    if (this.provideRunSummary) {
-      const summary = this.writeMemoryToMessages(true)
-        .map((message) => truncate(messageText(message), 2_000))
-        .join("\n---\n");
-      report += `\n\nA summary of the work done, for more detail:\n<summary_of_work>\n${summary}\n</summary_of_work>`;
-    }
-    return report;
+    return await runAsManagedAgent(this, task, options);
   }
 
   /** A JSON-able description of the agent, without secrets, callbacks or checks. */
@@ -491,34 +468,12 @@ export abstract class MultiStepAgent implements AsyncDisposable {
    * and the model can stream. A failure becomes `AgentGenerationError` (or
    * `AgentInterruptedError` when the run's signal aborted it).
    */
-  protected async *generateModelOutput(
+  protected generateModelOutput(
     messages: ChatMessage[],
     options: GenerateOptions,
     allowStreaming = true,
   ): AsyncGenerator<AgentEvent, ChatMessage> {
-    let message: ChatMessage | undefined;
-    try {
-      if (allowStreaming && this.streamOutputs && typeof this.model.generateStream === "function") {
-        const deltas: ChatMessageStreamDelta[] = [];
-        for await (const delta of this.model.generateStream(messages, options)) {
-          deltas.push(delta);
-          yield { type: "stream-delta", delta };
-        }
-        message = aggregateStreamDeltas(deltas);
-      } else {
-        message = await this.model.generate(messages, options);
-      }
-    } catch (error) {
-      if (options.signal?.aborted) throw interruptedError(options.signal, error);
-      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      throw new AgentGenerationError(`The model could not produce an output: ${reason}`, { cause: error });
-    }
-    if (typeof message !== "object" || message === null) {
-      throw new AgentGenerationError(
-        `The model's generate() returned ${String(message)} instead of a chat message ({ role, content }).`,
-      );
-    }
-    return message;
+    return generateModelOutput(this.model, messages, options, allowStreaming && this.streamOutputs);
   }
 
   async #finalizeStep(step: ActionStep | PlanningStep): Promise<void> {
@@ -536,30 +491,4 @@ export abstract class MultiStepAgent implements AsyncDisposable {
   }
 }
 
-function interruptedError(signal: AbortSignal, cause?: unknown): AgentInterruptedError {
-  if (AgentInterruptedError.isInstance(cause)) return cause;
-  const reason = signal.reason instanceof Error ? signal.reason.message : String(signal.reason ?? "aborted");
-  return new AgentInterruptedError(`The run was aborted through its signal (${reason}).`, {
-    cause: signal.reason ?? cause,
-  });
-}
-
-/** A value as text for the model: strings as they are, anything else as JSON. */
-export function stringifyValue(value: unknown): string {
-  if (typeof value === "string") return value;
-  try {
-    return JSON.stringify(value, jsonReplacer) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
-
-/** The class of a model, or "Model" for a plain object. */
-function modelClassName(model: Model): string {
-  const name = (model as { constructor?: { name?: string } }).constructor?.name;
-  return name && name !== "Object" ? name : "Model";
-}
-
-function truncate(text: string, maxLength: number): string {
-  return text.length > maxLength ? `${text.slice(0, maxLength)}… (truncated)` : text;
-}
+export type { stringifyValue };

@@ -11,6 +11,7 @@ import {
   type PlanningStep,
   type RunResult,
   ToolCallingAgent,
+  tool,
 } from "@smol/core";
 import { ScriptedModel } from "@smol/testing";
 import { describe, expect, it } from "vitest";
@@ -324,6 +325,31 @@ describe("interrupting a run", () => {
     expect(actionSteps(agent)[0]!.error).toBe(error);
   });
 
+  it("passes the signal on to the tools, and stops after the step", async () => {
+    const controller = new AbortController();
+    const toolStarted = deferred();
+    let toolSawAbort = false;
+    const slowTool = tool(
+      { name: "slow", description: "Waits until aborted.", inputs: {}, outputType: "string" },
+      async (_args, options) => {
+        toolStarted.resolve();
+        await new Promise((resolve) => options.signal?.addEventListener("abort", resolve));
+        toolSawAbort = true;
+        throw new Error("aborted");
+      },
+    );
+    const model = new ScriptedModel([callTool("slow"), answer("never")]);
+    const agent = new ToolCallingAgent({ tools: [slowTool], model, ...quiet });
+
+    const run = agent.run("Slow tool", { signal: controller.signal });
+    await toolStarted.promise;
+    controller.abort();
+    await expect(run).rejects.toSatisfy((error) => AgentInterruptedError.isInstance(error));
+    expect(toolSawAbort).toBe(true);
+    expect(model.callCount).toBe(1);
+    expect(actionSteps(agent)).toHaveLength(1);
+  });
+
   it("does not start when the signal is already aborted", async () => {
     const model = new ScriptedModel([answer("x")]);
     const agent = new ToolCallingAgent({ tools: [], model, ...quiet });
@@ -468,6 +494,17 @@ describe("memory", () => {
       "tool-call",
       "tool-response",
     ]);
+  });
+
+  it("gives the task's images to the model with the task", async () => {
+    const image = { type: "image" as const, image: "https://example.com/cat.png" };
+    const model = new ScriptedModel([answer("a cat")]);
+    const agent = new ToolCallingAgent({ tools: [], model, ...quiet });
+    await agent.run("What is in the picture?", { images: [image] });
+    expect(model.calls[0]!.messages[1]).toEqual({
+      role: "user",
+      content: [{ type: "text", text: "New task:\nWhat is in the picture?" }, image],
+    });
   });
 
   it("continues the conversation with reset: false, and starts afresh by default", async () => {

@@ -16,6 +16,7 @@ class HandPlayedRuntime implements RuntimeTransport {
   #close!: (value: { reason: string }) => void;
   #waiting: ((message: HostMessage) => void)[] = [];
   #nonce = "";
+  #deathReason: string | undefined;
 
   constructor() {
     this.closed = new Promise((resolve) => {
@@ -24,7 +25,7 @@ class HandPlayedRuntime implements RuntimeTransport {
   }
 
   async writeLine(line: string): Promise<void> {
-    if (this.killed) throw new Error("closed");
+    if (this.killed || this.#deathReason) throw new Error("EPIPE");
     const message = JSON.parse(line) as HostMessage;
     if (message.type === "init") this.#nonce = message.nonce;
     const waiter = this.#waiting.shift();
@@ -33,8 +34,13 @@ class HandPlayedRuntime implements RuntimeTransport {
   }
 
   async kill(): Promise<void> {
-    this.exit("killed");
+    this.exit(this.#deathReason ?? "killed");
     this.killed = true;
+  }
+
+  /** The process died, but its end has not been noticed yet: writes fail, `closed` waits. */
+  dieUnnoticed(reason: string): void {
+    this.#deathReason = reason;
   }
 
   exit(reason: string): void {
@@ -247,6 +253,15 @@ describe("RuntimeSession", () => {
       await expect(session.run("y")).rejects.toThrow(ExecutorError);
     });
   }
+
+  it("reports why the runtime died, not the broken pipe, when a request cannot be written", async () => {
+    const { runtime, session } = await startedSession();
+    runtime.dieUnnoticed("python was killed by SIGKILL");
+    await expect(session.run("x")).rejects.toThrow(
+      "The Python runtime stopped: python was killed by SIGKILL",
+    );
+    expect(session.end?.reason).toBe("python was killed by SIGKILL");
+  });
 
   it("treats a tool call outside a run as a violation", async () => {
     const { runtime, session } = await startedSession();

@@ -15,3 +15,6 @@ export {
 export { parseRetryAfter, type RetryPolicy, retryDelayMs } from "./retry.js";
 export { cutAtStopSequences, StopSequenceCutter, supportsStopParameter } from "./stop-sequences.js";
 export { parseToolCallArguments } from "./tool-call-arguments.js";
+// For models that wrap another (LiteLLMModel) and write their own toDict/fromDict.
+export { decodeRemoveParameters, encodeRemoveParameters } from "./remove-parameter.js";
+export { withoutSecrets } from "./secrets.js";

@@ -6,7 +6,8 @@ import { connectToDocker } from "../docker-connection.js";
  * How the tests find a real Docker engine: SMOL_DOCKER_HOST, else the env file written by
  * scripts/docker/start-engine.sh, else that script's default socket.
  */
-export const engineHost = process.env.SMOL_DOCKER_HOST ?? hostFromEnvFile() ?? "unix:///tmp/smol-docker/docker.sock";
+export const engineHost =
+  process.env.SMOL_DOCKER_HOST ?? hostFromEnvFile() ?? "unix:///tmp/smol-docker/docker.sock";
 
 /** The debootstrap'd image start-engine.sh builds (no registry is reachable to pull one). */
 export const testImage = process.env.SMOL_DOCKER_TEST_IMAGE ?? "smol-python:bookworm";
@@ -26,7 +27,10 @@ export async function probeEngine(): Promise<EngineProbe> {
   try {
     await docker.getImage(testImage).inspect();
   } catch (error) {
-    return { available: false, reason: `the engine at ${engineHost} has no image ${testImage} (${describe(error)})` };
+    return {
+      available: false,
+      reason: `the engine at ${engineHost} has no image ${testImage} (${describe(error)})`,
+    };
   }
   return { available: true };
 }

@@ -60,7 +60,9 @@ export async function spawnDenoSandbox(
   const pid = await new Promise<number>((resolve, reject) => {
     child.once("spawn", () => resolve(child.pid!));
     child.once("error", (error) =>
-      reject(new ExecutorError(`Could not start Deno (${launch.denoPath}): ${error.message}`, { cause: error })),
+      reject(
+        new ExecutorError(`Could not start Deno (${launch.denoPath}): ${error.message}`, { cause: error }),
+      ),
     );
   });
   killOnHostExit(child);
@@ -82,7 +84,8 @@ export async function spawnDenoSandbox(
     child.kill("SIGKILL");
   };
   const lines = new LineChannel({
-    onOverflow: () => kill({ reason: `${label} wrote a line longer than the protocol allows and was stopped` }),
+    onOverflow: () =>
+      kill({ reason: `${label} wrote a line longer than the protocol allows and was stopped` }),
   });
   child.stdout!.on("data", (chunk: Buffer) => lines.write(chunk));
   // Stderr carries Deno's own messages and the interpreter's raw writes (`os.write(2, …)`):
@@ -126,7 +129,9 @@ export async function spawnDenoSandbox(
       setReferenced(true);
       await new Promise<void>((resolve, reject) => {
         child.stdin!.write(`${line}\n`, (error) =>
-          error ? reject(new ExecutorError(`Could not write to ${label}: ${error.message}`, { cause: error })) : resolve(),
+          error
+            ? reject(new ExecutorError(`Could not write to ${label}: ${error.message}`, { cause: error }))
+            : resolve(),
         );
       });
     },
@@ -138,7 +143,12 @@ export async function spawnDenoSandbox(
   };
 }
 
-function describeExit(label: string, code: number | null, signalName: string | null, stderrTail: string): SandboxClosed {
+function describeExit(
+  label: string,
+  code: number | null,
+  signalName: string | null,
+  stderrTail: string,
+): SandboxClosed {
   const how = signalName ? `was killed by ${signalName}` : `exited with code ${code}`;
   const details = stderrTail.trim();
   // V8 aborts the process when the JavaScript heap passes --max-old-space-size.
@@ -175,7 +185,11 @@ export async function runDenoScript(launch: DenoLaunch, timeoutMs: number): Prom
     const { code, signalName } = await new Promise<{ code: number | null; signalName: string | null }>(
       (resolve, reject) => {
         child.once("error", (error) =>
-          reject(new ExecutorError(`Could not start Deno (${launch.denoPath}): ${error.message}`, { cause: error })),
+          reject(
+            new ExecutorError(`Could not start Deno (${launch.denoPath}): ${error.message}`, {
+              cause: error,
+            }),
+          ),
         );
         child.once("close", (exitCode, exitSignal) => resolve({ code: exitCode, signalName: exitSignal }));
       },

@@ -52,7 +52,10 @@ export class DenoSandboxFactory {
   constructor(private readonly options: DenoSandboxOptions) {
     if (!(options.memoryLimitMb >= 64)) throw new ExecutorError("memoryLimitMb must be at least 64");
     this.denoPath = options.denoPath ? realRegularFile(options.denoPath, "Deno binary") : denoBinaryPath();
-    this.pyodideDirectory = realDirectoryWithoutSymlinks(options.pyodideDir ?? pyodidePackageDirectory(), "Pyodide");
+    this.pyodideDirectory = realDirectoryWithoutSymlinks(
+      options.pyodideDir ?? pyodidePackageDirectory(),
+      "Pyodide",
+    );
     this.pyodideVersion = pyodideVersion(this.pyodideDirectory);
     this.assetsDirectory = realDirectoryWithoutSymlinks(assetsDirectory(), "sandbox assets");
     this.runtimePath = realRegularFile(runtimeSourcePath(), "Python runtime");
@@ -74,9 +77,9 @@ export class DenoSandboxFactory {
     };
   }
 
-  /** The directories searched for a snapshot: one shipped with the package, then the cache. */
-  get snapshotDirectories(): string[] {
-    return [join(this.assetsDirectory, "snapshot"), join(this.cacheDirectory, "snapshots")];
+  /** Where snapshots are kept (and built on first use). */
+  get snapshotDirectory(): string {
+    return join(this.cacheDirectory, "snapshots");
   }
 
   async create(signal?: AbortSignal): Promise<SandboxTransport> {
@@ -86,7 +89,13 @@ export class DenoSandboxFactory {
       denoPath: this.denoPath,
       script: join(this.assetsDirectory, "runner.js"),
       config: { pyodideDir: this.pyodideDirectory, runtimePath: this.runtimePath, snapshotPath, wheelPaths },
-      readPaths: [this.pyodideDirectory, this.assetsDirectory, this.runtimePath, ...(snapshotPath ? [snapshotPath] : []), ...wheelPaths],
+      readPaths: [
+        this.pyodideDirectory,
+        this.assetsDirectory,
+        this.runtimePath,
+        ...(snapshotPath ? [snapshotPath] : []),
+        ...wheelPaths,
+      ],
       denoDirectory,
       memoryLimitMb: this.options.memoryLimitMb,
       workingDirectory: denoDirectory,
@@ -103,14 +112,16 @@ export class DenoSandboxFactory {
     if (!this.options.snapshot || this.#snapshotUnavailable) return undefined;
     const inputs = this.snapshotInputs;
     const name = snapshotFileName(inputs);
-    const found = findSnapshot(this.snapshotDirectories, name);
+    const found = findSnapshot(this.snapshotDirectory, name);
     if (found) return realRegularFile(found, "snapshot");
     try {
-      return realRegularFile(await buildSnapshot(inputs, join(this.cacheDirectory, "snapshots")), "snapshot");
+      return realRegularFile(await buildSnapshot(inputs, this.snapshotDirectory), "snapshot");
     } catch (error) {
       // A snapshot only makes starts faster: without one, start plainly (and stop trying).
       this.#snapshotUnavailable = true;
-      process.emitWarning(`smol: could not build the Pyodide snapshot, starting without it: ${String(error)}`);
+      process.emitWarning(
+        `smol: could not build the Pyodide snapshot, starting without it: ${String(error)}`,
+      );
       return undefined;
     }
   }

@@ -5,5 +5,6 @@ import { describeSandboxSecurity } from "@smol/testing";
 
 describeSandboxSecurity(
   "LocalPythonExecutor",
-  (options) => new LocalPythonExecutor({ ...options, cacheDir: join(tmpdir(), "smol-executor-local-test-cache") }),
+  (options) =>
+    new LocalPythonExecutor({ ...options, cacheDir: join(tmpdir(), "smol-executor-local-test-cache") }),
 );

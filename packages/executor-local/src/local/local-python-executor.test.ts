@@ -1,4 +1,13 @@
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,9 +22,13 @@ import { pyodidePackageDirectory } from "./sandbox-files.js";
 const sharedCacheDir = join(tmpdir(), "smol-executor-local-test-cache");
 const timeout = 120_000;
 
-describeExecutorConformance("LocalPythonExecutor", (options) => new LocalPythonExecutor({ ...options, cacheDir: sharedCacheDir }), {
-  testTimeoutMs: timeout,
-});
+describeExecutorConformance(
+  "LocalPythonExecutor",
+  (options) => new LocalPythonExecutor({ ...options, cacheDir: sharedCacheDir }),
+  {
+    testTimeoutMs: timeout,
+  },
+);
 
 describe("the Deno command line of the sandbox", () => {
   const launch = {
@@ -32,7 +45,17 @@ describe("the Deno command line of the sandbox", () => {
     const args = denoArguments(launch);
     const allows = args.filter((arg) => arg.startsWith("--allow-"));
     expect(allows).toEqual(["--allow-read=/pyodide,/assets,/runtime/smol_runtime.py"]);
-    for (const flag of ["--no-prompt", "--no-remote", "--no-npm", "--no-config", "--deny-net", "--deny-env", "--deny-run", "--deny-ffi", "--deny-write"]) {
+    for (const flag of [
+      "--no-prompt",
+      "--no-remote",
+      "--no-npm",
+      "--no-config",
+      "--deny-net",
+      "--deny-env",
+      "--deny-run",
+      "--deny-ffi",
+      "--deny-write",
+    ]) {
       expect(args).toContain(flag);
     }
     expect(args).toContain("--v8-flags=--wasm-max-mem-pages=4096,--max-old-space-size=256");
@@ -43,7 +66,11 @@ describe("the Deno command line of the sandbox", () => {
   it("passes an environment without anything of the host's", () => {
     process.env.SMOL_TEST_SECRET = "should-not-pass";
     try {
-      expect(denoEnvironment(launch)).toEqual({ DENO_DIR: "/cache/deno", DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" });
+      expect(denoEnvironment(launch)).toEqual({
+        DENO_DIR: "/cache/deno",
+        DENO_NO_UPDATE_CHECK: "1",
+        NO_COLOR: "1",
+      });
     } finally {
       delete process.env.SMOL_TEST_SECRET;
     }
@@ -54,60 +81,81 @@ describe("LocalPythonExecutor", () => {
   const scratch = mkdtempSync(join(tmpdir(), "smol-local-executor-"));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-  it("builds a read-only snapshot on first use and starts from it", async () => {
-    const cacheDir = join(scratch, "snapshot-cache");
-    await using first = new LocalPythonExecutor({ cacheDir, additionalAuthorizedImports: ["os"] });
-    // A plain start installs the runtime in the in-memory file system; a snapshot start restores
-    // the interpreter's memory only, so that file is absent.
-    const fromSnapshot = "import os\nos.path.exists('/smol/smol_runtime.py')";
-    expect((await first.run(fromSnapshot)).output).toBe(false);
-    const snapshots = readdirSync(join(cacheDir, "snapshots"));
-    expect(snapshots).toHaveLength(1);
-    expect(snapshots[0]).toMatch(/^pyodide-[\d.]+-[0-9a-f]{16}\.snapshot$/);
-    const mode = statSync(join(cacheDir, "snapshots", snapshots[0]!)).mode & 0o777;
-    expect(mode & 0o222).toBe(0);
-    await using second = new LocalPythonExecutor({ cacheDir, additionalAuthorizedImports: ["os"] });
-    expect((await second.run(`${fromSnapshot}, 6 * 7`)).output).toEqual([false, 42]);
-  }, timeout);
+  it(
+    "builds a read-only snapshot on first use and starts from it",
+    async () => {
+      const cacheDir = join(scratch, "snapshot-cache");
+      await using first = new LocalPythonExecutor({ cacheDir, additionalAuthorizedImports: ["os"] });
+      // A plain start installs the runtime in the in-memory file system; a snapshot start restores
+      // the interpreter's memory only, so that file is absent.
+      const fromSnapshot = "import os\nos.path.exists('/smol/smol_runtime.py')";
+      expect((await first.run(fromSnapshot)).output).toBe(false);
+      const snapshots = readdirSync(join(cacheDir, "snapshots"));
+      expect(snapshots).toHaveLength(1);
+      expect(snapshots[0]).toMatch(/^pyodide-[\d.]+-[0-9a-f]{16}\.snapshot$/);
+      const mode = statSync(join(cacheDir, "snapshots", snapshots[0]!)).mode & 0o777;
+      expect(mode & 0o222).toBe(0);
+      await using second = new LocalPythonExecutor({ cacheDir, additionalAuthorizedImports: ["os"] });
+      expect((await second.run(`${fromSnapshot}, 6 * 7`)).output).toEqual([false, 42]);
+    },
+    timeout,
+  );
 
-  it("starts plainly when snapshots are off, and when the snapshot is damaged", async () => {
-    const cacheDir = join(scratch, "plain-cache");
-    await using plain = new LocalPythonExecutor({ cacheDir, snapshot: false, additionalAuthorizedImports: ["os"] });
-    expect((await plain.run("import os\nos.path.exists('/smol/smol_runtime.py')")).output).toBe(true);
-    expect(() => readdirSync(join(cacheDir, "snapshots"))).toThrow();
+  it(
+    "starts plainly when snapshots are off, and when the snapshot is damaged",
+    async () => {
+      const cacheDir = join(scratch, "plain-cache");
+      await using plain = new LocalPythonExecutor({
+        cacheDir,
+        snapshot: false,
+        additionalAuthorizedImports: ["os"],
+      });
+      expect((await plain.run("import os\nos.path.exists('/smol/smol_runtime.py')")).output).toBe(true);
+      expect(() => readdirSync(join(cacheDir, "snapshots"))).toThrow();
 
-    const damagedCache = join(scratch, "damaged-cache");
-    await using builder = new LocalPythonExecutor({ cacheDir: damagedCache });
-    await builder.start();
-    const [name] = readdirSync(join(damagedCache, "snapshots"));
-    const path = join(damagedCache, "snapshots", name!);
-    chmodSync(path, 0o644);
-    writeFileSync(path, "not a snapshot");
-    await using damaged = new LocalPythonExecutor({ cacheDir: damagedCache, additionalAuthorizedImports: ["os"] });
-    expect((await damaged.run("import os\nos.path.exists('/smol/smol_runtime.py')")).output).toBe(true);
-  }, timeout);
+      const damagedCache = join(scratch, "damaged-cache");
+      await using builder = new LocalPythonExecutor({ cacheDir: damagedCache });
+      await builder.start();
+      const [name] = readdirSync(join(damagedCache, "snapshots"));
+      const path = join(damagedCache, "snapshots", name!);
+      chmodSync(path, 0o644);
+      writeFileSync(path, "not a snapshot");
+      await using damaged = new LocalPythonExecutor({
+        cacheDir: damagedCache,
+        additionalAuthorizedImports: ["os"],
+      });
+      expect((await damaged.run("import os\nos.path.exists('/smol/smol_runtime.py')")).output).toBe(true);
+    },
+    timeout,
+  );
 
-  it("installs a wheel from the package cache for an authorized import", async () => {
-    const packageCacheDir = join(scratch, "wheels");
-    mkdirSync(packageCacheDir);
-    writeFileSync(
-      join(packageCacheDir, "smol_greetings-1.0-py3-none-any.whl"),
-      storedZip({
-        "smol_greetings/__init__.py": "def greet(name):\n    return f'hello, {name}, from a wheel'\n",
-        "smol_greetings-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: smol-greetings\nVersion: 1.0\n",
-        "smol_greetings-1.0.dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: smol-test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
-        "smol_greetings-1.0.dist-info/RECORD": "",
-      }),
-    );
-    await using executor = new LocalPythonExecutor({
-      cacheDir: sharedCacheDir,
-      packageCacheDir,
-      additionalAuthorizedImports: ["smol_greetings"],
-    });
-    const output = await executor.run("import smol_greetings\nsmol_greetings.greet('Ada')");
-    expect(output.error).toBeUndefined();
-    expect(output.output).toBe("hello, Ada, from a wheel");
-  }, timeout);
+  it(
+    "installs a wheel from the package cache for an authorized import",
+    async () => {
+      const packageCacheDir = join(scratch, "wheels");
+      mkdirSync(packageCacheDir);
+      writeFileSync(
+        join(packageCacheDir, "smol_greetings-1.0-py3-none-any.whl"),
+        storedZip({
+          "smol_greetings/__init__.py": "def greet(name):\n    return f'hello, {name}, from a wheel'\n",
+          "smol_greetings-1.0.dist-info/METADATA":
+            "Metadata-Version: 2.1\nName: smol-greetings\nVersion: 1.0\n",
+          "smol_greetings-1.0.dist-info/WHEEL":
+            "Wheel-Version: 1.0\nGenerator: smol-test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+          "smol_greetings-1.0.dist-info/RECORD": "",
+        }),
+      );
+      await using executor = new LocalPythonExecutor({
+        cacheDir: sharedCacheDir,
+        packageCacheDir,
+        additionalAuthorizedImports: ["smol_greetings"],
+      });
+      const output = await executor.run("import smol_greetings\nsmol_greetings.greet('Ada')");
+      expect(output.error).toBeUndefined();
+      expect(output.output).toBe("hello, Ada, from a wheel");
+    },
+    timeout,
+  );
 
   describe("when a Pyodide package cannot be downloaded", () => {
     let server: Server;
@@ -127,57 +175,91 @@ describe("LocalPythonExecutor", () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     });
 
-    it("fails with an error naming the package and where to put it", async () => {
-      const packageCacheDir = join(scratch, "empty-wheels");
-      await using executor = new LocalPythonExecutor({
-        cacheDir: sharedCacheDir,
-        packageCacheDir,
-        packageBaseUrl: baseUrl,
-        additionalAuthorizedImports: ["PIL.*"],
-      });
-      const failure = await executor.run("1").catch((error: unknown) => error);
-      expect(ExecutorError.isInstance(failure)).toBe(true);
-      const message = (failure as Error).message;
-      expect(message).toContain('Pyodide package "Pillow" (needed to import "PIL")');
-      expect(message).toContain("HTTP 404");
-      expect(message).toContain(packageCacheDir);
-      // The host asked for the wheel by the file name of Pyodide's lock file.
-      expect(requested.some((url) => /^\/pyodide\/pillow-.*\.whl$/.test(url))).toBe(true);
-    }, timeout);
+    it(
+      "fails with an error naming the package and where to put it",
+      async () => {
+        const packageCacheDir = join(scratch, "empty-wheels");
+        await using executor = new LocalPythonExecutor({
+          cacheDir: sharedCacheDir,
+          packageCacheDir,
+          packageBaseUrl: baseUrl,
+          additionalAuthorizedImports: ["PIL.*"],
+        });
+        const failure = await executor.run("1").catch((error: unknown) => error);
+        expect(ExecutorError.isInstance(failure)).toBe(true);
+        const message = (failure as Error).message;
+        expect(message).toContain('Pyodide package "Pillow" (needed to import "PIL")');
+        expect(message).toContain("HTTP 404");
+        expect(message).toContain(packageCacheDir);
+        // The host asked for the wheel by the file name of Pyodide's lock file.
+        expect(requested.some((url) => /^\/pyodide\/pillow-.*\.whl$/.test(url))).toBe(true);
+      },
+      timeout,
+    );
   });
 
-  it("reports a crash of the sandbox and restarts it for the next run", async () => {
-    await using executor = new LocalPythonExecutor({ cacheDir: sharedCacheDir, additionalAuthorizedImports: ["*"] });
-    await executor.sendTools([
-      tool({ name: "double", description: "Doubles a number.", inputs: { x: { type: "number", description: "x" } }, outputType: "number" }, ({ x }) => 2 * x),
-    ]);
-    expect((await executor.run("kept = 1")).error).toBeUndefined();
-    const crash = await executor.run("import js\njs.Deno.exit(7)");
-    expect(crash.error?.type).toBe("SandboxError");
-    expect(crash.error?.message).toContain("exited with code 7");
-    const next = await executor.run("double(21)");
-    expect(next.error).toBeUndefined();
-    expect(next.output).toBe(42);
-    // A fresh interpreter: what the crashed one held is gone.
-    expect((await executor.run("kept")).error?.type).toBe("NameError");
-  }, timeout);
+  it(
+    "reports a crash of the sandbox and restarts it for the next run",
+    async () => {
+      await using executor = new LocalPythonExecutor({
+        cacheDir: sharedCacheDir,
+        additionalAuthorizedImports: ["*"],
+      });
+      await executor.sendTools([
+        tool(
+          {
+            name: "double",
+            description: "Doubles a number.",
+            inputs: { x: { type: "number", description: "x" } },
+            outputType: "number",
+          },
+          ({ x }) => 2 * x,
+        ),
+      ]);
+      expect((await executor.run("kept = 1")).error).toBeUndefined();
+      const crash = await executor.run("import js\njs.Deno.exit(7)");
+      expect(crash.error?.type).toBe("SandboxError");
+      expect(crash.error?.message).toContain("exited with code 7");
+      const next = await executor.run("double(21)");
+      expect(next.error).toBeUndefined();
+      expect(next.output).toBe(42);
+      // A fresh interpreter: what the crashed one held is gone.
+      expect((await executor.run("kept")).error?.type).toBe("NameError");
+    },
+    timeout,
+  );
 
-  it("stops a sandbox whose resident memory passes the limit, then runs again", async () => {
-    await using executor = new LocalPythonExecutor({ cacheDir: sharedCacheDir, memoryLimitMb: 64, additionalAuthorizedImports: ["*"], timeoutSeconds: 90 });
-    // JavaScript buffers bypass the WebAssembly memory cap: only the watchdog sees them.
-    const bomb = await executor.run("import js\nhogs = [js.Uint8Array.new(32 * 1024 * 1024).fill(1) for _ in range(64)]");
-    expect(bomb.error?.type).toBe("MemoryError");
-    expect(bomb.error?.message).toMatch(/over its limit of \d+ MB/);
-    expect((await executor.run("6 * 7")).output).toBe(42);
-  }, timeout);
+  it(
+    "stops a sandbox whose resident memory passes the limit, then runs again",
+    async () => {
+      await using executor = new LocalPythonExecutor({
+        cacheDir: sharedCacheDir,
+        memoryLimitMb: 64,
+        additionalAuthorizedImports: ["*"],
+        timeoutSeconds: 90,
+      });
+      // JavaScript buffers bypass the WebAssembly memory cap: only the watchdog sees them.
+      const bomb = await executor.run(
+        "import js\nhogs = [js.Uint8Array.new(32 * 1024 * 1024).fill(1) for _ in range(64)]",
+      );
+      expect(bomb.error?.type).toBe("MemoryError");
+      expect(bomb.error?.message).toMatch(/over its limit of \d+ MB/);
+      expect((await executor.run("6 * 7")).output).toBe(42);
+    },
+    timeout,
+  );
 
-  it("makes Python raise MemoryError at the WebAssembly memory cap, keeping the sandbox", async () => {
-    await using executor = new LocalPythonExecutor({ cacheDir: sharedCacheDir, memoryLimitMb: 128 });
-    expect((await executor.run("kept = 'still here'")).error).toBeUndefined();
-    const bomb = await executor.run("hog = bytearray(512 * 1024 * 1024)");
-    expect(bomb.error?.type).toBe("MemoryError");
-    expect((await executor.run("kept")).output).toBe("still here");
-  }, timeout);
+  it(
+    "makes Python raise MemoryError at the WebAssembly memory cap, keeping the sandbox",
+    async () => {
+      await using executor = new LocalPythonExecutor({ cacheDir: sharedCacheDir, memoryLimitMb: 128 });
+      expect((await executor.run("kept = 'still here'")).error).toBeUndefined();
+      const bomb = await executor.run("hog = bytearray(512 * 1024 * 1024)");
+      expect(bomb.error?.type).toBe("MemoryError");
+      expect((await executor.run("kept")).output).toBe("still here");
+    },
+    timeout,
+  );
 
   it("refuses to let the sandbox read a directory that contains a symlink", () => {
     const pyodideDir = join(scratch, "pyodide-with-symlinks");

@@ -66,6 +66,16 @@ export class LocalPythonExecutor extends RuntimeExecutor {
     this.memoryLimitMb = options.memoryLimitMb ?? 1024;
   }
 
+  /** The Deno binary that runs the sandbox. */
+  get denoPath(): string {
+    return this.#factory.denoPath;
+  }
+
+  /** The version of Pyodide (and of the Pyodide wheels it installs). */
+  get pyodideVersion(): string {
+    return this.#factory.pyodideVersion;
+  }
+
   /** Where this executor keeps snapshots and Deno's cache. */
   get cacheDir(): string {
     return this.#factory.cacheDirectory;

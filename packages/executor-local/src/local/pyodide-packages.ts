@@ -1,5 +1,14 @@
 import { createHash, randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { ExecutorError } from "@smol/core";
 import { realRegularFile } from "./sandbox-files.js";
@@ -73,7 +82,8 @@ export async function preparePackages(preparation: PackagePreparation): Promise<
   }
 
   const paths: string[] = [];
-  for (const { entry, neededFor } of ordered) paths.push(await ensureLockWheel(entry, neededFor, preparation));
+  for (const { entry, neededFor } of ordered)
+    paths.push(await ensureLockWheel(entry, neededFor, preparation));
   if (localImports.length > 0) {
     const localWheels = findLocalWheels(preparation.packageCacheDirectory);
     for (const name of localImports) {
@@ -110,7 +120,11 @@ function importProviders(lock: Map<string, LockPackage>): Map<string, string> {
   return providers;
 }
 
-async function ensureLockWheel(entry: LockPackage, neededFor: string, preparation: PackagePreparation): Promise<string> {
+async function ensureLockWheel(
+  entry: LockPackage,
+  neededFor: string,
+  preparation: PackagePreparation,
+): Promise<string> {
   const path = join(preparation.packageCacheDirectory, entry.file_name);
   if (!isFile(path)) await downloadWheel(entry, neededFor, path, preparation);
   const real = realRegularFile(path, `wheel of ${entry.name}`);
@@ -177,7 +191,9 @@ function findLocalWheels(directory: string): Map<string, string> {
   const wheels = new Map<string, string>();
   let names: string[];
   try {
-    names = readdirSync(directory).filter((name) => name.endsWith(".whl")).sort();
+    names = readdirSync(directory)
+      .filter((name) => name.endsWith(".whl"))
+      .sort();
   } catch {
     return wheels;
   }
@@ -187,7 +203,9 @@ function findLocalWheels(directory: string): Map<string, string> {
     try {
       modules = wheelTopLevelModules(path);
     } catch (error) {
-      throw new ExecutorError(`The wheel ${path} in the package cache is not a valid wheel: ${describeCause(error)}`);
+      throw new ExecutorError(
+        `The wheel ${path} in the package cache is not a valid wheel: ${describeCause(error)}`,
+      );
     }
     for (const module of modules) if (!wheels.has(module)) wheels.set(module, path);
   }

@@ -20,7 +20,8 @@ export function realDirectoryWithoutSymlinks(path: string, purpose: string): str
   } catch (error) {
     throw new ExecutorError(`The ${purpose} directory ${path} does not exist.`, { cause: error });
   }
-  if (!statSync(real).isDirectory()) throw new ExecutorError(`The ${purpose} path ${real} is not a directory.`);
+  if (!statSync(real).isDirectory())
+    throw new ExecutorError(`The ${purpose} path ${real} is not a directory.`);
   const pending = [real];
   // Bounded: a package directory holds a few hundred entries at most.
   for (let visited = 0; pending.length > 0 && visited < 100_000; visited++) {
@@ -69,7 +70,9 @@ export function pyodidePackageDirectory(): string {
 
 /** The version of the `pyodide` npm package, which is also the version of its wheels. */
 export function pyodideVersion(pyodideDirectory: string): string {
-  const manifest = JSON.parse(readFileSync(join(pyodideDirectory, "package.json"), "utf8")) as { version: string };
+  const manifest = JSON.parse(readFileSync(join(pyodideDirectory, "package.json"), "utf8")) as {
+    version: string;
+  };
   return manifest.version;
 }
 
@@ -119,7 +122,9 @@ export function assetsDirectory(): string {
     if (isFile(candidate) && isFile(join(directory, "package.json"))) return join(directory, "assets");
     directory = dirname(directory);
   }
-  throw new ExecutorError("Could not find the assets directory of @smol/executor-local (runner.js is missing).");
+  throw new ExecutorError(
+    "Could not find the assets directory of @smol/executor-local (runner.js is missing).",
+  );
 }
 
 /**
@@ -129,6 +134,8 @@ export function assetsDirectory(): string {
 export function defaultCacheDirectory(): string {
   const root =
     process.env.SMOL_CACHE_DIR ??
-    (process.env.XDG_CACHE_HOME ? join(process.env.XDG_CACHE_HOME, "smol") : join(homedir(), ".cache", "smol"));
+    (process.env.XDG_CACHE_HOME
+      ? join(process.env.XDG_CACHE_HOME, "smol")
+      : join(homedir(), ".cache", "smol"));
   return join(root, "executor-local");
 }

@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import {
   chmodSync,
+  closeSync,
   existsSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -11,6 +13,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { DenoLaunch } from "./deno-command.js";
 import { runDenoScript } from "./deno-process.js";
 
@@ -39,31 +42,33 @@ const buildsInProgress = new Map<string, Promise<string>>();
 export function snapshotFileName(inputs: SnapshotInputs): string {
   const hash = createHash("sha256");
   hash.update(inputs.pyodideVersion);
-  for (const path of [inputs.runtimePath, join(inputs.assetsDirectory, "boot.js"), join(inputs.assetsDirectory, "build-snapshot.js")]) {
+  for (const path of [
+    inputs.runtimePath,
+    join(inputs.assetsDirectory, "boot.js"),
+    join(inputs.assetsDirectory, "build-snapshot.js"),
+  ]) {
     hash.update("\0");
     hash.update(readFileSync(path));
   }
   return `pyodide-${inputs.pyodideVersion}-${hash.digest("hex").slice(0, 16)}.snapshot`;
 }
 
-/** The first existing, non-empty snapshot with this name in these directories. */
-export function findSnapshot(directories: readonly string[], fileName: string): string | undefined {
-  for (const directory of directories) {
-    const path = join(directory, fileName);
-    try {
-      if (statSync(path).size > 0) return path;
-    } catch {
-      // Not there; try the next directory.
-    }
+/** The snapshot with this name in this directory, when it exists and is not empty. */
+export function findSnapshot(directory: string, fileName: string): string | undefined {
+  const path = join(directory, fileName);
+  try {
+    return statSync(path).size > 0 ? path : undefined;
+  } catch {
+    return undefined;
   }
-  return undefined;
 }
 
 /**
  * Builds a snapshot into `directory` (a trusted step: Deno boots Pyodide and the runtime, no
  * user code runs, and the bytes come back over stdout, so the build needs no write
  * permission). The file is written read-only and renamed into place atomically. Concurrent
- * builds of the same file in this process share one build.
+ * builds of the same file share one build: in this process through a promise, across
+ * processes through a lock file next to the target.
  */
 export function buildSnapshot(inputs: SnapshotInputs, directory: string): Promise<string> {
   const target = join(directory, snapshotFileName(inputs));
@@ -77,6 +82,41 @@ export function buildSnapshot(inputs: SnapshotInputs, directory: string): Promis
 
 async function writeSnapshot(inputs: SnapshotInputs, target: string): Promise<string> {
   if (existsSync(target)) return target;
+  mkdirSync(join(target, ".."), { recursive: true });
+  const lock = `${target}.lock`;
+  if (!(await acquireBuildLock(lock, target))) return target;
+  try {
+    return await buildInto(inputs, target);
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+/**
+ * Takes the lock, or waits for the process that holds it: true means "build it", false means
+ * another process built it meanwhile. A lock older than a build can take is abandoned.
+ */
+async function acquireBuildLock(lock: string, target: string): Promise<boolean> {
+  const pollMs = 250;
+  for (let waited = 0; waited <= 2 * BUILD_TIMEOUT_MS; waited += pollMs) {
+    try {
+      closeSync(openSync(lock, "wx"));
+      return !existsSync(target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    if (existsSync(target)) return false;
+    try {
+      if (Date.now() - statSync(lock).mtimeMs > BUILD_TIMEOUT_MS) rmSync(lock, { force: true });
+    } catch {
+      // The lock went away between the two calls: try again.
+    }
+    await sleep(pollMs);
+  }
+  return true;
+}
+
+async function buildInto(inputs: SnapshotInputs, target: string): Promise<string> {
   const launch: DenoLaunch = {
     denoPath: inputs.denoPath,
     script: join(inputs.assetsDirectory, "build-snapshot.js"),
@@ -87,7 +127,6 @@ async function writeSnapshot(inputs: SnapshotInputs, target: string): Promise<st
     workingDirectory: inputs.workingDirectory,
   };
   const bytes = await runDenoScript(launch, BUILD_TIMEOUT_MS);
-  mkdirSync(join(target, ".."), { recursive: true });
   const temporary = `${target}.${randomBytes(6).toString("hex")}.tmp`;
   try {
     writeFileSync(temporary, bytes, { mode: 0o444 });

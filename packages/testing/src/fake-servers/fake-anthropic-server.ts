@@ -24,7 +24,7 @@ export interface FakeAnthropicServerOptions {
    * events of the stream, as the API does when it fails mid-stream.
    */
   streamErrors?: ReadonlyArray<{ afterEvents: number; type?: string } | null | undefined>;
-  /** The key `x-api-key` must carry. Default `"sk-ant-test"`. */
+  /** The key `x-api-key` or `Authorization: Bearer` must carry. Default `"sk-ant-test"`. */
   apiKey?: string;
   /** Characters per streamed piece. Default 8. */
   chunkSize?: number;
@@ -42,13 +42,13 @@ export interface FakeAnthropicServer extends AsyncDisposable {
 
 /**
  * Starts a local stand-in for Anthropic's Messages API: `POST /v1/messages` checked the way the
- * API checks it (`x-api-key`, `anthropic-version`, a `max_tokens`, no `system` role among the
+ * API checks it (the key, `anthropic-version`, a `max_tokens`, no `system` role among the
  * messages), answered with a `message` object or with the API's SSE events, errors in its
  * `{ type: "error", error: { type, message } }` shape. Listens on 127.0.0.1.
  *
  * @example
  * await using anthropic = await startFakeAnthropicServer({ replies: ["Hello!"] });
- * const model = new AnthropicModel({ modelId: "claude-sonnet-4-5", apiKey: "sk-ant-test", baseUrl: anthropic.url });
+ * const model = new AnthropicModel({ modelId: "claude-sonnet-4-6", apiKey: "sk-ant-test", baseUrl: anthropic.url });
  */
 export async function startFakeAnthropicServer(options: FakeAnthropicServerOptions = {}): Promise<FakeAnthropicServer> {
   const replies = new ReplyQueue(options.replies);
@@ -60,7 +60,8 @@ export async function startFakeAnthropicServer(options: FakeAnthropicServerOptio
 
   async function route(request: FakeHttpRequest, response: ServerResponse): Promise<boolean> {
     if (request.method !== "POST" || request.path !== "/v1/messages") return false;
-    if (request.headers["x-api-key"] !== apiKey) {
+    // The API takes the key as `x-api-key`, or as a bearer token (what the SDK sends since 1.0).
+    if (request.headers["x-api-key"] !== apiKey && request.headers.authorization !== `Bearer ${apiKey}`) {
       sendJson(response, 401, anthropicErrorBody("authentication_error", "invalid x-api-key"));
       return true;
     }
@@ -105,7 +106,8 @@ export async function startFakeAnthropicServer(options: FakeAnthropicServerOptio
       response.socket?.destroy();
       return;
     }
-    const scripted = await replies.next(request, fault?.kind !== "truncate-stream");
+    // A reply cut short is retried by a good client: it must find the same reply again.
+    const scripted = await replies.next(request, fault?.kind !== "truncate-stream" && !streamError);
     if (scripted === undefined) {
       sendJson(
         response,

@@ -3,15 +3,24 @@
  * binary `application/vnd.amazon.eventstream` framing), spoken over HTTP/2 cleartext — what the
  * AWS SDK's default handler uses — and HTTP/1.1 on the same port.
  */
-import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
-import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse } from "node:http2";
+import {
+  createServer as createHttpServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
+import {
+  createServer as createHttp2Server,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+} from "node:http2";
 import { createServer as createNetServer, type Socket } from "node:net";
 import { Duplex } from "node:stream";
 import { EventStreamCodec } from "@smithy/core/event-streams";
 import { type Fault, type FaultPlan, type FaultSpec, faultPicker } from "./faults.js";
 import { breakJson, type FakeReply, toWireReply } from "./openai-wire.js";
-import { ReplyQueue } from "./recording-server.js";
 import type { FakeHttpRequest } from "./recording-server.js";
+import { ReplyQueue } from "./recording-server.js";
 
 /** An exception sent inside an open ConverseStream, as Bedrock does once the stream has started. */
 export interface BedrockStreamExceptionFault {
@@ -83,7 +92,9 @@ const codec = new EventStreamCodec(
  * await using bedrock = await startFakeBedrockServer({ replies: ["Hello!"], faults: ["rate-limit"] });
  * const client = new BedrockRuntimeClient({ endpoint: bedrock.url, region: "us-east-1", credentials });
  */
-export async function startFakeBedrockServer(options: FakeBedrockServerOptions = {}): Promise<FakeBedrockServer> {
+export async function startFakeBedrockServer(
+  options: FakeBedrockServerOptions = {},
+): Promise<FakeBedrockServer> {
   const requests: FakeBedrockRequest[] = [];
   const replies = new ReplyQueue(options.replies as FakeReply[] | ((request: FakeHttpRequest) => FakeReply));
   const pickFault = faultPicker(options.faults as FaultPlan<FakeBedrockRequest> | undefined) as (
@@ -118,12 +129,22 @@ export async function startFakeBedrockServer(options: FakeBedrockServerOptions =
       }
     }
     if (request.method !== "POST" || !match) {
-      sendError(response, 404, "UnknownOperationException", `No operation at ${request.method} ${url.pathname}.`);
+      sendError(
+        response,
+        404,
+        "UnknownOperationException",
+        `No operation at ${request.method} ${url.pathname}.`,
+      );
       return;
     }
     const credential = /Credential=([^/]+)\//.exec(String(request.headers.authorization ?? ""))?.[1];
     if (options.accessKeyId !== undefined && credential !== options.accessKeyId) {
-      sendError(response, 403, "UnrecognizedClientException", "The security token included in the request is invalid.");
+      sendError(
+        response,
+        403,
+        "UnrecognizedClientException",
+        "The security token included in the request is invalid.",
+      );
       return;
     }
     if (!Array.isArray(recorded.body?.messages) || recorded.body.messages.length === 0) {
@@ -135,10 +156,20 @@ export async function startFakeBedrockServer(options: FakeBedrockServerOptions =
     await answer(recorded, response, fault);
   }
 
-  async function answer(request: FakeBedrockRequest, response: AnyResponse, fault: FakeBedrockFault | undefined) {
+  async function answer(
+    request: FakeBedrockRequest,
+    response: AnyResponse,
+    fault: FakeBedrockFault | undefined,
+  ) {
     if (fault?.kind === "rate-limit") {
       const headers = { "retry-after": String(fault.retryAfterSeconds ?? 0) };
-      sendError(response, 429, "ThrottlingException", "Too many requests, please wait before trying again.", headers);
+      sendError(
+        response,
+        429,
+        "ThrottlingException",
+        "Too many requests, please wait before trying again.",
+        headers,
+      );
       return;
     }
     if (fault?.kind === "server-error") {
@@ -154,11 +185,21 @@ export async function startFakeBedrockServer(options: FakeBedrockServerOptions =
     const willBeCut = fault?.kind === "truncate-stream" || fault?.kind === "stream-exception";
     const scripted = await replies.next(request, !willBeCut);
     if (scripted === undefined) {
-      sendError(response, 400, "ValidationException", "fake Bedrock server: no scripted reply left (give more `replies`, or a function).");
+      sendError(
+        response,
+        400,
+        "ValidationException",
+        "fake Bedrock server: no scripted reply left (give more `replies`, or a function).",
+      );
       return;
     }
     const body = request.body ?? {};
-    const reply = toBedrockReply(scripted, body, `tooluse_${++replyCount}`, fault?.kind === "malformed-tool-call");
+    const reply = toBedrockReply(
+      scripted,
+      body,
+      `tooluse_${++replyCount}`,
+      fault?.kind === "malformed-tool-call",
+    );
     const headers = { "x-amzn-requestid": `fake-${replyCount}` };
     if (request.operation === "converse") {
       const text = JSON.stringify(converseOutput(reply));
@@ -168,7 +209,11 @@ export async function startFakeBedrockServer(options: FakeBedrockServerOptions =
         dropConnection(response);
         return;
       }
-      response.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
+      response.writeHead(200, {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(text),
+        ...headers,
+      });
       response.end(text);
       return;
     }
@@ -256,12 +301,20 @@ function toBedrockReply(
   malformed: boolean,
 ): BedrockReply {
   const stops: unknown = body.inferenceConfig?.stopSequences;
-  const wire = toWireReply(scripted, { messages: [body.system, body.messages], stop: stops }, toolUseIdPrefix);
+  const wire = toWireReply(
+    scripted,
+    { messages: [body.system, body.messages], stop: stops },
+    toolUseIdPrefix,
+  );
   // A model that hit a stop sequence stopped writing: the tool calls it would have written never come.
   const stopped = hasStopIn(scripted, stops);
   const calls = stopped ? [] : [...wire.toolCalls];
   if (malformed && calls.length === 0) {
-    calls.push({ id: `${toolUseIdPrefix}_0`, name: "final_answer", arguments: JSON.stringify({ answer: wire.content }) });
+    calls.push({
+      id: `${toolUseIdPrefix}_0`,
+      name: "final_answer",
+      arguments: JSON.stringify({ answer: wire.content }),
+    });
   }
   const content: BedrockReply["content"] = [];
   if (wire.content) content.push({ text: wire.content });
@@ -280,13 +333,20 @@ function toBedrockReply(
           : calls.length > 0
             ? "tool_use"
             : "end_turn";
-  const { prompt_tokens: inputTokens, completion_tokens: outputTokens, total_tokens: totalTokens } = wire.usage;
+  const {
+    prompt_tokens: inputTokens,
+    completion_tokens: outputTokens,
+    total_tokens: totalTokens,
+  } = wire.usage;
   return { content, stopReason, usage: { inputTokens, outputTokens, totalTokens } };
 }
 
 function hasStopIn(scripted: FakeReply, stops: unknown): boolean {
   const text = typeof scripted === "string" ? scripted : (scripted.content ?? "");
-  return Array.isArray(stops) && stops.some((stop) => typeof stop === "string" && stop !== "" && text.includes(stop));
+  return (
+    Array.isArray(stops) &&
+    stops.some((stop) => typeof stop === "string" && stop !== "" && text.includes(stop))
+  );
 }
 
 function converseOutput(reply: BedrockReply): Record<string, unknown> {
@@ -307,10 +367,14 @@ function streamFrames(reply: BedrockReply, chunkSize: number): Uint8Array[] {
         frames.push(eventFrame("contentBlockDelta", { contentBlockIndex, delta: { text: piece } }));
     } else {
       const { toolUseId, name, input } = block.toolUse;
-      frames.push(eventFrame("contentBlockStart", { contentBlockIndex, start: { toolUse: { toolUseId, name } } }));
+      frames.push(
+        eventFrame("contentBlockStart", { contentBlockIndex, start: { toolUse: { toolUseId, name } } }),
+      );
       const inputText = typeof input === "string" ? input : JSON.stringify(input);
       for (const piece of pieces(inputText, chunkSize))
-        frames.push(eventFrame("contentBlockDelta", { contentBlockIndex, delta: { toolUse: { input: piece } } }));
+        frames.push(
+          eventFrame("contentBlockDelta", { contentBlockIndex, delta: { toolUse: { input: piece } } }),
+        );
     }
     frames.push(eventFrame("contentBlockStop", { contentBlockIndex }));
   });

@@ -11,7 +11,12 @@ import {
   serpApiJson,
   serperJson,
 } from "./search-formats.js";
-import { DEFAULT_FAKE_WIKIPEDIA, type FakeWikipedia, wikipediaExtracts, wikipediaSearch } from "./wikipedia-format.js";
+import {
+  DEFAULT_FAKE_WIKIPEDIA,
+  type FakeWikipedia,
+  wikipediaExtracts,
+  wikipediaSearch,
+} from "./wikipedia-format.js";
 
 /** A page the server serves at a path, for `visit_webpage` and friends. */
 export interface FakePage {
@@ -79,7 +84,11 @@ export const NO_RESULTS_QUERY = "qzxv nothing at all matches this qzxv";
  */
 export function defaultSearchResults(query: string): FakeSearchResult[] {
   if (query.includes(NO_RESULTS_QUERY)) return [];
-  const slug = query.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "query";
+  const slug =
+    query
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "") || "query";
   return Array.from({ length: 30 }, (_, index) => ({
     title: `Result ${index + 1} about ${query}`,
     link: `https://site${index + 1}.example.org/${slug}?page=${index + 1}`,
@@ -152,7 +161,13 @@ export async function startFakeWebServer(options: FakeWebServerOptions = {}): Pr
       return;
     }
     if (page.hang) return; // closeServer() cuts the connection.
-    send(response, page.status ?? 200, page.contentType ?? "text/html; charset=utf-8", page.body ?? "", page.headers);
+    send(
+      response,
+      page.status ?? 200,
+      page.contentType ?? "text/html; charset=utf-8",
+      page.body ?? "",
+      page.headers,
+    );
   }
 
   function answerSearch(engine: FakeSearchEngine, request: FakeWebRequest, response: ServerResponse): void {
@@ -173,16 +188,30 @@ export async function startFakeWebServer(options: FakeWebServerOptions = {}): Pr
       case "bing": {
         const query = request.query.get("q") ?? "";
         if (request.query.get("format") !== "rss") {
-          send(response, 200, "text/html; charset=utf-8", "<html><body>Bing's HTML page: ask with format=rss.</body></html>");
+          send(
+            response,
+            200,
+            "text/html; charset=utf-8",
+            "<html><body>Bing's HTML page: ask with format=rss.</body></html>",
+          );
           return;
         }
         // Bing's feed holds one page whatever `count` says.
-        send(response, 200, "application/rss+xml; charset=utf-8", bingRss(query, search(query, engine).slice(0, 10)));
+        send(
+          response,
+          200,
+          "application/rss+xml; charset=utf-8",
+          bingRss(query, search(query, engine).slice(0, 10)),
+        );
         return;
       }
       case "brave": {
         if (request.headers["x-subscription-token"] !== apiKey) {
-          sendJson(response, 422, braveError("SUBSCRIPTION_TOKEN_INVALID", "The provided subscription token is invalid."));
+          sendJson(
+            response,
+            422,
+            braveError("SUBSCRIPTION_TOKEN_INVALID", "The provided subscription token is invalid."),
+          );
           return;
         }
         const query = request.query.get("q") ?? "";
@@ -196,12 +225,18 @@ export async function startFakeWebServer(options: FakeWebServerOptions = {}): Pr
           return;
         }
         const { q = "", num = 10 } = json();
-        sendJson(response, 200, serperJson(String(q), search(String(q), engine).slice(0, Number(num)), Number(num)));
+        sendJson(
+          response,
+          200,
+          serperJson(String(q), search(String(q), engine).slice(0, Number(num)), Number(num)),
+        );
         return;
       }
       case "serpapi": {
         if (request.query.get("api_key") !== apiKey) {
-          sendJson(response, 401, { error: "Invalid API key. Your API key should be here: https://serpapi.com/manage-api-key" });
+          sendJson(response, 401, {
+            error: "Invalid API key. Your API key should be here: https://serpapi.com/manage-api-key",
+          });
           return;
         }
         const query = request.query.get("q") ?? "";
@@ -275,7 +310,13 @@ export async function startFakeWebServer(options: FakeWebServerOptions = {}): Pr
 function braveError(code: string, detail: string): Record<string, unknown> {
   return {
     type: "ErrorResponse",
-    error: { id: "c5a6f3d0-0000-4000-8000-000000000000", status: 422, code, detail, meta: { component: "authentication" } },
+    error: {
+      id: "c5a6f3d0-0000-4000-8000-000000000000",
+      status: 422,
+      code,
+      detail,
+      meta: { component: "authentication" },
+    },
     time: 1709632800,
   };
 }

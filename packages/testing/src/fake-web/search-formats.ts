@@ -122,7 +122,8 @@ export function duckDuckGoAnomalyHtml(): string {
 export function bingRss(query: string, results: readonly FakeSearchResult[]): string {
   const items = results
     .map(
-      (result) => `<item><title>${escapeHtml(result.title)}</title><link>${escapeHtml(result.link)}</link><description>${escapeHtml(result.snippet)}</description><pubDate>Tue, 05 Mar 2024 10:00:00 GMT</pubDate></item>`,
+      (result) =>
+        `<item><title>${escapeHtml(result.title)}</title><link>${escapeHtml(result.link)}</link><description>${escapeHtml(result.snippet)}</description><pubDate>Tue, 05 Mar 2024 10:00:00 GMT</pubDate></item>`,
     )
     .join("");
   return `<?xml version="1.0" encoding="utf-8" ?><rss version="2.0"><channel><title>Bing: ${escapeHtml(query)}</title><link>http://www.bing.com:80/search?format=rss&amp;q=${encodeURIComponent(query)}</link><description>Search results</description><image><url>http://www.bing.com:80/s/a/rsslogo.gif</url><title>Bing</title><link>http://www.bing.com:80/search?format=rss&amp;q=${encodeURIComponent(query)}</link></image><copyright>Copyright © 2024 Microsoft. All rights reserved.</copyright>${items}</channel></rss>`;
@@ -132,8 +133,19 @@ export function bingRss(query: string, results: readonly FakeSearchResult[]): st
 export function braveJson(query: string, results: readonly FakeSearchResult[]): Record<string, unknown> {
   const body: Record<string, unknown> = {
     type: "search",
-    query: { original: query, show_strict_warning: false, is_navigational: false, spellcheck_off: true, country: "us" },
-    mixed: { type: "mixed", main: results.map((_, index) => ({ type: "web", index, all: false })), top: [], side: [] },
+    query: {
+      original: query,
+      show_strict_warning: false,
+      is_navigational: false,
+      spellcheck_off: true,
+      country: "us",
+    },
+    mixed: {
+      type: "mixed",
+      main: results.map((_, index) => ({ type: "web", index, all: false })),
+      top: [],
+      side: [],
+    },
   };
   if (results.length > 0) {
     body.web = {
@@ -146,7 +158,9 @@ export function braveJson(query: string, results: readonly FakeSearchResult[]): 
         url: result.link,
         is_source_local: false,
         is_source_both: false,
-        description: highlight(result.snippet, query).replaceAll("<b>", "<strong>").replaceAll("</b>", "</strong>"),
+        description: highlight(result.snippet, query)
+          .replaceAll("<b>", "<strong>")
+          .replaceAll("</b>", "</strong>"),
         page_age: "2024-03-05T10:00:00",
         profile: { name: new URL(result.link).host, url: result.link, long_name: new URL(result.link).host },
         language: "en",
@@ -160,7 +174,11 @@ export function braveJson(query: string, results: readonly FakeSearchResult[]): 
 }
 
 /** Serper's `POST /search`: Google's organic results under `organic`. */
-export function serperJson(query: string, results: readonly FakeSearchResult[], num: number): Record<string, unknown> {
+export function serperJson(
+  query: string,
+  results: readonly FakeSearchResult[],
+  num: number,
+): Record<string, unknown> {
   return {
     searchParameters: { q: query, type: "search", num, engine: "google" },
     organic: results.map((result, index) => ({
@@ -180,7 +198,11 @@ export function serperJson(query: string, results: readonly FakeSearchResult[], 
  * nothing it answers 200 with an `error` field instead.
  */
 export function serpApiJson(query: string, results: readonly FakeSearchResult[]): Record<string, unknown> {
-  const metadata = { id: "65e6f0b1c0ffee", status: "Success", json_endpoint: "https://serpapi.com/searches/x.json" };
+  const metadata = {
+    id: "65e6f0b1c0ffee",
+    status: "Success",
+    json_endpoint: "https://serpapi.com/searches/x.json",
+  };
   const parameters = { engine: "google", q: query, google_domain: "google.com", device: "desktop" };
   if (results.length === 0) {
     return {
@@ -193,7 +215,10 @@ export function serpApiJson(query: string, results: readonly FakeSearchResult[])
   return {
     search_metadata: metadata,
     search_parameters: parameters,
-    search_information: { organic_results_state: "Results for exact spelling", total_results: results.length },
+    search_information: {
+      organic_results_state: "Results for exact spelling",
+      total_results: results.length,
+    },
     organic_results: results.map((result, index) => ({
       position: index + 1,
       title: result.title,

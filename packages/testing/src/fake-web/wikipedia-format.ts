@@ -29,7 +29,8 @@ export const DEFAULT_FAKE_WIKIPEDIA: FakeWikipedia = {
     },
     {
       title: "Hugging Face",
-      intro: "Hugging Face, Inc. is an American company that develops computation tools for building applications using machine learning.",
+      intro:
+        "Hugging Face, Inc. is an American company that develops computation tools for building applications using machine learning.",
       body: "== History ==\nThe company was founded in 2016 by French entrepreneurs in New York City.",
     },
   ],
@@ -72,7 +73,11 @@ export function wikipediaExtracts(
   const pages: Record<string, unknown>[] = [];
   for (const title of requested) {
     if (/[<>[\]{}|#]/.test(title)) {
-      pages.push({ title, invalidreason: `The requested page title contains invalid characters: "${title}".`, invalid: true });
+      pages.push({
+        title,
+        invalidreason: `The requested page title contains invalid characters: "${title}".`,
+        invalid: true,
+      });
       continue;
     }
     let canonical = normalizeTitle(title);

@@ -48,12 +48,20 @@ const FUNCTION_CONSTRUCTORS: [string, string][] = [
   ["js.Function", "make = js.Function.new"],
   ["js.eval", `make = lambda body: js.eval("(function () {" + body + "})")`],
   ["constructor.constructor of a proxy", "make = to_js({}).constructor.constructor"],
-  ["pyodide.code.run_js", `from pyodide.code import run_js\nmake = lambda body: run_js("(function () {" + body + "})")`],
+  [
+    "pyodide.code.run_js",
+    `from pyodide.code import run_js\nmake = lambda body: run_js("(function () {" + body + "})")`,
+  ],
 ];
 
 function fileAttacks(): Attack[] {
   return [
-    { name: "reads a host file with open()", on: "open", code: (t) => `open(${py(t.canaryFile)}).read()`, mustFail: true },
+    {
+      name: "reads a host file with open()",
+      on: "open",
+      code: (t) => `open(${py(t.canaryFile)}).read()`,
+      mustFail: true,
+    },
     {
       name: "reads a host file with pathlib",
       on: "open",
@@ -96,13 +104,14 @@ function fileAttacks(): Attack[] {
     {
       name: "mounts a native directory with mountNativeFS",
       on: "open",
-      code: () => "import js, pyodide_js\npyodide_js.mountNativeFS('/native', js.navigator.storage.getDirectory())",
+      code: () =>
+        "import js, pyodide_js\npyodide_js.mountNativeFS('/native', js.navigator.storage.getDirectory())",
       mustFail: true,
     },
     {
       name: "asks Deno for more permissions",
       on: "open",
-      code: () => "import js\njs.Deno.permissions.requestSync(js.JSON.parse('{\"name\": \"read\"}')).state",
+      code: () => 'import js\njs.Deno.permissions.requestSync(js.JSON.parse(\'{"name": "read"}\')).state',
       check: (output) => expectEqual(output.output, "denied", "a permission request"),
     },
   ];
@@ -110,7 +119,11 @@ function fileAttacks(): Attack[] {
 
 function writeAttacks(): Attack[] {
   return [
-    { name: "writes a host file with open()", on: "open", code: (t) => `open(${py(t.forbiddenWrite)}, 'w').write('pwned')` },
+    {
+      name: "writes a host file with open()",
+      on: "open",
+      code: (t) => `open(${py(t.forbiddenWrite)}, 'w').write('pwned')`,
+    },
     {
       name: "writes a host file with Deno.writeTextFileSync",
       on: "open",
@@ -120,7 +133,8 @@ function writeAttacks(): Attack[] {
     {
       name: "writes a host file through node:fs",
       on: "open",
-      code: (t) => `import js\njs.process.getBuiltinModule("fs").writeFileSync(${py(t.forbiddenWrite)}, "pwned")`,
+      code: (t) =>
+        `import js\njs.process.getBuiltinModule("fs").writeFileSync(${py(t.forbiddenWrite)}, "pwned")`,
       mustFail: true,
     },
     {
@@ -144,7 +158,11 @@ function writeAttacks(): Attack[] {
 
 function environmentAttacks(): Attack[] {
   return [
-    { name: "reads a host variable with os.environ", on: "open", code: (t) => `import os\nos.environ.get(${py(t.environmentVariable)})` },
+    {
+      name: "reads a host variable with os.environ",
+      on: "open",
+      code: (t) => `import os\nos.environ.get(${py(t.environmentVariable)})`,
+    },
     {
       name: "reads a host variable with Deno.env",
       on: "open",
@@ -171,19 +189,22 @@ function networkAttacks(): Attack[] {
     {
       name: "connects with a Python socket",
       on: "open",
-      code: (t) => `import socket\nsocket.create_connection(('127.0.0.1', ${t.listenerPort}), timeout=2).sendall(b'hi')`,
+      code: (t) =>
+        `import socket\nsocket.create_connection(('127.0.0.1', ${t.listenerPort}), timeout=2).sendall(b'hi')`,
       mustFail: true,
     },
     {
       name: "connects with urllib",
       on: "open",
-      code: (t) => `import urllib.request\nurllib.request.urlopen('http://127.0.0.1:${t.listenerPort}/', timeout=2).read()`,
+      code: (t) =>
+        `import urllib.request\nurllib.request.urlopen('http://127.0.0.1:${t.listenerPort}/', timeout=2).read()`,
       mustFail: true,
     },
     {
       name: "connects with pyodide.http.open_url",
       on: "open",
-      code: (t) => `from pyodide.http import open_url\nopen_url('http://127.0.0.1:${t.listenerPort}/').read()`,
+      code: (t) =>
+        `from pyodide.http import open_url\nopen_url('http://127.0.0.1:${t.listenerPort}/').read()`,
       mustFail: true,
     },
     {
@@ -215,7 +236,8 @@ function networkAttacks(): Attack[] {
       on: "open",
       // The request object comes back at once; the connection would need the event loop,
       // which never turns while the sandbox serves (and the permission is denied anyway).
-      code: (t) => `import js\njs.process.getBuiltinModule('http').get('http://127.0.0.1:${t.listenerPort}/')`,
+      code: (t) =>
+        `import js\njs.process.getBuiltinModule('http').get('http://127.0.0.1:${t.listenerPort}/')`,
     },
   ];
 }
@@ -223,7 +245,11 @@ function networkAttacks(): Attack[] {
 function processAttacks(): Attack[] {
   const touch = (t: AttackTargets) => `touch ${t.processMarker}`;
   return [
-    { name: "starts a process with os.system", on: "open", code: (t) => `import os\nos.system(${py(touch(t))})` },
+    {
+      name: "starts a process with os.system",
+      on: "open",
+      code: (t) => `import os\nos.system(${py(touch(t))})`,
+    },
     {
       name: "starts a process with subprocess",
       on: "open",
@@ -234,7 +260,8 @@ function processAttacks(): Attack[] {
     {
       name: "starts a process with Deno.Command",
       on: "open",
-      code: (t) => `import js\njs.Deno.Command.new('touch', js.JSON.parse(${py(JSON.stringify({ args: [t.processMarker] }))})).outputSync()`,
+      code: (t) =>
+        `import js\njs.Deno.Command.new('touch', js.JSON.parse(${py(JSON.stringify({ args: [t.processMarker] }))})).outputSync()`,
       mustFail: true,
     },
     {
@@ -262,7 +289,8 @@ function ffiAttacks(): Attack[] {
     {
       name: "opens libc with Deno.dlopen",
       on: "open",
-      code: () => `import js\njs.Deno.dlopen('libc.so.6', js.JSON.parse('{"getpid": {"parameters": [], "result": "i32"}}'))`,
+      code: () =>
+        `import js\njs.Deno.dlopen('libc.so.6', js.JSON.parse('{"getpid": {"parameters": [], "result": "i32"}}'))`,
       mustFail: true,
     },
   ];
@@ -274,9 +302,18 @@ function functionConstructorAttacks(): Attack[] {
     ["reads a host file", (t) => `return Deno.readTextFileSync(${JSON.stringify(t.canaryFile)});`],
     ["reads a host variable", (t) => `return Deno.env.get(${JSON.stringify(t.environmentVariable)});`],
     ["writes a host file", (t) => `Deno.writeTextFileSync(${JSON.stringify(t.forbiddenWrite)}, "pwned");`],
-    ["connects to the listener", (t) => `return Deno.connect({ hostname: "127.0.0.1", port: ${t.listenerPort} });`],
-    ["starts a process", (t) => `return new Deno.Command("touch", { args: [${JSON.stringify(t.processMarker)}] }).outputSync();`],
-    ["opens a native library", () => `return Deno.dlopen("libc.so.6", { getpid: { parameters: [], result: "i32" } });`],
+    [
+      "connects to the listener",
+      (t) => `return Deno.connect({ hostname: "127.0.0.1", port: ${t.listenerPort} });`,
+    ],
+    [
+      "starts a process",
+      (t) => `return new Deno.Command("touch", { args: [${JSON.stringify(t.processMarker)}] }).outputSync();`,
+    ],
+    [
+      "opens a native library",
+      () => `return Deno.dlopen("libc.so.6", { getpid: { parameters: [], result: "i32" } });`,
+    ],
   ];
   const attacks: Attack[] = [];
   for (const [reachName, reach] of FUNCTION_CONSTRUCTORS) {
@@ -350,9 +387,24 @@ function pythonEscapeAttacks(): Attack[] {
         `(modules[0] if modules else __import__('js')).Deno.readTextFileSync(${py(t.canaryFile)})`,
       mustFail: true,
     },
-    { name: "imports os under an alias", on: "policy", code: () => "import os as operating_system\noperating_system.getcwd()", mustFail: true },
-    { name: "imports from os", on: "policy", code: () => "from os import system\nsystem('true')", mustFail: true },
-    { name: "imports a submodule os.path", on: "policy", code: () => "import os.path as p\np.exists('/')", mustFail: true },
+    {
+      name: "imports os under an alias",
+      on: "policy",
+      code: () => "import os as operating_system\noperating_system.getcwd()",
+      mustFail: true,
+    },
+    {
+      name: "imports from os",
+      on: "policy",
+      code: () => "from os import system\nsystem('true')",
+      mustFail: true,
+    },
+    {
+      name: "imports a submodule os.path",
+      on: "policy",
+      code: () => "import os.path as p\np.exists('/')",
+      mustFail: true,
+    },
     {
       name: "imports with importlib.import_module",
       on: "policy",
@@ -414,7 +466,8 @@ function resourceAttacks(): Attack[] {
     {
       name: "recurses without end after raising the recursion limit",
       on: "shortTimeout",
-      code: () => "import sys\nsys.setrecursionlimit(10**7)\ndef dive(depth):\n    return dive(depth + 1)\ndive(0)",
+      code: () =>
+        "import sys\nsys.setrecursionlimit(10**7)\ndef dive(depth):\n    return dive(depth + 1)\ndive(0)",
       mustFail: true,
     },
   ];
@@ -432,13 +485,14 @@ function protocolAttacks(): Attack[] {
         "def strings_of(o):\n    try:\n        space = o if isinstance(o, dict) else vars(o)\n" +
         "        return [v for v in list(space.values()) if isinstance(v, str)]\n    except Exception:\n        return []\n" +
         "prefix = next(v for o in gc.get_objects() for v in strings_of(o) if framed.fullmatch(v))\n" +
-        "js.Deno.stdout.writeSync(js.TextEncoder.new().encode(prefix + '{\"type\": \"result\", \"id\": 12}\\n'))\n'forged'",
+        'js.Deno.stdout.writeSync(js.TextEncoder.new().encode(prefix + \'{"type": "result", "id": 12}\\n\'))\n\'forged\'',
       mustFail: true,
     },
     {
       name: "writes a line longer than the protocol allows",
       on: "open",
-      code: () => "import js\nchunk = js.TextEncoder.new().encode('x' * 2**20)\nfor _ in range(80):\n    js.Deno.stdout.writeSync(chunk)",
+      code: () =>
+        "import js\nchunk = js.TextEncoder.new().encode('x' * 2**20)\nfor _ in range(80):\n    js.Deno.stdout.writeSync(chunk)",
       mustFail: true,
     },
     {

@@ -16,7 +16,9 @@ export interface SandboxSecurityExecutorOptions {
   maxPrintOutputsLength: number;
 }
 
-export type SandboxExecutorFactory = (options: SandboxSecurityExecutorOptions) => PythonExecutor | Promise<PythonExecutor>;
+export type SandboxExecutorFactory = (
+  options: SandboxSecurityExecutorOptions,
+) => PythonExecutor | Promise<PythonExecutor>;
 
 export interface SandboxSecurityOptions {
   /** Per-test timeout in milliseconds; default 120 s (memory bombs page in hundreds of MB). */
@@ -50,8 +52,18 @@ export function describeSandboxSecurity(
 ): void {
   const timeout = options.testTimeoutMs ?? 120_000;
   const executorOptions: Record<AttackExecutor, SandboxSecurityExecutorOptions> = {
-    open: { additionalAuthorizedImports: ["*"], timeoutSeconds: 60, memoryLimitMb: 512, maxPrintOutputsLength: MAX_PRINT_OUTPUTS_LENGTH },
-    policy: { additionalAuthorizedImports: [], timeoutSeconds: 60, memoryLimitMb: 512, maxPrintOutputsLength: MAX_PRINT_OUTPUTS_LENGTH },
+    open: {
+      additionalAuthorizedImports: ["*"],
+      timeoutSeconds: 60,
+      memoryLimitMb: 512,
+      maxPrintOutputsLength: MAX_PRINT_OUTPUTS_LENGTH,
+    },
+    policy: {
+      additionalAuthorizedImports: [],
+      timeoutSeconds: 60,
+      memoryLimitMb: 512,
+      maxPrintOutputsLength: MAX_PRINT_OUTPUTS_LENGTH,
+    },
     shortTimeout: {
       additionalAuthorizedImports: ["*"],
       timeoutSeconds: options.shortTimeoutSeconds ?? 3,
@@ -128,38 +140,60 @@ export function describeSandboxSecurity(
       if (directory) rmSync(directory, { recursive: true, force: true });
     }, timeout);
 
-    it("runs code at all (the baseline the attacks are measured against)", async () => {
-      const executor = await executorFor("open");
-      const output = await executor.run("6 * 7");
-      expect(output.error).toBeUndefined();
-      expect(output.output).toBe(42);
-    }, timeout);
+    it(
+      "runs code at all (the baseline the attacks are measured against)",
+      async () => {
+        const executor = await executorFor("open");
+        const output = await executor.run("6 * 7");
+        expect(output.error).toBeUndefined();
+        expect(output.output).toBe(42);
+      },
+      timeout,
+    );
 
     for (const attack of sandboxAttacks()) {
-      it(`stops code that ${attack.name}`, async () => {
-        const executor = await executorFor(attack.on);
-        const code = attack.code(targets);
-        const output = await executor.run(code);
-        assertNothingEscaped(attack, output, targets, connections);
-        attack.check?.(output, targets);
-        if (attack.mustFail) {
-          expect(output.error, `the attack should have failed, but it returned ${summarize(output)}`).toBeDefined();
-        }
-        // The host is healthy: the same executor runs the next code (restarting if it must).
-        const followUp = await executor.run("6 * 7");
-        expect(followUp.error, summarize(followUp)).toBeUndefined();
-        expect(followUp.output).toBe(42);
-      }, timeout);
+      it(
+        `stops code that ${attack.name}`,
+        async () => {
+          const executor = await executorFor(attack.on);
+          const code = attack.code(targets);
+          const output = await executor.run(code);
+          assertNothingEscaped(attack, output, targets, connections);
+          attack.check?.(output, targets);
+          if (attack.mustFail) {
+            expect(
+              output.error,
+              `the attack should have failed, but it returned ${summarize(output)}`,
+            ).toBeDefined();
+          }
+          // The host is healthy: the same executor runs the next code (restarting if it must).
+          const followUp = await executor.run("6 * 7");
+          expect(followUp.error, summarize(followUp)).toBeUndefined();
+          expect(followUp.output).toBe(42);
+        },
+        timeout,
+      );
     }
   });
 }
 
-function assertNothingEscaped(attack: Attack, output: CodeOutput, targets: AttackTargets, connections: number): void {
+function assertNothingEscaped(
+  attack: Attack,
+  output: CodeOutput,
+  targets: AttackTargets,
+  connections: number,
+): void {
   const everything = JSON.stringify(output, (_key, value) =>
-    value instanceof Uint8Array ? Buffer.from(value).toString("latin1") : typeof value === "bigint" ? String(value) : value,
+    value instanceof Uint8Array
+      ? Buffer.from(value).toString("latin1")
+      : typeof value === "bigint"
+        ? String(value)
+        : value,
   );
   expect(everything.includes(targets.fileSecret), `${attack.name}: the canary file leaked`).toBe(false);
-  expect(everything.includes(targets.environmentSecret), `${attack.name}: the canary variable leaked`).toBe(false);
+  expect(everything.includes(targets.environmentSecret), `${attack.name}: the canary variable leaked`).toBe(
+    false,
+  );
   expect(existsSync(targets.forbiddenWrite), `${attack.name}: a host file was written`).toBe(false);
   expect(existsSync(targets.processMarker), `${attack.name}: a host process ran`).toBe(false);
   expect(connections, `${attack.name}: the listener saw a connection`).toBe(0);

@@ -2,7 +2,8 @@
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 /** How the web tools introduce themselves when no `userAgent` is given. */
-export const DEFAULT_USER_AGENT = "Mozilla/5.0 (compatible; smol-agents/0.1; +https://www.npmjs.com/package/@smol/tools-toolkit)";
+export const DEFAULT_USER_AGENT =
+  "Mozilla/5.0 (compatible; smol-agents/0.1; +https://www.npmjs.com/package/@smol/tools-toolkit)";
 
 /** A request took longer than its tool's `timeoutSeconds`. */
 export class HttpTimeoutError extends Error {
@@ -24,7 +25,10 @@ export async function withTimeout<T>(
 ): Promise<T> {
   signal?.throwIfAborted();
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new HttpTimeoutError(timeoutSeconds)), timeoutSeconds * 1000);
+  const timer = setTimeout(
+    () => controller.abort(new HttpTimeoutError(timeoutSeconds)),
+    timeoutSeconds * 1000,
+  );
   const forwardAbort = () => controller.abort(signal?.reason);
   signal?.addEventListener("abort", forwardAbort, { once: true });
   try {
@@ -43,7 +47,11 @@ export async function withTimeout<T>(
  * socket that the server closed while it sat idle fails this way, and a new one works. Only for
  * requests that may be sent twice (GET).
  */
-export async function fetchRetryingReset(fetchFunction: FetchFunction, url: string, init: RequestInit): Promise<Response> {
+export async function fetchRetryingReset(
+  fetchFunction: FetchFunction,
+  url: string,
+  init: RequestInit,
+): Promise<Response> {
   try {
     return await fetchFunction(url, init);
   } catch (error) {

@@ -63,14 +63,17 @@ function toInput(property: JsonSchema, serverName: string, optional: boolean): T
 
 /** The tool types a schema allows; `any` when it does not say or says something we cannot map. */
 function typesOf(schema: JsonSchema): ToolInputType[] {
-  if (typeof schema.type === "string") return TOOL_TYPE_SET.has(schema.type) ? [schema.type as ToolInputType] : ["any"];
+  if (typeof schema.type === "string")
+    return TOOL_TYPE_SET.has(schema.type) ? [schema.type as ToolInputType] : ["any"];
   if (Array.isArray(schema.type)) {
     const types = unique(schema.type.flatMap((type) => typesOf({ type })));
     return types.includes("any") ? ["any"] : types;
   }
   const branches = (schema.anyOf ?? schema.oneOf) as unknown;
   if (Array.isArray(branches) && branches.length > 0) {
-    const types = unique(branches.flatMap((branch) => (isObject(branch) ? typesOf(branch) : ["any" as const])));
+    const types = unique(
+      branches.flatMap((branch) => (isObject(branch) ? typesOf(branch) : ["any" as const])),
+    );
     return types.includes("any") ? ["any"] : types;
   }
   const values = enumOf(schema);
@@ -79,7 +82,8 @@ function typesOf(schema: JsonSchema): ToolInputType[] {
 }
 
 function enumOf(schema: JsonSchema): unknown[] | undefined {
-  if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum.filter((value) => value !== null);
+  if (Array.isArray(schema.enum) && schema.enum.length > 0)
+    return schema.enum.filter((value) => value !== null);
   if ("const" in schema) return [schema.const];
   return undefined;
 }
@@ -96,13 +100,18 @@ function resolveRefs(schema: JsonSchema, root: JsonSchema, depth: number): JsonS
   const copy: JsonSchema = { ...resolved };
   for (const key of ["anyOf", "oneOf", "allOf"] as const) {
     if (Array.isArray(copy[key])) {
-      copy[key] = (copy[key] as unknown[]).map((branch) => (isObject(branch) ? resolveRefs(branch, root, depth + 1) : branch));
+      copy[key] = (copy[key] as unknown[]).map((branch) =>
+        isObject(branch) ? resolveRefs(branch, root, depth + 1) : branch,
+      );
     }
   }
   if (isObject(copy.items)) copy.items = resolveRefs(copy.items, root, depth + 1);
   if (isObject(copy.properties)) {
     copy.properties = Object.fromEntries(
-      Object.entries(copy.properties).map(([key, value]) => [key, isObject(value) ? resolveRefs(value, root, depth + 1) : value]),
+      Object.entries(copy.properties).map(([key, value]) => [
+        key,
+        isObject(value) ? resolveRefs(value, root, depth + 1) : value,
+      ]),
     );
   }
   if (Array.isArray(copy.allOf) && copy.allOf.length === 1 && isObject(copy.allOf[0])) {

@@ -1,4 +1,5 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { Tool as McpToolDefinition } from "@modelcontextprotocol/sdk/types.js";
 import type { Tool } from "@smol/core";
@@ -39,7 +40,10 @@ export class MCPClient implements AsyncDisposable {
   #connecting: Promise<Tool[]> | undefined;
   #connections: Connection[] = [];
 
-  constructor(serverParameters: McpServerParameters | readonly McpServerParameters[], options: MCPClientOptions = {}) {
+  constructor(
+    serverParameters: McpServerParameters | readonly McpServerParameters[],
+    options: MCPClientOptions = {},
+  ) {
     this.serverParameters = Array.isArray(serverParameters)
       ? [...(serverParameters as readonly McpServerParameters[])]
       : [serverParameters as McpServerParameters];
@@ -76,7 +80,7 @@ export class MCPClient implements AsyncDisposable {
     const connections = this.#connections;
     this.#connections = [];
     this.#connecting = undefined;
-    await Promise.allSettled(connections.map(({ client }) => client.close()));
+    await Promise.allSettled(connections.map(closeConnection));
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -84,11 +88,13 @@ export class MCPClient implements AsyncDisposable {
   }
 
   async #connectAll(): Promise<Tool[]> {
-    const settled = await Promise.allSettled(this.serverParameters.map((parameters) => this.#connectOne(parameters)));
+    const settled = await Promise.allSettled(
+      this.serverParameters.map((parameters) => this.#connectOne(parameters)),
+    );
     const connections = settled.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
     const failure = settled.find((result) => result.status === "rejected");
     if (failure) {
-      await Promise.allSettled(connections.map(({ connection }) => connection.client.close()));
+      await Promise.allSettled(connections.map(({ connection }) => closeConnection(connection)));
       throw (failure as PromiseRejectedResult).reason;
     }
     this.#connections = connections.map(({ connection }) => connection);
@@ -116,16 +122,28 @@ export class MCPClient implements AsyncDisposable {
         { cause: error },
       );
     }
+    const connection: Connection = { client, transport, parameters };
     try {
-      return { connection: { client, transport, parameters }, definitions: await listAllTools(client) };
+      return { connection, definitions: await listAllTools(client) };
     } catch (error) {
-      await client.close().catch(() => {});
+      await closeConnection(connection).catch(() => {});
       throw new McpConnectionError(
         `The MCP server (${describeServer(parameters)}) did not list its tools: ${reasonOf(error)}`,
         { cause: error },
       );
     }
   }
+}
+
+/**
+ * Ends a session: a Streamable HTTP session is ended on the server too (a DELETE), so that the
+ * server can free it at once; then the transport is closed (a stdio server is stopped).
+ */
+async function closeConnection({ client, transport }: Connection): Promise<void> {
+  if (transport instanceof StreamableHTTPClientTransport && transport.sessionId) {
+    await transport.terminateSession().catch(() => {});
+  }
+  await client.close();
 }
 
 async function listAllTools(client: Client): Promise<McpToolDefinition[]> {

@@ -45,7 +45,9 @@ export class McpTool extends Tool {
     this.name = name;
     this.serverToolName = definition.name;
     this.description =
-      definition.description?.trim() || definition.title?.trim() || `The "${definition.name}" tool of an MCP server.`;
+      definition.description?.trim() ||
+      definition.title?.trim() ||
+      `The "${definition.name}" tool of an MCP server.`;
     const { inputs, serverNames } = jsonSchemaToInputs(definition.inputSchema as JsonSchema);
     this.inputs = inputs;
     this.#serverNames = serverNames;
@@ -102,7 +104,9 @@ export function contentText(content: unknown): string {
         case "audio":
           return `[${block.type} content (${block.mimeType ?? "unknown type"}), not shown]`;
         case "resource":
-          return typeof block.resource?.text === "string" ? block.resource.text : `[resource ${block.resource?.uri ?? ""}]`;
+          return typeof block.resource?.text === "string"
+            ? block.resource.text
+            : `[resource ${block.resource?.uri ?? ""}]`;
         case "resource_link":
           return `[link: ${block.name ?? ""} ${block.uri ?? ""}]`.replace(/\s+]/, "]");
         default:

@@ -52,7 +52,9 @@ export function createTransport(parameters: McpServerParameters): Transport {
       return new StreamableHTTPClientTransport(url, { requestInit, fetch: parameters.fetch });
     }
     if (transport === "sse") return new SSEClientTransport(url, { requestInit, fetch: parameters.fetch });
-    throw new ToolConfigurationError(`Unknown MCP transport ${JSON.stringify(transport)}; use "streamable-http" or "sse".`);
+    throw new ToolConfigurationError(
+      `Unknown MCP transport ${JSON.stringify(transport)}; use "streamable-http" or "sse".`,
+    );
   }
   if (typeof parameters.command !== "string" || parameters.command === "") {
     throw new ToolConfigurationError(
@@ -70,7 +72,8 @@ export function createTransport(parameters: McpServerParameters): Transport {
 
 /** A short name for the server in messages: its command line or its URL. */
 export function describeServer(parameters: McpServerParameters): string {
-  if (isHttpParameters(parameters)) return `${parameters.transport ?? "streamable-http"} ${String(parameters.url)}`;
+  if (isHttpParameters(parameters))
+    return `${parameters.transport ?? "streamable-http"} ${String(parameters.url)}`;
   return ["stdio:", parameters.command, ...(parameters.args ?? [])].join(" ");
 }
 
@@ -78,6 +81,8 @@ function toUrl(value: string | URL): URL {
   try {
     return new URL(value);
   } catch {
-    throw new ToolConfigurationError(`The MCP server URL ${JSON.stringify(String(value))} is not a valid URL.`);
+    throw new ToolConfigurationError(
+      `The MCP server URL ${JSON.stringify(String(value))} is not a valid URL.`,
+    );
   }
 }

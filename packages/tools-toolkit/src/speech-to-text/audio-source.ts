@@ -33,7 +33,9 @@ async function audioBytes(audio: unknown, options: AudioLoadOptions): Promise<Ui
   if (ArrayBuffer.isView(audio)) return new Uint8Array(audio.buffer, audio.byteOffset, audio.byteLength);
   const text = audio instanceof URL ? audio.toString() : audio;
   if (typeof text !== "string" || text.trim() === "") {
-    throw new AudioSourceError("The audio must be a file path, a URL (http, https, file or data) or the bytes of a WAV file.");
+    throw new AudioSourceError(
+      "The audio must be a file path, a URL (http, https, file or data) or the bytes of a WAV file.",
+    );
   }
   const source = text.trim();
   if (/^data:/i.test(source)) return dataUrlBytes(source);
@@ -53,7 +55,9 @@ function dataUrlBytes(url: string): Uint8Array {
   if (comma < 0) throw new AudioSourceError("The data URL of the audio has no data.");
   const header = url.slice(0, comma);
   const payload = url.slice(comma + 1);
-  return header.endsWith(";base64") ? Buffer.from(payload, "base64") : Buffer.from(decodeURIComponent(payload), "latin1");
+  return header.endsWith(";base64")
+    ? Buffer.from(payload, "base64")
+    : Buffer.from(decodeURIComponent(payload), "latin1");
 }
 
 async function downloadedBytes(url: string, options: AudioLoadOptions): Promise<Uint8Array> {

@@ -22,13 +22,28 @@ const oneSecond = () => encodeWav(new Float32Array(48_000).fill(0.1), 48_000);
 
 describe("SpeechToTextTool without a model", () => {
   it("fails with an error naming the model and how to make it available, when offline and uncached", async () => {
+    const savedFetch = env.fetch;
+    const fetched: string[] = [];
+    env.fetch = async (input) => {
+      fetched.push(String(input));
+      throw new Error("a test must not use the network");
+    };
     const tool = new SpeechToTextTool({ cacheDir: join(folder, "empty-cache"), localFilesOnly: true });
     const call = tool.call({ audio: oneSecond() });
     await expect(call).rejects.toThrow(ToolSetupError);
     const message = await call.catch((error: Error) => error.message);
-    expect(message).toContain(`The speech-to-text model "${DEFAULT_SPEECH_MODEL}" is not available: Downloads are off (localFilesOnly).`);
-    expect(message).toContain(`so that it is cached in ${join(folder, "empty-cache")} (set the place with the cacheDir option)`);
-    expect(message).toContain(`to ${env.localModelPath}${DEFAULT_SPEECH_MODEL} (Transformers.js' env.localModelPath)`);
+    env.fetch = savedFetch;
+    expect(fetched).toEqual([]);
+    expect(env.allowRemoteModels).toBe(true); // put back after the load
+    expect(message).toContain(
+      `The speech-to-text model "${DEFAULT_SPEECH_MODEL}" is not available: Downloads are off (localFilesOnly).`,
+    );
+    expect(message).toContain(
+      `so that it is cached in ${join(folder, "empty-cache")} (set the place with the cacheDir option)`,
+    );
+    expect(message).toContain(
+      `to ${env.localModelPath}${DEFAULT_SPEECH_MODEL} (Transformers.js' env.localModelPath)`,
+    );
     expect(tool.isInitialized).toBe(false);
   });
 
@@ -42,12 +57,17 @@ describe("SpeechToTextTool without a model", () => {
     const savedHost = env.remoteHost;
     env.remoteHost = `http://127.0.0.1:${(hub.address() as AddressInfo).port}/`;
     try {
-      const tool = new SpeechToTextTool({ modelId: "nobody/whisper-missing", cacheDir: join(folder, "cache") });
+      const tool = new SpeechToTextTool({
+        modelId: "nobody/whisper-missing",
+        cacheDir: join(folder, "cache"),
+      });
       const message = await tool.call({ audio: oneSecond() }).then(
         () => "no error",
         (error: Error) => error.message,
       );
-      expect(message).toMatch(/^The speech-to-text model "nobody\/whisper-missing" is not available: It could not be downloaded/);
+      expect(message).toMatch(
+        /^The speech-to-text model "nobody\/whisper-missing" is not available: It could not be downloaded/,
+      );
     } finally {
       env.remoteHost = savedHost;
       hub.closeAllConnections();
@@ -64,14 +84,27 @@ describe("SpeechToTextTool without a model", () => {
 });
 
 describe("loadAudio", () => {
-  const options = { fetch: (input: string | URL | Request, init?: RequestInit) => fetch(input, init), timeoutSeconds: 5, maxBytes: 1e7 };
+  const options = {
+    fetch: (input: string | URL | Request, init?: RequestInit) => fetch(input, init),
+    timeoutSeconds: 5,
+    maxBytes: 1e7,
+  };
 
   it("reads WAV from bytes, a path, a file URL, a data URL and an http URL, as 16 kHz mono", async () => {
     const wav = oneSecond();
     const path = join(folder, "tone.wav");
     await writeFile(path, wav);
-    await using web = await startFakeWebServer({ pages: { "/tone.wav": { contentType: "audio/wav", body: wav } } });
-    const sources = [wav, wav.buffer, path, pathToFileURL(path), `data:audio/wav;base64,${Buffer.from(wav).toString("base64")}`, `${web.url}/tone.wav`];
+    await using web = await startFakeWebServer({
+      pages: { "/tone.wav": { contentType: "audio/wav", body: wav } },
+    });
+    const sources = [
+      wav,
+      wav.buffer,
+      path,
+      pathToFileURL(path),
+      `data:audio/wav;base64,${Buffer.from(wav).toString("base64")}`,
+      `${web.url}/tone.wav`,
+    ];
     for (const source of sources) {
       const samples = await loadAudio(source, options);
       expect(samples.length).toBe(16_000);
@@ -85,9 +118,13 @@ describe("loadAudio", () => {
   });
 
   it("explains a missing file, a failed download and a bad value", async () => {
-    await expect(loadAudio(join(folder, "missing.wav"), options)).rejects.toThrow(`There is no audio file at ${join(folder, "missing.wav")}.`);
+    await expect(loadAudio(join(folder, "missing.wav"), options)).rejects.toThrow(
+      `There is no audio file at ${join(folder, "missing.wav")}.`,
+    );
     await using web = await startFakeWebServer();
-    await expect(loadAudio(`${web.url}/nothing.wav`, options)).rejects.toThrow(`Could not download the audio at ${web.url}/nothing.wav: HTTP 404.`);
+    await expect(loadAudio(`${web.url}/nothing.wav`, options)).rejects.toThrow(
+      `Could not download the audio at ${web.url}/nothing.wav: HTTP 404.`,
+    );
     await expect(loadAudio(42, options)).rejects.toThrow(AudioSourceError);
   });
 });

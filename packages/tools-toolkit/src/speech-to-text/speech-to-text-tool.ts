@@ -1,4 +1,10 @@
-import { MissingPackageError, Tool, type ToolCallOptions, type ToolInputs, type ToolOutputType } from "@smol/core";
+import {
+  MissingPackageError,
+  Tool,
+  type ToolCallOptions,
+  type ToolInputs,
+  type ToolOutputType,
+} from "@smol/core";
 import { ToolSetupError } from "../errors.js";
 import type { FetchFunction } from "../http/fetch.js";
 import { loadAudio } from "./audio-source.js";
@@ -53,7 +59,10 @@ export class SpeechToTextTool extends Tool {
   name = "transcriber";
   description = "Transcribes speech from an audio file into text. Returns the transcribed text.";
   inputs: ToolInputs = {
-    audio: { type: "audio", description: "The audio to transcribe: a WAV file path, a URL, or the audio bytes." },
+    audio: {
+      type: "audio",
+      description: "The audio to transcribe: a WAV file path, a URL, or the audio bytes.",
+    },
   };
   outputType: ToolOutputType = "string";
 
@@ -73,7 +82,18 @@ export class SpeechToTextTool extends Tool {
     try {
       transformers = await import("@huggingface/transformers");
     } catch (error) {
-      throw new MissingPackageError("@huggingface/transformers", "SpeechToTextTool", { cause: error });
+      const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+      const missing =
+        (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") &&
+        String(message).includes("@huggingface/transformers");
+      if (missing)
+        throw new MissingPackageError("@huggingface/transformers", "SpeechToTextTool", { cause: error });
+      throw new ToolSetupError(
+        `@huggingface/transformers is installed but could not be loaded: ${String(message ?? error)}`,
+        {
+          cause: error,
+        },
+      );
     }
     const options = this.#options;
     const loadOptions: Record<string, unknown> = {};
@@ -81,11 +101,21 @@ export class SpeechToTextTool extends Tool {
     if (options.localFilesOnly) loadOptions.local_files_only = true;
     if (options.dtype !== undefined) loadOptions.dtype = options.dtype;
     if (options.device !== undefined) loadOptions.device = options.device;
+    // Transformers.js 4.3 reads the model's config with its global settings before it looks at
+    // these options (so offline, or with another cache, it would still go to the Hub): apply them
+    // to `env` too while the model loads, and put `env` back afterwards.
+    const { env } = transformers;
+    const saved = { cacheDir: env.cacheDir, allowRemoteModels: env.allowRemoteModels };
+    if (options.cacheDir !== undefined) env.cacheDir = options.cacheDir;
+    if (options.localFilesOnly) env.allowRemoteModels = false;
     try {
       const pipeline = await transformers.pipeline("automatic-speech-recognition", this.modelId, loadOptions);
       this.#transcriber = pipeline as unknown as Transcriber;
     } catch (error) {
-      throw new ToolSetupError(this.#unavailableMessage(error, transformers.env), { cause: error });
+      throw new ToolSetupError(this.#unavailableMessage(error, env), { cause: error });
+    } finally {
+      env.cacheDir = saved.cacheDir;
+      env.allowRemoteModels = saved.allowRemoteModels;
     }
   }
 
@@ -101,12 +131,14 @@ export class SpeechToTextTool extends Tool {
     if (this.#options.language !== undefined) generation.language = this.#options.language;
     if (this.#options.task !== undefined) generation.task = this.#options.task;
     const result = await this.#transcriber!(samples, generation);
-    const text = Array.isArray(result) ? result.map((part) => part?.text ?? "").join(" ") : (result as { text?: string })?.text;
+    const text = Array.isArray(result)
+      ? result.map((part) => part?.text ?? "").join(" ")
+      : (result as { text?: string })?.text;
     return String(text ?? "").trim();
   }
 
   #unavailableMessage(error: unknown, env: { cacheDir: string | null; localModelPath: string }): string {
-    const cacheDir = this.#options.cacheDir ?? env.cacheDir ?? "(none)";
+    const cacheDir = env.cacheDir ?? "(none)";
     const reason = error instanceof Error ? error.message : String(error);
     const how = this.#options.localFilesOnly
       ? "Downloads are off (localFilesOnly)."

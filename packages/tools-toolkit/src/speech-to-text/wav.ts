@@ -32,7 +32,9 @@ export function decodeWav(bytes: Uint8Array): DecodedWav {
       `The audio is ${kind}, but this tool reads WAV files only. Convert it to WAV first, e.g. \`ffmpeg -i input -ar 16000 -ac 1 output.wav\`.`,
     );
   }
-  let format: { code: number; channels: number; sampleRate: number; bitsPerSample: number; blockAlign: number } | undefined;
+  let format:
+    | { code: number; channels: number; sampleRate: number; bitsPerSample: number; blockAlign: number }
+    | undefined;
   let data: Uint8Array | undefined;
   let offset = 12;
   while (offset + 8 <= bytes.byteLength) {
@@ -59,7 +61,8 @@ export function decodeWav(bytes: Uint8Array): DecodedWav {
   }
   if (!format) throw new AudioFormatError("The WAV file has no format chunk.");
   if (!data) throw new AudioFormatError("The WAV file has no audio data.");
-  if (format.channels < 1 || format.sampleRate < 1) throw new AudioFormatError("The WAV file declares no channel or no sample rate.");
+  if (format.channels < 1 || format.sampleRate < 1)
+    throw new AudioFormatError("The WAV file declares no channel or no sample rate.");
   const read = sampleReader(format.code, format.bitsPerSample);
   const bytesPerSample = format.bitsPerSample / 8;
   const frameSize = Math.max(format.blockAlign, bytesPerSample * format.channels);
@@ -82,7 +85,8 @@ function sampleReader(code: number, bits: number): SampleReader {
     if (bits === 16) return (view, offset) => view.getInt16(offset, true) / 32768;
     if (bits === 24) {
       return (view, offset) => {
-        const value = view.getUint8(offset) | (view.getUint8(offset + 1) << 8) | (view.getInt8(offset + 2) << 16);
+        const value =
+          view.getUint8(offset) | (view.getUint8(offset + 1) << 8) | (view.getInt8(offset + 2) << 16);
         return value / 8388608;
       };
     }
@@ -92,7 +96,8 @@ function sampleReader(code: number, bits: number): SampleReader {
     if (bits === 32) return (view, offset) => view.getFloat32(offset, true);
     if (bits === 64) return (view, offset) => view.getFloat64(offset, true);
   }
-  const encoding = code === PCM ? `${bits}-bit PCM` : code === IEEE_FLOAT ? `${bits}-bit float` : `encoding ${code}`;
+  const encoding =
+    code === PCM ? `${bits}-bit PCM` : code === IEEE_FLOAT ? `${bits}-bit float` : `encoding ${code}`;
   throw new AudioFormatError(
     `The WAV file uses ${encoding}, which this tool does not decode. Convert it to 16-bit PCM, e.g. \`ffmpeg -i input.wav -ar 16000 -ac 1 -c:a pcm_s16le output.wav\`.`,
   );
@@ -145,7 +150,8 @@ export function sniffAudioKind(bytes: Uint8Array): string {
   if (head === "OggS") return "Ogg (Vorbis or Opus)";
   if (head === "fLaC") return "FLAC";
   if (ascii(bytes, 4, 4) === "ftyp") return "MP4/M4A";
-  if (bytes[0] === 0x1a && bytes[1] === 0x45 && bytes[2] === 0xdf && bytes[3] === 0xa3) return "WebM/Matroska";
+  if (bytes[0] === 0x1a && bytes[1] === 0x45 && bytes[2] === 0xdf && bytes[3] === 0xa3)
+    return "WebM/Matroska";
   if (head === "FORM") return "AIFF";
   return "not a recognised audio file";
 }

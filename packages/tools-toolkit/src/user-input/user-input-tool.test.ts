@@ -23,7 +23,10 @@ describe("UserInputTool", () => {
   });
 
   it("keeps lines typed ahead for the next questions", async () => {
-    const tool = new UserInputTool({ input: Readable.from(["yes\nblue\r\n", "42\n"]), output: new PassThrough() });
+    const tool = new UserInputTool({
+      input: Readable.from(["yes\nblue\r\n", "42\n"]),
+      output: new PassThrough(),
+    });
     expect(await tool.call({ question: "Ready?" })).toBe("yes");
     expect(await tool.call({ question: "Colour?" })).toBe("blue");
     expect(await tool.call({ question: "Number?" })).toBe("42");

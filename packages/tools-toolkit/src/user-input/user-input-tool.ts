@@ -21,7 +21,8 @@ export interface UserInputToolOptions {
  */
 export class UserInputTool extends Tool {
   name = "user_input";
-  description = "Asks the user a question and returns their answer. Use it when you need a detail only the user knows.";
+  description =
+    "Asks the user a question and returns their answer. Use it when you need a detail only the user knows.";
   inputs: ToolInputs = { question: { type: "string", description: "The question to ask the user." } };
   outputType: ToolOutputType = "string";
 

@@ -23,7 +23,8 @@ export interface HtmlToMarkdownOptions {
 }
 
 /** Elements that never hold content a reader wants. */
-const NOISE = "title, script, style, noscript, template, svg, canvas, iframe, object, embed, form, button, select, dialog";
+const NOISE =
+  "title, script, style, noscript, template, svg, canvas, iframe, object, embed, form, button, select, dialog";
 /** Page furniture: dropped unless it sits inside the article itself (an article's own header). */
 const FURNITURE = "nav, footer, header, aside, [role=navigation], [role=banner], [role=contentinfo]";
 
@@ -36,7 +37,11 @@ const FURNITURE = "nav, footer, header, aside, [role=navigation], [role=banner],
  * htmlToMarkdown("<title>Hi</title><main><h1>Hello</h1><p>World</p></main>", "https://example.com/");
  * // { title: "Hi", markdown: "# Hello\n\nWorld", textLength: 10, cut: false }
  */
-export function htmlToMarkdown(html: string, pageUrl: string, options: HtmlToMarkdownOptions = {}): PageMarkdown {
+export function htmlToMarkdown(
+  html: string,
+  pageUrl: string,
+  options: HtmlToMarkdownOptions = {},
+): PageMarkdown {
   const { document } = parseHTML(wholePage(html));
   const title = (document.querySelector("title")?.textContent ?? "").replace(/\s+/g, " ").trim();
   for (const element of Array.from(document.querySelectorAll(NOISE))) element.remove();
@@ -64,7 +69,12 @@ function wholePage(html: string): string {
   return /<html[\s>]/i.test(html) ? html : `<!DOCTYPE html><html><head></head><body>${html}</body></html>`;
 }
 
-type DomNode = { textContent: string | null; childNodes: ArrayLike<DomNode>; nodeType: number; remove(): void };
+type DomNode = {
+  textContent: string | null;
+  childNodes: ArrayLike<DomNode>;
+  nodeType: number;
+  remove(): void;
+};
 
 /**
  * Keeps the nodes of `root` until about `budget` characters of text, removing all that follows;
@@ -98,7 +108,9 @@ function keepFirstText(root: DomNode, budget: number): boolean {
  * pages it can settle on a fragment, and the whole (cleaned) page is better than a fragment.
  */
 function mainContent(bodyHtml: string, title: string): string | undefined {
-  const { document } = parseHTML(`<!DOCTYPE html><html><head><title>${escapeText(title)}</title></head><body>${bodyHtml}</body></html>`);
+  const { document } = parseHTML(
+    `<!DOCTYPE html><html><head><title>${escapeText(title)}</title></head><body>${bodyHtml}</body></html>`,
+  );
   const bodyTextLength = textLength(document.body?.textContent ?? "");
   let article: ReturnType<Readability["parse"]>;
   try {

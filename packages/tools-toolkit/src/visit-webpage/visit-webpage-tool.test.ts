@@ -41,7 +41,9 @@ beforeAll(async () => {
   web = await startFakeWebServer({
     pages: {
       "/article": { body: ARTICLE },
-      "/long": { body: `<html><head><title>Long</title></head><body><main>${`<p>${"word ".repeat(60)}</p>`.repeat(200)}</main></body></html>` },
+      "/long": {
+        body: `<html><head><title>Long</title></head><body><main>${`<p>${"word ".repeat(60)}</p>`.repeat(200)}</main></body></html>`,
+      },
       "/hang": { hang: true },
       "/report.pdf": { contentType: "application/pdf", body: "%PDF-1.7 binary…" },
       "/photo": { contentType: "image/jpeg", body: new Uint8Array([0xff, 0xd8, 0xff]) },
@@ -49,7 +51,10 @@ beforeAll(async () => {
       "/notes.txt": { contentType: "text/plain; charset=utf-8", body: "line one\n\n\n\nline two  \n" },
       "/latin1": {
         contentType: "text/html; charset=iso-8859-1",
-        body: Buffer.from("<html><head><title>Caf\u00e9</title></head><body><p>Cr\u00e8me br\u00fbl\u00e9e</p></body></html>", "latin1"),
+        body: Buffer.from(
+          "<html><head><title>Caf\u00e9</title></head><body><p>Cr\u00e8me br\u00fbl\u00e9e</p></body></html>",
+          "latin1",
+        ),
       },
       "/forbidden": { status: 403, body: "<h1>Forbidden</h1>" },
       "/broken": { status: 500, body: "oops" },
@@ -60,7 +65,8 @@ beforeAll(async () => {
 });
 afterAll(() => web.close());
 
-const visit = (options: ConstructorParameters<typeof VisitWebpageTool>[0] = {}) => new VisitWebpageTool(options);
+const visit = (options: ConstructorParameters<typeof VisitWebpageTool>[0] = {}) =>
+  new VisitWebpageTool(options);
 
 describe("VisitWebpageTool", () => {
   it("returns the main content as Markdown, without scripts, styles or page furniture", async () => {
@@ -73,7 +79,15 @@ describe("VisitWebpageTool", () => {
     expect(output).toContain(`[the sources](${web.url}/sources/speed?x=1)`);
     expect(output).toContain("[elsewhere](https://other.example/page)");
     expect(output).toContain(`![A leopard running](${web.url}/leopard.png)`);
-    for (const noise of ["SECRET-TRACKER", "color: red", "inside the article", "Menu entry", "Sign in", "Copyright", "ten other animals"]) {
+    for (const noise of [
+      "SECRET-TRACKER",
+      "color: red",
+      "inside the article",
+      "Menu entry",
+      "Sign in",
+      "Copyright",
+      "ten other animals",
+    ]) {
       expect(output).not.toContain(noise);
     }
     expect(output).not.toMatch(/\n{3,}/);
@@ -88,7 +102,9 @@ describe("VisitWebpageTool", () => {
   it("cuts long pages at maxOutputLength with a marker", async () => {
     const output = (await visit({ maxOutputLength: 1000 }).call({ url: `${web.url}/long` })) as string;
     // Only the start of the page was converted: the length of its whole text is given instead.
-    expect(output).toMatch(/\n\n\.\.\._This content was truncated: it has about 6\d{4} characters of text and only the first 1000 are shown\._$/);
+    expect(output).toMatch(
+      /\n\n\.\.\._This content was truncated: it has about 6\d{4} characters of text and only the first 1000 are shown\._$/,
+    );
     expect(output.length).toBeLessThan(1200);
     const full = (await visit().call({ url: `${web.url}/long` })) as string;
     expect(full.length).toBeLessThanOrEqual(40_000 + 200);
@@ -97,15 +113,21 @@ describe("VisitWebpageTool", () => {
 
   it("gives up on a page that never answers, after timeoutSeconds", async () => {
     const output = await visit({ timeoutSeconds: 0.3 }).call({ url: `${web.url}/hang` });
-    expect(output).toBe(`Could not visit ${web.url}/hang: no complete answer within 0.3 s. Check the address, or try again later.`);
+    expect(output).toBe(
+      `Could not visit ${web.url}/hang: no complete answer within 0.3 s. Check the address, or try again later.`,
+    );
   });
 
   it("explains HTTP errors", async () => {
     expect(await visit().call({ url: `${web.url}/missing` })).toBe(
       `Could not visit ${web.url}/missing: the server answered HTTP 404 Not Found. The page does not exist: check the address, or search for the page.`,
     );
-    expect(await visit().call({ url: `${web.url}/forbidden` })).toContain("HTTP 403 Forbidden. The site refuses access");
-    expect(await visit().call({ url: `${web.url}/broken` })).toContain("HTTP 500 Internal Server Error. The site has a problem");
+    expect(await visit().call({ url: `${web.url}/forbidden` })).toContain(
+      "HTTP 403 Forbidden. The site refuses access",
+    );
+    expect(await visit().call({ url: `${web.url}/broken` })).toContain(
+      "HTTP 500 Internal Server Error. The site has a problem",
+    );
   });
 
   it("follows redirects", async () => {
@@ -116,7 +138,9 @@ describe("VisitWebpageTool", () => {
     expect(await visit().call({ url: `${web.url}/report.pdf` })).toBe(
       `The address ${web.url}/report.pdf is not a web page but a PDF document (content type application/pdf): this tool only reads HTML and text.`,
     );
-    expect(await visit().call({ url: `${web.url}/photo` })).toContain("is not a web page but an image (content type image/jpeg)");
+    expect(await visit().call({ url: `${web.url}/photo` })).toContain(
+      "is not a web page but an image (content type image/jpeg)",
+    );
   });
 
   it("returns plain text and JSON as they are", async () => {
@@ -129,7 +153,9 @@ describe("VisitWebpageTool", () => {
   });
 
   it("says when a page has no text", async () => {
-    expect(await visit().call({ url: `${web.url}/empty` })).toBe(`The page at ${web.url}/empty has no readable text.`);
+    expect(await visit().call({ url: `${web.url}/empty` })).toBe(
+      `The page at ${web.url}/empty has no readable text.`,
+    );
   });
 
   it("refuses addresses that are not http(s), and adds https:// to a bare host", async () => {
@@ -171,7 +197,10 @@ describe("VisitWebpageTool", () => {
 
 describe("htmlToMarkdown", () => {
   it("falls back to the whole page when Readability finds no article", () => {
-    const { title, markdown } = htmlToMarkdown("<title>T</title><div><p>Short note.</p><p>Another.</p></div>", "https://x.org/");
+    const { title, markdown } = htmlToMarkdown(
+      "<title>T</title><div><p>Short note.</p><p>Another.</p></div>",
+      "https://x.org/",
+    );
     expect(title).toBe("T");
     expect(markdown).toBe("Short note.\n\nAnother.");
   });
@@ -180,7 +209,11 @@ describe("htmlToMarkdown", () => {
 describe("truncateText", () => {
   it("leaves short text alone and says how long the whole was", () => {
     expect(truncateText("abc", 10)).toBe("abc");
-    expect(truncateText("abc", 10, 500)).toBe("abc\n\n..._This content was truncated: it has about 500 characters of text and only the first 3 are shown._");
-    expect(truncateText("abcdef", 3)).toBe("abc\n\n..._This content was truncated: it has 6 characters and only the first 3 are shown._");
+    expect(truncateText("abc", 10, 500)).toBe(
+      "abc\n\n..._This content was truncated: it has about 500 characters of text and only the first 3 are shown._",
+    );
+    expect(truncateText("abcdef", 3)).toBe(
+      "abc\n\n..._This content was truncated: it has 6 characters and only the first 3 are shown._",
+    );
   });
 });

@@ -29,7 +29,12 @@ export interface VisitWebpageToolOptions {
 }
 
 const HTML_TYPES = new Set(["text/html", "application/xhtml+xml"]);
-const TEXT_TYPES = new Set(["application/json", "application/ld+json", "application/xml", "application/javascript"]);
+const TEXT_TYPES = new Set([
+  "application/json",
+  "application/ld+json",
+  "application/xml",
+  "application/javascript",
+]);
 const KNOWN_KINDS: Record<string, string> = {
   "application/pdf": "a PDF document",
   "application/zip": "a ZIP archive",
@@ -67,7 +72,9 @@ export class VisitWebpageTool extends Tool {
     this.maxOutputLength = options.maxOutputLength ?? 40_000;
     this.timeoutSeconds = options.timeoutSeconds ?? 20;
     if (!Number.isInteger(this.maxOutputLength) || this.maxOutputLength < 100) {
-      throw new ToolConfigurationError(`maxOutputLength must be a whole number of at least 100; got ${this.maxOutputLength}.`);
+      throw new ToolConfigurationError(
+        `maxOutputLength must be a whole number of at least 100; got ${this.maxOutputLength}.`,
+      );
     }
     if (!(this.timeoutSeconds > 0)) {
       throw new ToolConfigurationError(`timeoutSeconds must be positive; got ${this.timeoutSeconds}.`);
@@ -104,13 +111,20 @@ export class VisitWebpageTool extends Tool {
     }
     const mediaType = mediaTypeOf(response.headers.get("content-type"));
     const isHtml = HTML_TYPES.has(mediaType);
-    const isText = mediaType.startsWith("text/") || TEXT_TYPES.has(mediaType) || mediaType.endsWith("+json") || mediaType.endsWith("+xml");
+    const isText =
+      mediaType.startsWith("text/") ||
+      TEXT_TYPES.has(mediaType) ||
+      mediaType.endsWith("+json") ||
+      mediaType.endsWith("+xml");
     if (mediaType !== "" && !isHtml && !isText) {
       await discardBody(response);
       const kind = KNOWN_KINDS[mediaType] ?? describeMediaKind(mediaType);
       return `The address ${url} is not a web page but ${kind} (content type ${mediaType}): this tool only reads HTML and text.`;
     }
-    const { text, truncated } = await readBodyText(response, this.#options.maxDownloadBytes ?? 10 * 1024 * 1024);
+    const { text, truncated } = await readBodyText(
+      response,
+      this.#options.maxDownloadBytes ?? 10 * 1024 * 1024,
+    );
     const finalUrl = response.url || url;
     // A server that names no content type: sniff, as browsers do.
     const looksLikeHtml = isHtml || (mediaType === "" && /^\s*<(!doctype html|html|head|body)/i.test(text));
@@ -129,7 +143,8 @@ export class VisitWebpageTool extends Tool {
       content = tidyMarkdown(text);
     }
     if (content === "") return `The page at ${url} has no readable text.`;
-    if (truncated) content += `\n\n[The download stopped after ${this.#options.maxDownloadBytes ?? 10 * 1024 * 1024} bytes.]`;
+    if (truncated)
+      content += `\n\n[The download stopped after ${this.#options.maxDownloadBytes ?? 10 * 1024 * 1024} bytes.]`;
     return truncateText(content, this.maxOutputLength, totalLength);
   }
 }
@@ -140,7 +155,10 @@ export class VisitWebpageTool extends Tool {
  */
 export function truncateText(text: string, maxLength: number, totalLength?: number): string {
   if (text.length <= maxLength && totalLength === undefined) return text;
-  const total = totalLength === undefined ? `${text.length} characters` : `about ${Math.max(totalLength, text.length)} characters of text`;
+  const total =
+    totalLength === undefined
+      ? `${text.length} characters`
+      : `about ${Math.max(totalLength, text.length)} characters of text`;
   return `${text.slice(0, maxLength)}\n\n..._This content was truncated: it has ${total} and only the first ${Math.min(maxLength, text.length)} are shown._`;
 }
 
@@ -159,10 +177,14 @@ function webAddress(raw: string): string | undefined {
 function httpErrorMessage(url: string, status: number, statusText: string): string {
   const reason = statusText ? ` ${statusText}` : "";
   let advice = "Try again later, or find the information elsewhere.";
-  if (status === 404 || status === 410) advice = "The page does not exist: check the address, or search for the page.";
-  else if (status === 401 || status === 403) advice = "The site refuses access to this page: find the information elsewhere.";
-  else if (status === 429) advice = "The site is limiting the rate of requests: wait before visiting it again.";
-  else if (status >= 500) advice = "The site has a problem on its side: try again later, or find the information elsewhere.";
+  if (status === 404 || status === 410)
+    advice = "The page does not exist: check the address, or search for the page.";
+  else if (status === 401 || status === 403)
+    advice = "The site refuses access to this page: find the information elsewhere.";
+  else if (status === 429)
+    advice = "The site is limiting the rate of requests: wait before visiting it again.";
+  else if (status >= 500)
+    advice = "The site has a problem on its side: try again later, or find the information elsewhere.";
   return `Could not visit ${url}: the server answered HTTP ${status}${reason}. ${advice}`;
 }
 

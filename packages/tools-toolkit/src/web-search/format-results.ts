@@ -22,7 +22,9 @@ export function formatResults(results: readonly SearchResult[]): string {
 }
 
 function shorten(snippet: string): string {
-  return snippet.length > MAX_SNIPPET_LENGTH ? `${snippet.slice(0, MAX_SNIPPET_LENGTH - 1).trimEnd()}…` : snippet;
+  return snippet.length > MAX_SNIPPET_LENGTH
+    ? `${snippet.slice(0, MAX_SNIPPET_LENGTH - 1).trimEnd()}…`
+    : snippet;
 }
 
 function escapeLinkText(text: string): string {
@@ -31,5 +33,8 @@ function escapeLinkText(text: string): string {
 
 function escapeLinkTarget(link: string): string {
   // encodeURIComponent leaves parentheses alone, and they would end the Markdown link.
-  return link.replace(/[()\s]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+  return link.replace(
+    /[()\s]/g,
+    (character) => `%${character.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`,
+  );
 }

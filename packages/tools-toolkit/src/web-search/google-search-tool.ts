@@ -20,7 +20,8 @@ export interface GoogleSearchToolOptions extends SearchToolOptions {
  */
 export class GoogleSearchTool extends Tool {
   name = "web_search";
-  description = "Performs a Google web search for a query and returns the top results with their title, link and snippet.";
+  description =
+    "Performs a Google web search for a query and returns the top results with their title, link and snippet.";
   inputs: ToolInputs = {
     query: { type: "string", description: "The search query to perform." },
     filter_year: {

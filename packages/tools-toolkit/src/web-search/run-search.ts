@@ -31,7 +31,11 @@ export interface SearchSettings {
  * check). Only the caller's abort is thrown: a failed search is an observation, and the model
  * can try another query or another tool.
  */
-export async function runSearch(search: SearchQuery, settings: SearchSettings, signal?: AbortSignal): Promise<string> {
+export async function runSearch(
+  search: SearchQuery,
+  settings: SearchSettings,
+  signal?: AbortSignal,
+): Promise<string> {
   const { engine } = settings;
   const request = engine.buildRequest(search, {
     endpoint: settings.endpoint,
@@ -42,7 +46,10 @@ export async function runSearch(search: SearchQuery, settings: SearchSettings, s
   let answer: { status: number; ok: boolean; body: string };
   try {
     answer = await withTimeout(settings.timeoutSeconds, signal, async (timeoutSignal) => {
-      const response = await fetchRetryingReset(settings.fetch, request.url, { ...request.init, signal: timeoutSignal });
+      const response = await fetchRetryingReset(settings.fetch, request.url, {
+        ...request.init,
+        signal: timeoutSignal,
+      });
       const { text } = await readBodyText(response, MAX_ANSWER_BYTES);
       return { status: response.status, ok: response.ok, body: text };
     });
@@ -56,13 +63,15 @@ export async function runSearch(search: SearchQuery, settings: SearchSettings, s
   try {
     results = engine.parseResults(answer.body);
   } catch (error) {
-    const reason = error instanceof SearchRefusedError ? error.message : `its answer could not be read (${String(error)})`;
+    const reason =
+      error instanceof SearchRefusedError ? error.message : `its answer could not be read (${String(error)})`;
     return `The ${engine.label} search for "${search.query}" gave no results: ${reason}. Try again later, or use another search engine.`;
   }
   const kept = results.slice(0, search.maxResults);
   if (kept.length === 0) {
     const year = search.year === undefined ? "" : ` in ${search.year}`;
-    const hint = search.year === undefined ? "a shorter or differently worded query" : "another year or no year filter";
+    const hint =
+      search.year === undefined ? "a shorter or differently worded query" : "another year or no year filter";
     return `No results found for "${search.query}"${year}. Try ${hint}.`;
   }
   return formatResults(kept);

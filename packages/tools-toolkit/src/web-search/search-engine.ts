@@ -76,7 +76,8 @@ export function plainText(html: string): string {
   return html
     .replace(/<[^>]*>/g, "")
     .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
-      if (name.startsWith("#x") || name.startsWith("#X")) return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
+      if (name.startsWith("#x") || name.startsWith("#X"))
+        return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
       if (name.startsWith("#")) return String.fromCodePoint(Number.parseInt(name.slice(1), 10));
       return ENTITIES[name.toLowerCase()] ?? entity;
     })
@@ -85,11 +86,20 @@ export function plainText(html: string): string {
 }
 
 /** A result with its text cleaned, or undefined when it has no usable link or title. */
-export function cleanResult(raw: { title?: unknown; link?: unknown; snippet?: unknown; date?: unknown }): SearchResult | undefined {
+export function cleanResult(raw: {
+  title?: unknown;
+  link?: unknown;
+  snippet?: unknown;
+  date?: unknown;
+}): SearchResult | undefined {
   const link = typeof raw.link === "string" ? raw.link.trim() : "";
   const title = typeof raw.title === "string" ? plainText(raw.title) : "";
   if (link === "" || title === "") return undefined;
-  const result: SearchResult = { title, link, snippet: typeof raw.snippet === "string" ? plainText(raw.snippet) : "" };
+  const result: SearchResult = {
+    title,
+    link,
+    snippet: typeof raw.snippet === "string" ? plainText(raw.snippet) : "",
+  };
   if (typeof raw.date === "string" && raw.date.trim() !== "") result.date = raw.date.trim();
   return result;
 }

@@ -41,7 +41,8 @@ export function searchSettings(
     throw new ToolConfigurationError(`maxResults must be a whole number, at least 1; got ${maxResults}.`);
   }
   const timeoutSeconds = options.timeoutSeconds ?? 20;
-  if (!(timeoutSeconds > 0)) throw new ToolConfigurationError(`timeoutSeconds must be positive; got ${timeoutSeconds}.`);
+  if (!(timeoutSeconds > 0))
+    throw new ToolConfigurationError(`timeoutSeconds must be positive; got ${timeoutSeconds}.`);
   const minIntervalSeconds = options.minIntervalSeconds ?? 1;
   if (!(minIntervalSeconds >= 0)) {
     throw new ToolConfigurationError(`minIntervalSeconds must be 0 or more; got ${minIntervalSeconds}.`);

@@ -1,4 +1,9 @@
-import { duckDuckGoAnomalyHtml, type FakeWebServer, NO_RESULTS_QUERY, startFakeWebServer } from "@smol/testing";
+import {
+  duckDuckGoAnomalyHtml,
+  type FakeWebServer,
+  NO_RESULTS_QUERY,
+  startFakeWebServer,
+} from "@smol/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ToolConfigurationError } from "../errors.js";
 import type { SearchEngineName } from "./engines/index.js";
@@ -11,10 +16,14 @@ beforeAll(async () => {
 });
 afterAll(() => web.close());
 afterEach(() => {
-  for (const engine of ["duckduckgo", "bing", "brave", "serper", "serpapi", "exa"] as const) web.fail(engine, undefined);
+  for (const engine of ["duckduckgo", "bing", "brave", "serper", "serpapi", "exa"] as const)
+    web.fail(engine, undefined);
 });
 
-function searchTool(engine: SearchEngineName, options: { maxResults?: number; apiKey?: string } = {}): WebSearchTool {
+function searchTool(
+  engine: SearchEngineName,
+  options: { maxResults?: number; apiKey?: string } = {},
+): WebSearchTool {
   return new WebSearchTool({
     engine,
     endpoint: web.endpoints[engine],
@@ -26,7 +35,11 @@ function searchTool(engine: SearchEngineName, options: { maxResults?: number; ap
 
 /** The numbered items of a results list: [number, title, link]. */
 function items(markdown: string): [number, string, string][] {
-  return [...markdown.matchAll(/^(\d+)\. \[(.+)\]\((.+)\)$/gm)].map((match) => [Number(match[1]), match[2]!, match[3]!]);
+  return [...markdown.matchAll(/^(\d+)\. \[(.+)\]\((.+)\)$/gm)].map((match) => [
+    Number(match[1]),
+    match[2]!,
+    match[3]!,
+  ]);
 }
 
 const ENGINES: SearchEngineName[] = ["duckduckgo", "bing", "brave", "serper", "serpapi", "exa"];
@@ -34,8 +47,11 @@ const ENGINES: SearchEngineName[] = ["duckduckgo", "bing", "brave", "serper", "s
 describe.each(ENGINES)("WebSearchTool with %s", (engine) => {
   it("returns the results as a numbered Markdown list with links and snippets", async () => {
     const output = (await searchTool(engine).call({ query: "smol agents" })) as string;
-    expect(output.startsWith("## Search Results\n\n1. [Result 1 about smol agents](https://site1.example.org/smol-agents?page=1)\n   "))
-      .toBe(true);
+    expect(
+      output.startsWith(
+        "## Search Results\n\n1. [Result 1 about smol agents](https://site1.example.org/smol-agents?page=1)\n   ",
+      ),
+    ).toBe(true);
     expect(output).toContain("Everything worth knowing about smol agents, from source number 1 & co.");
     expect(items(output)).toHaveLength(10);
     expect(items(output).map(([number]) => number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
@@ -52,13 +68,17 @@ describe.each(ENGINES)("WebSearchTool with %s", (engine) => {
 
   it("says so, as a normal answer, when there are no results", async () => {
     const output = await searchTool(engine).call({ query: NO_RESULTS_QUERY });
-    expect(output).toBe(`No results found for "${NO_RESULTS_QUERY}". Try a shorter or differently worded query.`);
+    expect(output).toBe(
+      `No results found for "${NO_RESULTS_QUERY}". Try a shorter or differently worded query.`,
+    );
   });
 
   it("explains an HTTP error instead of throwing", async () => {
     web.fail(engine, { status: 503, body: "Service Unavailable" });
     const output = await searchTool(engine).call({ query: "smol agents" });
-    expect(output).toMatch(/^The .+ search for "smol agents" failed with HTTP 503\. Try again in a moment, or use another search engine\.$/);
+    expect(output).toMatch(
+      /^The .+ search for "smol agents" failed with HTTP 503\. Try again in a moment, or use another search engine\.$/,
+    );
   });
 
   it("explains a rate limit from the engine", async () => {
@@ -69,15 +89,24 @@ describe.each(ENGINES)("WebSearchTool with %s", (engine) => {
 });
 
 describe.each(["brave", "serper", "serpapi", "exa"] as const)("WebSearchTool with %s (keyed)", (engine) => {
-  const variables = { brave: "BRAVE_API_KEY", serper: "SERPER_API_KEY", serpapi: "SERPAPI_API_KEY", exa: "EXA_API_KEY" };
+  const variables = {
+    brave: "BRAVE_API_KEY",
+    serper: "SERPER_API_KEY",
+    serpapi: "SERPAPI_API_KEY",
+    exa: "EXA_API_KEY",
+  };
   const variable = variables[engine];
 
   it("refuses to be built without a key, naming the environment variable", () => {
     const saved = process.env[variable];
     delete process.env[variable];
     try {
-      expect(() => new WebSearchTool({ engine, endpoint: web.endpoints[engine] })).toThrow(ToolConfigurationError);
-      expect(() => new WebSearchTool({ engine })).toThrow(`set the ${variable} environment variable, or pass { apiKey }`);
+      expect(() => new WebSearchTool({ engine, endpoint: web.endpoints[engine] })).toThrow(
+        ToolConfigurationError,
+      );
+      expect(() => new WebSearchTool({ engine })).toThrow(
+        `set the ${variable} environment variable, or pass { apiKey }`,
+      );
     } finally {
       if (saved !== undefined) process.env[variable] = saved;
     }
@@ -105,7 +134,10 @@ describe.each(["brave", "serper", "serpapi", "exa"] as const)("WebSearchTool wit
     await searchTool(engine, { maxResults: 4 }).call({ query: "counted" });
     const request = web.requestsTo(engine).at(-1)!;
     const asked =
-      request.query.get("count") ?? request.query.get("num") ?? JSON.parse(request.body || "{}").num ?? JSON.parse(request.body).numResults;
+      request.query.get("count") ??
+      request.query.get("num") ??
+      JSON.parse(request.body || "{}").num ??
+      JSON.parse(request.body).numResults;
     expect(Number(asked)).toBe(4);
   });
 });
@@ -115,9 +147,13 @@ describe("WebSearchTool engine details", () => {
     const searchTool = new WebSearchTool({ endpoint: web.endpoints.duckduckgo, minIntervalSeconds: 0 });
     expect(searchTool.name).toBe("web_search");
     expect(searchTool.engine).toBe("duckduckgo");
-    expect(searchTool.inputSchema).toEqual({ query: { type: "string", description: "The search query to perform." } });
+    expect(searchTool.inputSchema).toEqual({
+      query: { type: "string", description: "The search query to perform." },
+    });
     const output = await searchTool.call({ query: "Who's the current president of Russia?" });
-    expect(output).toContain("1. [Result 1 about Who's the current president of Russia?](https://site1.example.org/");
+    expect(output).toContain(
+      "1. [Result 1 about Who's the current president of Russia?](https://site1.example.org/",
+    );
     expect(await searchTool.call(["Who's the current president of Russia?"])).toBe(output);
   });
 
@@ -155,7 +191,9 @@ describe("WebSearchTool engine details", () => {
     await closed.close();
     const tool = new WebSearchTool({ engine: "bing", endpoint, minIntervalSeconds: 0 });
     const output = await tool.call({ query: "anyone there" });
-    expect(output).toMatch(/^The Bing search for "anyone there" failed: the connection was refused \(ECONNREFUSED\)\./);
+    expect(output).toMatch(
+      /^The Bing search for "anyone there" failed: the connection was refused \(ECONNREFUSED\)\./,
+    );
   });
 
   it("stops at once when the caller aborts", async () => {
@@ -169,11 +207,17 @@ describe("WebSearchTool engine details", () => {
     expect(() => new WebSearchTool({ engine: "altavista" as SearchEngineName })).toThrow(
       'Unknown search engine "altavista"; use one of: duckduckgo, bing, brave, serper, serpapi, exa.',
     );
-    expect(() => new WebSearchTool({ maxResults: 0 })).toThrow("maxResults must be a whole number, at least 1; got 0.");
+    expect(() => new WebSearchTool({ maxResults: 0 })).toThrow(
+      "maxResults must be a whole number, at least 1; got 0.",
+    );
   });
 
   it("validates as an agent would", () => {
-    for (const tool of [new WebSearchTool(), new DuckDuckGoSearchTool(), new GoogleSearchTool({ apiKey: "k" })]) {
+    for (const tool of [
+      new WebSearchTool(),
+      new DuckDuckGoSearchTool(),
+      new GoogleSearchTool({ apiKey: "k" }),
+    ]) {
       expect(() => tool.validate()).not.toThrow();
     }
   });
@@ -181,7 +225,11 @@ describe("WebSearchTool engine details", () => {
 
 describe("DuckDuckGoSearchTool", () => {
   it("searches DuckDuckGo under the name web_search", async () => {
-    const tool = new DuckDuckGoSearchTool({ endpoint: web.endpoints.duckduckgo, minIntervalSeconds: 0, maxResults: 2 });
+    const tool = new DuckDuckGoSearchTool({
+      endpoint: web.endpoints.duckduckgo,
+      minIntervalSeconds: 0,
+      maxResults: 2,
+    });
     expect(tool.name).toBe("web_search");
     expect(tool.description).toContain("DuckDuckGo");
     expect(items((await tool.call({ query: "ducks" })) as string)).toHaveLength(2);
@@ -189,22 +237,36 @@ describe("DuckDuckGoSearchTool", () => {
 });
 
 describe("GoogleSearchTool", () => {
-  it.each(["serpapi", "serper"] as const)("searches Google through %s, with an optional year filter", async (provider) => {
-    const tool = new GoogleSearchTool({ provider, endpoint: web.endpoints[provider], apiKey: "test-key", minIntervalSeconds: 0 });
-    expect(tool.parameterNames).toEqual(["query", "filter_year"]);
-    const output = (await tool.call({ query: "smolagents", filter_year: 2024 })) as string;
-    expect(output).toContain("1. [Result 1 about smolagents](https://site1.example.org/smolagents?page=1)\n   Date published: Mar 5, 2024\n");
-    const request = web.requestsTo(provider).at(-1)!;
-    const tbs = request.query.get("tbs") ?? JSON.parse(request.body).tbs;
-    expect(tbs).toBe("cdr:1,cd_min:01/01/2024,cd_max:12/31/2024");
+  it.each(["serpapi", "serper"] as const)(
+    "searches Google through %s, with an optional year filter",
+    async (provider) => {
+      const tool = new GoogleSearchTool({
+        provider,
+        endpoint: web.endpoints[provider],
+        apiKey: "test-key",
+        minIntervalSeconds: 0,
+      });
+      expect(tool.parameterNames).toEqual(["query", "filter_year"]);
+      const output = (await tool.call({ query: "smolagents", filter_year: 2024 })) as string;
+      expect(output).toContain(
+        "1. [Result 1 about smolagents](https://site1.example.org/smolagents?page=1)\n   Date published: Mar 5, 2024\n",
+      );
+      const request = web.requestsTo(provider).at(-1)!;
+      const tbs = request.query.get("tbs") ?? JSON.parse(request.body).tbs;
+      expect(tbs).toBe("cdr:1,cd_min:01/01/2024,cd_max:12/31/2024");
 
-    await tool.call({ query: "smolagents" });
-    const plain = web.requestsTo(provider).at(-1)!;
-    expect(plain.query.get("tbs") ?? JSON.parse(plain.body || "{}").tbs).toBeUndefined();
-  });
+      await tool.call({ query: "smolagents" });
+      const plain = web.requestsTo(provider).at(-1)!;
+      expect(plain.query.get("tbs") ?? JSON.parse(plain.body || "{}").tbs).toBeUndefined();
+    },
+  );
 
   it("says which year found nothing", async () => {
-    const tool = new GoogleSearchTool({ endpoint: web.endpoints.serpapi, apiKey: "test-key", minIntervalSeconds: 0 });
+    const tool = new GoogleSearchTool({
+      endpoint: web.endpoints.serpapi,
+      apiKey: "test-key",
+      minIntervalSeconds: 0,
+    });
     expect(await tool.call({ query: NO_RESULTS_QUERY, filter_year: 1999 })).toBe(
       `No results found for "${NO_RESULTS_QUERY}" in 1999. Try another year or no year filter.`,
     );

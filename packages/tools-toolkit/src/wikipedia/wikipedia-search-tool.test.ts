@@ -11,7 +11,11 @@ afterAll(() => web.close());
 afterEach(() => web.fail("wikipedia", undefined));
 
 const wikipedia = (options: WikipediaSearchToolOptions = {}) =>
-  new WikipediaSearchTool({ baseUrl: web.wikipediaBaseUrl, userAgent: "smol-tests/1.0 (tests@example.org)", ...options });
+  new WikipediaSearchTool({
+    baseUrl: web.wikipediaBaseUrl,
+    userAgent: "smol-tests/1.0 (tests@example.org)",
+    ...options,
+  });
 
 describe("WikipediaSearchTool", () => {
   it("returns the summary of an article, with its link", async () => {
@@ -36,14 +40,20 @@ describe("WikipediaSearchTool", () => {
   });
 
   it("returns the full text, with Markdown headings, when asked for text", async () => {
-    const output = (await wikipedia({ contentType: "text" }).call({ query: "Python (programming language)" })) as string;
-    expect(output).toContain("significant indentation.\n\n## History\nPython was conceived in the late 1980s by Guido van Rossum.");
+    const output = (await wikipedia({ contentType: "text" }).call({
+      query: "Python (programming language)",
+    })) as string;
+    expect(output).toContain(
+      "significant indentation.\n\n## History\nPython was conceived in the late 1980s by Guido van Rossum.",
+    );
     expect(output).toContain("## Syntax and semantics");
     expect(web.requestsTo("wikipedia").at(-1)!.query.has("exintro")).toBe(false);
   });
 
   it("follows redirects and normalizes titles", async () => {
-    expect(await wikipedia().call({ query: "Python language" })).toMatch(/^# Python \(programming language\)\n/);
+    expect(await wikipedia().call({ query: "Python language" })).toMatch(
+      /^# Python \(programming language\)\n/,
+    );
     expect(await wikipedia().call({ query: "hugging_face" })).toMatch(/^# Hugging Face\n/);
   });
 
@@ -63,7 +73,9 @@ describe("WikipediaSearchTool", () => {
     const output = await wikipedia({ language: "fr" }).call({ query: "Paris" });
     expect(output).toMatch(/^# Paris\n\nParis est la capitale de la France\./);
     expect(web.requestsTo("wikipedia").at(-1)!.path).toBe("/wikipedia/fr/w/api.php");
-    expect(await wikipedia({ language: "fr" }).call({ query: "Hugging Face" })).toContain("No Wikipedia page found");
+    expect(await wikipedia({ language: "fr" }).call({ query: "Hugging Face" })).toContain(
+      "No Wikipedia page found",
+    );
   });
 
   it("explains an API failure instead of throwing", async () => {
@@ -74,7 +86,10 @@ describe("WikipediaSearchTool", () => {
   });
 
   it("explains an error the API reports", async () => {
-    web.fail("wikipedia", { status: 200, body: { error: { code: "ratelimited", info: "You've exceeded your rate limit." } } });
+    web.fail("wikipedia", {
+      status: 200,
+      body: { error: { code: "ratelimited", info: "You've exceeded your rate limit." } },
+    });
     expect(await wikipedia().call({ query: "Paris" })).toBe(
       `Could not read Wikipedia (en) for "Paris": the API said: You've exceeded your rate limit.. Try again later.`,
     );
@@ -82,7 +97,9 @@ describe("WikipediaSearchTool", () => {
 
   it("checks its options", () => {
     expect(() => new WikipediaSearchTool({ language: "English" })).toThrow(ToolConfigurationError);
-    expect(() => new WikipediaSearchTool({ contentType: "all" as "text" })).toThrow('contentType must be "summary" or "text"');
+    expect(() => new WikipediaSearchTool({ contentType: "all" as "text" })).toThrow(
+      'contentType must be "summary" or "text"',
+    );
     expect(() => new WikipediaSearchTool().validate()).not.toThrow();
     expect(new WikipediaSearchTool().name).toBe("wikipedia_search");
   });

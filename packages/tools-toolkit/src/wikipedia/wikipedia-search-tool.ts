@@ -72,9 +72,14 @@ export class WikipediaSearchTool extends Tool {
       );
     }
     if (this.contentType !== "summary" && this.contentType !== "text") {
-      throw new ToolConfigurationError(`contentType must be "summary" or "text"; got ${JSON.stringify(this.contentType)}.`);
+      throw new ToolConfigurationError(
+        `contentType must be "summary" or "text"; got ${JSON.stringify(this.contentType)}.`,
+      );
     }
-    const base = (options.baseUrl ?? "https://{language}.wikipedia.org").replaceAll("{language}", this.language);
+    const base = (options.baseUrl ?? "https://{language}.wikipedia.org").replaceAll(
+      "{language}",
+      this.language,
+    );
     this.#apiUrl = `${base.replace(/\/+$/, "")}/w/api.php`;
     this.#options = options;
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
@@ -91,8 +96,12 @@ export class WikipediaSearchTool extends Tool {
       if (!page) {
         return `No Wikipedia page found for "${query}" in the ${this.language} Wikipedia. Try a more general title, or another spelling.`;
       }
-      if (page.extract.trim() === "") return `The Wikipedia page "${page.title}" has no text to show. See ${page.url}`;
-      const text = truncateText(markdownHeadings(page.extract.trim()), this.#options.maxOutputLength ?? 40_000);
+      if (page.extract.trim() === "")
+        return `The Wikipedia page "${page.title}" has no text to show. See ${page.url}`;
+      const text = truncateText(
+        markdownHeadings(page.extract.trim()),
+        this.#options.maxOutputLength ?? 40_000,
+      );
       return `# ${page.title}\n\n${text}\n\nSource: ${page.url}`;
     } catch (error) {
       if (isCallerAbort(error, signal)) throw error;
@@ -113,7 +122,11 @@ export class WikipediaSearchTool extends Tool {
     const answer = await this.#query(parameters, signal);
     const page = answer.query?.pages?.[0];
     if (!page || page.missing || page.invalid || typeof page.title !== "string") return undefined;
-    return { title: page.title, extract: String(page.extract ?? ""), url: String(page.fullurl ?? page.canonicalurl ?? "") };
+    return {
+      title: page.title,
+      extract: String(page.extract ?? ""),
+      url: String(page.fullurl ?? page.canonicalurl ?? ""),
+    };
   }
 
   async #search(query: string, signal: AbortSignal | undefined): Promise<string | undefined> {
@@ -122,9 +135,17 @@ export class WikipediaSearchTool extends Tool {
     return typeof hit?.title === "string" ? hit.title : undefined;
   }
 
-  async #query(parameters: Record<string, string>, signal: AbortSignal | undefined): Promise<Record<string, any>> {
+  async #query(
+    parameters: Record<string, string>,
+    signal: AbortSignal | undefined,
+  ): Promise<Record<string, any>> {
     const url = new URL(this.#apiUrl);
-    for (const [name, value] of Object.entries({ action: "query", format: "json", formatversion: "2", ...parameters })) {
+    for (const [name, value] of Object.entries({
+      action: "query",
+      format: "json",
+      formatversion: "2",
+      ...parameters,
+    })) {
       url.searchParams.set(name, value);
     }
     return withTimeout(this.#options.timeoutSeconds ?? 20, signal, async (timeoutSignal) => {
@@ -150,5 +171,8 @@ class WikipediaApiError extends Error {}
 
 /** MediaWiki's plain-text headings (`== History ==`) as Markdown ones (`## History`). */
 function markdownHeadings(text: string): string {
-  return text.replace(/^(={2,6})\s*(.+?)\s*\1\s*$/gm, (_line, marks: string, heading: string) => `${"#".repeat(marks.length)} ${heading}`);
+  return text.replace(
+    /^(={2,6})\s*(.+?)\s*\1\s*$/gm,
+    (_line, marks: string, heading: string) => `${"#".repeat(marks.length)} ${heading}`,
+  );
 }

@@ -8,12 +8,17 @@ export const bingEngine: SearchEngine = {
   buildRequest({ query }, { endpoint, userAgent }) {
     return {
       url: withQuery(endpoint, { format: "rss", q: query }),
-      init: { method: "GET", headers: { "user-agent": userAgent, accept: "application/rss+xml, application/xml, text/xml" } },
+      init: {
+        method: "GET",
+        headers: { "user-agent": userAgent, accept: "application/rss+xml, application/xml, text/xml" },
+      },
     };
   },
   parseResults(body) {
     if (!/<rss[\s>]/.test(body)) {
-      throw new SearchRefusedError("Bing did not answer with its RSS feed (it may have shown a consent or bot-check page)");
+      throw new SearchRefusedError(
+        "Bing did not answer with its RSS feed (it may have shown a consent or bot-check page)",
+      );
     }
     const document = new DOMParser().parseFromString(body, "text/xml");
     return cleanResults(

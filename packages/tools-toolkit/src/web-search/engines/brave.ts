@@ -18,7 +18,12 @@ export const braveEngine: SearchEngine = {
     const json = parseJsonObject(body, "Brave");
     const results: Record<string, unknown>[] = Array.isArray(json.web?.results) ? json.web.results : [];
     return cleanResults(
-      results.map((result) => ({ title: result.title, link: result.url, snippet: result.description, date: result.age })),
+      results.map((result) => ({
+        title: result.title,
+        link: result.url,
+        snippet: result.description,
+        date: result.age,
+      })),
     );
   },
   errorDetail(body) {

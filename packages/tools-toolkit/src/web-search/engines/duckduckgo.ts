@@ -1,5 +1,11 @@
 import { parseHTML } from "linkedom";
-import { cleanResult, type SearchEngine, SearchRefusedError, type SearchResult, withQuery } from "../search-engine.js";
+import {
+  cleanResult,
+  type SearchEngine,
+  SearchRefusedError,
+  type SearchResult,
+  withQuery,
+} from "../search-engine.js";
 
 /**
  * DuckDuckGo's HTML results page (`html.duckduckgo.com/html/?q=…`): no key, one page of about ten
@@ -10,7 +16,10 @@ export const duckDuckGoEngine: SearchEngine = {
   label: "DuckDuckGo",
   defaultEndpoint: "https://html.duckduckgo.com/html/",
   buildRequest({ query }, { endpoint, userAgent }) {
-    return { url: withQuery(endpoint, { q: query }), init: { method: "GET", headers: { "user-agent": userAgent, accept: "text/html" } } };
+    return {
+      url: withQuery(endpoint, { q: query }),
+      init: { method: "GET", headers: { "user-agent": userAgent, accept: "text/html" } },
+    };
   },
   parseResults(body) {
     // DuckDuckGo shows robots a challenge page instead of results.

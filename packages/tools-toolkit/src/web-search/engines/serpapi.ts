@@ -31,7 +31,9 @@ export const serpApiEngine: SearchEngine = {
   },
   parseResults(body) {
     const json = parseJsonObject(body, "SerpApi");
-    const organic: Record<string, unknown>[] = Array.isArray(json.organic_results) ? json.organic_results : [];
+    const organic: Record<string, unknown>[] = Array.isArray(json.organic_results)
+      ? json.organic_results
+      : [];
     if (organic.length === 0 && typeof json.error === "string") {
       if (/hasn't returned any results/i.test(json.error)) return [];
       throw new SearchRefusedError(`SerpApi said: ${json.error}`);

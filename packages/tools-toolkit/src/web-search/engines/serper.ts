@@ -1,4 +1,10 @@
-import { cleanResults, googleYearFilter, parseJson, parseJsonObject, type SearchEngine } from "../search-engine.js";
+import {
+  cleanResults,
+  googleYearFilter,
+  parseJson,
+  parseJsonObject,
+  type SearchEngine,
+} from "../search-engine.js";
 
 /** Serper, Google results as JSON (`POST /search`, key in `X-API-KEY`): results under `organic`. */
 export const serperEngine: SearchEngine = {

@@ -1,0 +1,178 @@
+/**
+ * bench/executor: what running the model's code in LocalPythonExecutor (Pyodide in a Deno
+ * sandbox) costs, next to the host's native python3 (HostPythonExecutor, same runtime and
+ * protocol, no sandbox) measured in the same run.
+ *
+ * 1. Cold start: from `new Executor()` to the first result; from the snapshot, and plain.
+ * 2. Trivial run: the round trip of `1 + 1` on a warm executor.
+ * 3. Tool call round trip: Python → host tool → Python.
+ * 4. CPU-bound Python: fib(25) and a list comprehension over 10^6 items, timed inside Python.
+ *
+ * Targets: cold start ≤ 0.4 s, trivial run ≤ 2 ms, tool round trip ≤ 0.5 ms, CPU ≤ 3× python3.
+ * Prints a table and writes bench/results/executor.json.
+ * Run: pnpm bench executor   (or: pnpm --filter @smol/bench exec tsx src/executor.ts)
+ */
+import { execFileSync } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import { cpus, loadavg } from "node:os";
+import { dirname, join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { HostPythonExecutor, LocalPythonExecutor } from "@smol/executor-local";
+import {
+  CPU_WORKLOADS,
+  measureColdStarts,
+  measureCpu,
+  measureToolRoundTrips,
+  measureTrivialRuns,
+  type Summary,
+  summarize,
+} from "../executor/measurements.js";
+
+const SNAPSHOT_COLD_STARTS = 7;
+const PLAIN_COLD_STARTS = 3;
+const NATIVE_COLD_STARTS = 7;
+const TRIVIAL_RUNS = 300;
+const TOOL_CALLS_PER_RUN = 500;
+const TOOL_RUNS = 5;
+const CPU_REPEATS = 3;
+const TARGETS = { coldStartMs: 400, trivialRunMs: 2, toolRoundTripMs: 0.5, cpuRatio: 3 };
+
+const local = () => new LocalPythonExecutor();
+const plain = () => new LocalPythonExecutor({ snapshot: false });
+const native = () => new HostPythonExecutor({ suppressSandboxWarning: true });
+
+async function main(): Promise<void> {
+  const loadBefore = loadavg();
+  // The snapshot is built once per machine (on first use); build it now, outside the measures.
+  const preparing = performance.now();
+  const warmUp = local();
+  await warmUp.start();
+  await warmUp.cleanup();
+  const preparationMs = performance.now() - preparing;
+
+  const coldStart = {
+    snapshot: summarize(await measureColdStarts(local, SNAPSHOT_COLD_STARTS)),
+    plain: summarize(await measureColdStarts(plain, PLAIN_COLD_STARTS)),
+    nativePython: summarize(await measureColdStarts(native, NATIVE_COLD_STARTS)),
+  };
+  const warm = { local: await measureWarm(local()), nativePython: await measureWarm(native()) };
+  const cpu: Record<string, { localMs: number; nativePythonMs: number; ratio: number }> = {};
+  {
+    const sandboxed = local();
+    const host = native();
+    try {
+      for (const [name, workload] of Object.entries(CPU_WORKLOADS)) {
+        const localMs = await measureCpu(sandboxed, workload, CPU_REPEATS);
+        const nativePythonMs = await measureCpu(host, workload, CPU_REPEATS);
+        cpu[name] = { localMs, nativePythonMs, ratio: Number((localMs / nativePythonMs).toFixed(2)) };
+      }
+    } finally {
+      await sandboxed.cleanup();
+      await host.cleanup();
+    }
+  }
+
+  const pass = {
+    coldStart: coldStart.snapshot.medianMs <= TARGETS.coldStartMs,
+    trivialRun: warm.local.trivialRun.medianMs <= TARGETS.trivialRunMs,
+    toolRoundTrip: warm.local.toolRoundTrip.medianMs <= TARGETS.toolRoundTripMs,
+    cpu: Object.values(cpu).every((entry) => entry.ratio <= TARGETS.cpuRatio),
+  };
+  const results = {
+    benchmark: "executor",
+    date: new Date().toISOString(),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpus: cpus().length,
+    // This machine is shared: the load average says how much the figures may be inflated.
+    loadAverage: { before: loadBefore.map(round), after: loadavg().map(round) },
+    versions: versions(),
+    firstStartWithSnapshotPreparationMs: round(preparationMs),
+    coldStart,
+    trivialRun: { local: warm.local.trivialRun, nativePython: warm.nativePython.trivialRun },
+    toolRoundTrip: {
+      callsPerRun: TOOL_CALLS_PER_RUN,
+      local: warm.local.toolRoundTrip,
+      nativePython: warm.nativePython.toolRoundTrip,
+    },
+    cpu,
+    targets: TARGETS,
+    pass,
+  };
+
+  console.table({
+    "cold start, snapshot": row(coldStart.snapshot, coldStart.nativePython, `≤ ${TARGETS.coldStartMs} ms`, pass.coldStart),
+    "cold start, plain": row(coldStart.plain, coldStart.nativePython, "", undefined),
+    "trivial run (1 + 1)": row(warm.local.trivialRun, warm.nativePython.trivialRun, `≤ ${TARGETS.trivialRunMs} ms`, pass.trivialRun),
+    "tool call round trip": row(
+      warm.local.toolRoundTrip,
+      warm.nativePython.toolRoundTrip,
+      `≤ ${TARGETS.toolRoundTripMs} ms`,
+      pass.toolRoundTrip,
+    ),
+    ...Object.fromEntries(
+      Object.entries(cpu).map(([name, entry]) => [
+        name,
+        {
+          "local ms": entry.localMs,
+          "python3 ms": entry.nativePythonMs,
+          "local / python3": entry.ratio,
+          target: `≤ ${TARGETS.cpuRatio}×`,
+          pass: entry.ratio <= TARGETS.cpuRatio,
+        },
+      ]),
+    ),
+  });
+  console.log(`Load average before/after: ${results.loadAverage.before.join(" ")} / ${results.loadAverage.after.join(" ")} on ${results.cpus} CPUs`);
+  const output = join(dirname(fileURLToPath(import.meta.url)), "..", "results", "executor.json");
+  await mkdir(dirname(output), { recursive: true });
+  await writeFile(output, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`Wrote ${output}`);
+}
+
+async function measureWarm(executor: LocalPythonExecutor | HostPythonExecutor): Promise<{ trivialRun: Summary; toolRoundTrip: Summary }> {
+  try {
+    const trivialRun = summarize(await measureTrivialRuns(executor, TRIVIAL_RUNS));
+    const toolRoundTrip = summarize(await measureToolRoundTrips(executor, TOOL_CALLS_PER_RUN, TOOL_RUNS));
+    return { trivialRun, toolRoundTrip };
+  } finally {
+    await executor.cleanup();
+  }
+}
+
+function row(localSummary: Summary, nativeSummary: Summary, target: string, pass: boolean | undefined) {
+  return {
+    "local ms": localSummary.medianMs,
+    "local p95 ms": localSummary.p95Ms,
+    "python3 ms": nativeSummary.medianMs,
+    "local / python3": Number((localSummary.medianMs / nativeSummary.medianMs).toFixed(2)),
+    target,
+    pass: pass ?? "",
+  };
+}
+
+function versions(): Record<string, string> {
+  const probe = (command: string, args: string[]) => {
+    try {
+      return execFileSync(command, args, { encoding: "utf8" }).trim().split("\n")[0]!;
+    } catch {
+      return "unknown";
+    }
+  };
+  const executor = new LocalPythonExecutor();
+  return {
+    deno: probe(executor.denoPath, ["--version"]),
+    pyodide: executor.pyodideVersion,
+    python3: probe("python3", ["--version"]),
+  };
+}
+
+function round(value: number): number {
+  return Number(value.toFixed(2));
+}
+
+// Executors unreference their idle processes so that a forgotten one cannot hang its host; a
+// benchmark awaiting nothing else must then hold the event loop open itself.
+const keepAlive = setInterval(() => {}, 60_000);
+await main().finally(() => clearInterval(keepAlive));
