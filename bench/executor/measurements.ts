@@ -57,7 +57,11 @@ export async function measureTrivialRuns(executor: PythonExecutor, times: number
  * Python → host tool → Python: runs that each make `callsPerRun` calls, minus the cost of the
  * same loop without the call, divided by the number of calls.
  */
-export async function measureToolRoundTrips(executor: PythonExecutor, callsPerRun: number, runs: number): Promise<number[]> {
+export async function measureToolRoundTrips(
+  executor: PythonExecutor,
+  callsPerRun: number,
+  runs: number,
+): Promise<number[]> {
   let calls = 0;
   const echo = tool(
     {
@@ -104,7 +108,11 @@ export const CPU_WORKLOADS: Record<string, { setup: string; expression: string }
   },
 };
 
-export async function measureCpu(executor: PythonExecutor, workload: { setup: string; expression: string }, repeats: number): Promise<number> {
+export async function measureCpu(
+  executor: PythonExecutor,
+  workload: { setup: string; expression: string },
+  repeats: number,
+): Promise<number> {
   const code = [
     "import time",
     workload.setup,

@@ -14,7 +14,7 @@
  */
 import { readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -135,6 +135,8 @@ async function main(): Promise<void> {
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
     cpus: cpus().length,
+    // The containers share the machine's CPUs with everything else: read the figures with it.
+    loadAverage: Number(loadavg()[0]!.toFixed(2)),
     engine: { host, version: engineVersion.Version, image },
     coldStart,
     trivialRun: summarize(warm.trivial),

@@ -102,9 +102,19 @@ async function main(): Promise<void> {
   };
 
   console.table({
-    "cold start, snapshot": row(coldStart.snapshot, coldStart.nativePython, `≤ ${TARGETS.coldStartMs} ms`, pass.coldStart),
+    "cold start, snapshot": row(
+      coldStart.snapshot,
+      coldStart.nativePython,
+      `≤ ${TARGETS.coldStartMs} ms`,
+      pass.coldStart,
+    ),
     "cold start, plain": row(coldStart.plain, coldStart.nativePython, "", undefined),
-    "trivial run (1 + 1)": row(warm.local.trivialRun, warm.nativePython.trivialRun, `≤ ${TARGETS.trivialRunMs} ms`, pass.trivialRun),
+    "trivial run (1 + 1)": row(
+      warm.local.trivialRun,
+      warm.nativePython.trivialRun,
+      `≤ ${TARGETS.trivialRunMs} ms`,
+      pass.trivialRun,
+    ),
     "tool call round trip": row(
       warm.local.toolRoundTrip,
       warm.nativePython.toolRoundTrip,
@@ -124,14 +134,18 @@ async function main(): Promise<void> {
       ]),
     ),
   });
-  console.log(`Load average before/after: ${results.loadAverage.before.join(" ")} / ${results.loadAverage.after.join(" ")} on ${results.cpus} CPUs`);
+  console.log(
+    `Load average before/after: ${results.loadAverage.before.join(" ")} / ${results.loadAverage.after.join(" ")} on ${results.cpus} CPUs`,
+  );
   const output = join(dirname(fileURLToPath(import.meta.url)), "..", "results", "executor.json");
   await mkdir(dirname(output), { recursive: true });
   await writeFile(output, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`Wrote ${output}`);
 }
 
-async function measureWarm(executor: LocalPythonExecutor | HostPythonExecutor): Promise<{ trivialRun: Summary; toolRoundTrip: Summary }> {
+async function measureWarm(
+  executor: LocalPythonExecutor | HostPythonExecutor,
+): Promise<{ trivialRun: Summary; toolRoundTrip: Summary }> {
   try {
     const trivialRun = summarize(await measureTrivialRuns(executor, TRIVIAL_RUNS));
     const toolRoundTrip = summarize(await measureToolRoundTrips(executor, TOOL_CALLS_PER_RUN, TOOL_RUNS));

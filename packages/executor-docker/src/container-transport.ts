@@ -136,11 +136,14 @@ function wireTransport(
   const endOutput = () => {
     stderrLines.end();
     lines.end();
-    // The container is going: hold the process until the engine confirms it is gone.
-    gone.holdProcess();
   };
-  socket.once("end", endOutput);
-  socket.once("close", endOutput);
+  const onContainerOutputEnd = () => {
+    endOutput();
+    // The container is going by itself: hold the process until the engine says it is gone.
+    if (!killedByHost) gone.holdProcess();
+  };
+  socket.once("end", onContainerOutputEnd);
+  socket.once("close", onContainerOutputEnd);
   // Writing after the container died raises EPIPE or ECONNRESET; `closed` reports the death.
   socket.on("error", () => {});
 

@@ -18,25 +18,35 @@ const retryableTypes = new Set(["overloaded_error", "api_error", "rate_limit_err
 export function anthropicErrorToModelApiError(error: unknown, baseURL: string): ModelApiError | undefined {
   if (error instanceof APIUserAbortError) return undefined;
   if (error instanceof APIConnectionTimeoutError) {
-    return new ModelApiError(`The Anthropic API at ${baseURL} did not answer in time (the \`timeout\` option).`, {
+    return new ModelApiError(
+      `The Anthropic API at ${baseURL} did not answer in time (the \`timeout\` option).`,
+      {
+        isRetryable: true,
+        cause: error,
+      },
+    );
+  }
+  if (error instanceof APIConnectionError) {
+    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
+    return new ModelApiError(`Could not reach the Anthropic API at ${baseURL}${cause}.`, {
       isRetryable: true,
       cause: error,
     });
   }
-  if (error instanceof APIConnectionError) {
-    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
-    return new ModelApiError(`Could not reach the Anthropic API at ${baseURL}${cause}.`, { isRetryable: true, cause: error });
-  }
   if (error instanceof APIError) {
     const statusCode = typeof error.status === "number" ? error.status : undefined;
     const hint = statusCode === 401 ? " Check `apiKey` (or the ANTHROPIC_API_KEY environment variable)." : "";
-    return new ModelApiError(`Anthropic API error${error.type ? ` (${error.type})` : ""}: ${error.message}${hint}`, {
-      statusCode,
-      isRetryable: statusCode !== undefined ? isRetryableStatus(statusCode) : retryableTypes.has(error.type ?? ""),
-      retryAfterSeconds: statusCode !== undefined ? parseRetryAfter(error.headers) : undefined,
-      responseBody: error.error,
-      cause: error,
-    });
+    return new ModelApiError(
+      `Anthropic API error${error.type ? ` (${error.type})` : ""}: ${error.message}${hint}`,
+      {
+        statusCode,
+        isRetryable:
+          statusCode !== undefined ? isRetryableStatus(statusCode) : retryableTypes.has(error.type ?? ""),
+        retryAfterSeconds: statusCode !== undefined ? parseRetryAfter(error.headers) : undefined,
+        responseBody: error.error,
+        cause: error,
+      },
+    );
   }
   return undefined;
 }

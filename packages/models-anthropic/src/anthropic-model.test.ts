@@ -10,7 +10,11 @@ import {
   ToolCallingAgent,
   tool,
 } from "@smol/core";
-import { type FakeAnthropicServer, type FakeAnthropicServerOptions, startFakeAnthropicServer } from "@smol/testing";
+import {
+  type FakeAnthropicServer,
+  type FakeAnthropicServerOptions,
+  startFakeAnthropicServer,
+} from "@smol/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { AnthropicModel, type AnthropicModelOptions, DEFAULT_ANTHROPIC_MAX_TOKENS } from "./index.js";
 
@@ -54,7 +58,11 @@ const weatherSpec = {
 describe("AnthropicModel against a fake Messages API", () => {
   it("sends the system prompt apart, a default max_tokens, stop sequences and passthrough parameters", async () => {
     const { anthropic, model } = await setUp(
-      { replies: [{ content: "Thought: easy.\nObservation: none", tokenUsage: { inputTokens: 80, outputTokens: 6 } }] },
+      {
+        replies: [
+          { content: "Thought: easy.\nObservation: none", tokenUsage: { inputTokens: 80, outputTokens: 6 } },
+        ],
+      },
       { temperature: 0.2, top_k: 40, metadata: { user_id: "u-1" } },
     );
     const reply = await model.generate(
@@ -92,15 +100,25 @@ describe("AnthropicModel against a fake Messages API", () => {
 
   it("offers tools and reads tool_use blocks as tool calls", async () => {
     const { anthropic, model } = await setUp({
-      replies: [{ content: "Let me check.", toolCalls: [{ id: "toolu_w", name: "get_weather", arguments: { city: "Oslo" } }] }],
+      replies: [
+        {
+          content: "Let me check.",
+          toolCalls: [{ id: "toolu_w", name: "get_weather", arguments: { city: "Oslo" } }],
+        },
+      ],
     });
-    const reply = await model.generate([user("Weather in Oslo?")], { toolsToCallFrom: [weatherSpec], toolChoice: "required" });
+    const reply = await model.generate([user("Weather in Oslo?")], {
+      toolsToCallFrom: [weatherSpec],
+      toolChoice: "required",
+    });
     expect(reply.content).toBe("Let me check.");
     expect(reply.toolCalls).toEqual([
       { id: "toolu_w", type: "function", function: { name: "get_weather", arguments: { city: "Oslo" } } },
     ]);
     expect(anthropic.messageRequests[0]?.body).toMatchObject({
-      tools: [{ name: "get_weather", description: "Weather in a city.", input_schema: weatherSpec.parameters }],
+      tools: [
+        { name: "get_weather", description: "Weather in a city.", input_schema: weatherSpec.parameters },
+      ],
       tool_choice: { type: "any" },
     });
   });
@@ -116,13 +134,21 @@ describe("AnthropicModel against a fake Messages API", () => {
         },
       ],
     });
-    const deltas = await collect(model.generateStream([user("Weather in Bergen?")], { toolsToCallFrom: [weatherSpec] }));
+    const deltas = await collect(
+      model.generateStream([user("Weather in Bergen?")], { toolsToCallFrom: [weatherSpec] }),
+    );
     expect(deltas.filter((delta) => delta.content).length).toBeGreaterThan(3);
     expect(deltas.filter((delta) => delta.toolCalls?.[0]?.function?.arguments).length).toBeGreaterThan(2);
     expect(aggregateStreamDeltas(deltas)).toEqual({
       role: "assistant",
       content: "Checking the sky.",
-      toolCalls: [{ id: "toolu_s", type: "function", function: { name: "get_weather", arguments: '{"city":"Bergen"}' } }],
+      toolCalls: [
+        {
+          id: "toolu_s",
+          type: "function",
+          function: { name: "get_weather", arguments: '{"city":"Bergen"}' },
+        },
+      ],
       tokenUsage: { inputTokens: 90, outputTokens: 33 },
     });
     expect(anthropic.messageRequests[0]?.body?.stream).toBe(true);
@@ -132,12 +158,23 @@ describe("AnthropicModel against a fake Messages API", () => {
     const { anthropic, model } = await setUp({ replies: ['{"color": "red"}'] });
     const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 1]);
     const schema = { type: "object", properties: { color: { type: "string" } } };
-    await model.generate([user([{ type: "image", image: jpeg }, { type: "text", text: "Which color?" }])], {
-      responseFormat: { type: "json_schema", jsonSchema: { name: "color", schema } },
-    });
+    await model.generate(
+      [
+        user([
+          { type: "image", image: jpeg },
+          { type: "text", text: "Which color?" },
+        ]),
+      ],
+      {
+        responseFormat: { type: "json_schema", jsonSchema: { name: "color", schema } },
+      },
+    );
     const body = anthropic.messageRequests[0]?.body;
     expect(body?.messages[0].content).toEqual([
-      { type: "image", source: { type: "base64", media_type: "image/jpeg", data: Buffer.from(jpeg).toString("base64") } },
+      {
+        type: "image",
+        source: { type: "base64", media_type: "image/jpeg", data: Buffer.from(jpeg).toString("base64") },
+      },
       { type: "text", text: "Which color?" },
     ]);
     expect(body?.output_config).toEqual({ format: { type: "json_schema", schema } });
@@ -146,14 +183,15 @@ describe("AnthropicModel against a fake Messages API", () => {
   it("honours maxTokens and REMOVE_PARAMETER; stop removed is cut on our side", async () => {
     const { anthropic, model } = await setUp(
       { replies: ["Thought: x\nObservation: y"] },
-      { maxTokens: 1024, stop: REMOVE_PARAMETER, temperature: REMOVE_PARAMETER },
+      { maxTokens: 1024, stop: REMOVE_PARAMETER, temperature: 0.5, top_k: REMOVE_PARAMETER },
     );
     const reply = await model.generate([user("hi")], { stopSequences: ["Observation:"] });
     expect(reply.content).toBe("Thought: x\n");
     const body = anthropic.messageRequests[0]?.body;
     expect(body?.max_tokens).toBe(1024);
     expect(body).not.toHaveProperty("stop_sequences");
-    expect(body).not.toHaveProperty("temperature");
+    expect(body).not.toHaveProperty("top_k");
+    expect(body?.temperature).toBe(0.5);
   });
 
   it("reads the key from ANTHROPIC_API_KEY, and fails clearly without one", async () => {
@@ -173,7 +211,13 @@ describe("AnthropicModel failures", () => {
   it("retries a 429 after its Retry-After and a 529 overload", async () => {
     const retries: RetryEvent[] = [];
     const { anthropic, model } = await setUp(
-      { faults: [{ kind: "rate-limit", retryAfterSeconds: 0.01 }, { kind: "server-error", status: 529 }], replies: ["done"] },
+      {
+        faults: [
+          { kind: "rate-limit", retryAfterSeconds: 0.01 },
+          { kind: "server-error", status: 529 },
+        ],
+        replies: ["done"],
+      },
       { onRetry: (event) => retries.push(event) },
     );
     expect(await model.generate([user("hi")])).toMatchObject({ content: "done" });
@@ -185,9 +229,14 @@ describe("AnthropicModel failures", () => {
 
   it("retries an overloaded error event sent before any text, and reports one sent later", async () => {
     const { anthropic, model } = await setUp({ streamErrors: [{ afterEvents: 1 }], replies: ["Complete."] });
-    expect(aggregateStreamDeltas(await collect(model.generateStream([user("hi")]))).content).toBe("Complete.");
+    expect(aggregateStreamDeltas(await collect(model.generateStream([user("hi")]))).content).toBe(
+      "Complete.",
+    );
     expect(anthropic.messageRequests).toHaveLength(2);
-    const { model: late } = await setUp({ streamErrors: [{ afterEvents: 4 }], replies: ["Complete answer here."] });
+    const { model: late } = await setUp({
+      streamErrors: [{ afterEvents: 4 }],
+      replies: ["Complete answer here."],
+    });
     const error = await collect(late.generateStream([user("hi")])).catch((caught: unknown) => caught);
     expect(ModelApiError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ isRetryable: true, statusCode: undefined });
@@ -257,17 +306,28 @@ describe("a ToolCallingAgent on AnthropicModel", () => {
     );
     const { anthropic, model } = await setUp({
       replies: [
-        { content: "I will look it up.", toolCalls: [{ name: "get_weather", arguments: { city: "Bergen" } }] },
+        {
+          content: "I will look it up.",
+          toolCalls: [{ name: "get_weather", arguments: { city: "Bergen" } }],
+        },
         { toolCalls: [{ name: "final_answer", arguments: { answer: "Rainy in Bergen." } }] },
       ],
     });
-    const agent = new ToolCallingAgent({ tools: [getWeather], model, verbosityLevel: LogLevel.OFF, streamOutputs: true });
+    const agent = new ToolCallingAgent({
+      tools: [getWeather],
+      model,
+      verbosityLevel: LogLevel.OFF,
+      streamOutputs: true,
+    });
     expect(await agent.run("What is the weather in Bergen?")).toBe("Rainy in Bergen.");
     expect(cities).toEqual(["Bergen"]);
     const [first, second] = anthropic.messageRequests;
     expect(first?.body?.system).toEqual(expect.any(String));
     expect(first?.body?.messages.every((message: { role: string }) => message.role !== "system")).toBe(true);
-    expect(first?.body?.tools.map((entry: { name: string }) => entry.name)).toEqual(["get_weather", "final_answer"]);
+    expect(first?.body?.tools.map((entry: { name: string }) => entry.name)).toEqual([
+      "get_weather",
+      "final_answer",
+    ]);
     expect(first?.body?.tool_choice).toEqual({ type: "any" });
     expect(first?.body?.stream).toBe(true);
     expect(JSON.stringify(second?.body?.messages)).toContain("Rain, 9 °C in Bergen");

@@ -65,7 +65,8 @@ export class AnthropicModel extends ApiModel {
   private readonly client: Anthropic;
 
   constructor(options: AnthropicModelOptions) {
-    const { apiKey, authToken, baseUrl, maxTokens, timeout, clientOptions, client, ...apiModelOptions } = options;
+    const { apiKey, authToken, baseUrl, maxTokens, timeout, clientOptions, client, ...apiModelOptions } =
+      options;
     super(apiModelOptions);
     this.baseUrl = baseUrl;
     this.maxTokens = checkPositive("maxTokens", maxTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS);
@@ -84,7 +85,10 @@ export class AnthropicModel extends ApiModel {
     const credential =
       apiKey || authToken
         ? { apiKey: apiKey ?? null, authToken: apiKey ? null : (authToken ?? null) }
-        : { apiKey: process.env.ANTHROPIC_API_KEY || null, authToken: process.env.ANTHROPIC_AUTH_TOKEN || null };
+        : {
+            apiKey: process.env.ANTHROPIC_API_KEY || null,
+            authToken: process.env.ANTHROPIC_AUTH_TOKEN || null,
+          };
     if (!credential.apiKey && !credential.authToken) {
       throw new ModelConfigurationError(
         "AnthropicModel needs an API key: pass `apiKey`, or set the ANTHROPIC_API_KEY environment variable " +
@@ -103,8 +107,13 @@ export class AnthropicModel extends ApiModel {
     });
   }
 
-  protected override async doGenerate(request: CompletionRequest, signal?: AbortSignal): Promise<ChatMessage> {
-    const body = toAnthropicRequestBody(request, { maxTokens: this.maxTokens }) as MessageCreateParamsNonStreaming;
+  protected override async doGenerate(
+    request: CompletionRequest,
+    signal?: AbortSignal,
+  ): Promise<ChatMessage> {
+    const body = toAnthropicRequestBody(request, {
+      maxTokens: this.maxTokens,
+    }) as MessageCreateParamsNonStreaming;
     const reply = await this.client.messages.create(body, { signal, maxRetries: 0 });
     return fromAnthropicMessage(reply);
   }
@@ -113,7 +122,9 @@ export class AnthropicModel extends ApiModel {
     request: CompletionRequest,
     signal?: AbortSignal,
   ): AsyncGenerator<ChatMessageStreamDelta> {
-    const body = toAnthropicRequestBody(request, { maxTokens: this.maxTokens }) as MessageCreateParamsStreaming;
+    const body = toAnthropicRequestBody(request, {
+      maxTokens: this.maxTokens,
+    }) as MessageCreateParamsStreaming;
     const stream = await this.client.messages.create({ ...body, stream: true }, { signal, maxRetries: 0 });
     const converter = new AnthropicStreamConverter();
     for await (const event of stream) {
@@ -123,9 +134,12 @@ export class AnthropicModel extends ApiModel {
     // A connection closed cleanly but early ends the SDK's stream quietly: only the missing
     // message_stop tells that the reply was cut.
     if (!converter.stopped && !signal?.aborted) {
-      throw new ModelApiError(`The stream from the Anthropic API at ${this.client.baseURL} ended before message_stop.`, {
-        isRetryable: true,
-      });
+      throw new ModelApiError(
+        `The stream from the Anthropic API at ${this.client.baseURL} ended before message_stop.`,
+        {
+          isRetryable: true,
+        },
+      );
     }
   }
 

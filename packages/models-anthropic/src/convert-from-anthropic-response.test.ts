@@ -17,12 +17,19 @@ describe("fromAnthropicMessage", () => {
       ],
       stop_reason: "tool_use",
       stop_sequence: null,
-      usage: { input_tokens: 100, output_tokens: 20, cache_creation_input_tokens: 5, cache_read_input_tokens: 50 },
+      usage: {
+        input_tokens: 100,
+        output_tokens: 20,
+        cache_creation_input_tokens: 5,
+        cache_read_input_tokens: 50,
+      },
     } as unknown as Message;
     expect(fromAnthropicMessage(reply)).toMatchObject({
       role: "assistant",
       content: "I will check. ",
-      toolCalls: [{ id: "toolu_1", type: "function", function: { name: "get_weather", arguments: { city: "Paris" } } }],
+      toolCalls: [
+        { id: "toolu_1", type: "function", function: { name: "get_weather", arguments: { city: "Paris" } } },
+      ],
       tokenUsage: { inputTokens: 155, outputTokens: 20 },
     });
   });
@@ -36,14 +43,30 @@ describe("AnthropicStreamConverter", () => {
       { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "Checking" } },
       { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: " now." } },
       { type: "content_block_stop", index: 0 },
-      { type: "content_block_start", index: 1, content_block: { type: "tool_use", id: "toolu_a", name: "get_weather", input: {} } },
+      {
+        type: "content_block_start",
+        index: 1,
+        content_block: { type: "tool_use", id: "toolu_a", name: "get_weather", input: {} },
+      },
       { type: "content_block_delta", index: 1, delta: { type: "input_json_delta", partial_json: "" } },
-      { type: "content_block_delta", index: 1, delta: { type: "input_json_delta", partial_json: '{"city": "Ro' } },
+      {
+        type: "content_block_delta",
+        index: 1,
+        delta: { type: "input_json_delta", partial_json: '{"city": "Ro' },
+      },
       { type: "content_block_delta", index: 1, delta: { type: "input_json_delta", partial_json: 'me"}' } },
       { type: "content_block_stop", index: 1 },
-      { type: "content_block_start", index: 2, content_block: { type: "tool_use", id: "toolu_b", name: "final_answer", input: {} } },
+      {
+        type: "content_block_start",
+        index: 2,
+        content_block: { type: "tool_use", id: "toolu_b", name: "final_answer", input: {} },
+      },
       { type: "content_block_stop", index: 2 },
-      { type: "message_delta", delta: { stop_reason: "tool_use", stop_sequence: null }, usage: { output_tokens: 42 } },
+      {
+        type: "message_delta",
+        delta: { stop_reason: "tool_use", stop_sequence: null },
+        usage: { output_tokens: 42 },
+      },
       { type: "message_stop" },
     ] as unknown as RawMessageStreamEvent[];
     const converter = new AnthropicStreamConverter();
@@ -63,7 +86,10 @@ describe("AnthropicStreamConverter", () => {
 
   it("is not stopped until message_stop", () => {
     const converter = new AnthropicStreamConverter();
-    converter.push({ type: "message_start", message: { usage: { input_tokens: 1, output_tokens: 1 } } } as RawMessageStreamEvent);
+    converter.push({
+      type: "message_start",
+      message: { usage: { input_tokens: 1, output_tokens: 1 } },
+    } as RawMessageStreamEvent);
     expect(converter.stopped).toBe(false);
   });
 });

@@ -17,7 +17,13 @@ export function fromAnthropicMessage(reply: Message): ChatMessage {
   const text = reply.content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join("");
   const toolCalls = reply.content.flatMap((block): ChatMessageToolCall[] =>
     block.type === "tool_use"
-      ? [{ id: block.id, type: "function", function: { name: block.name, arguments: block.input as Record<string, unknown> } }]
+      ? [
+          {
+            id: block.id,
+            type: "function",
+            function: { name: block.name, arguments: block.input as Record<string, unknown> },
+          },
+        ]
       : [],
   );
   const message: ChatMessage = { role: "assistant", content: text, raw: reply };

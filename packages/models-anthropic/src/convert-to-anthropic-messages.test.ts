@@ -1,6 +1,10 @@
 import { type CompletionRequest, ModelConfigurationError, REMOVE_PARAMETER } from "@smol/core";
 import { describe, expect, it } from "vitest";
-import { toAnthropicMessages, toAnthropicRequestBody, toAnthropicToolChoice } from "./convert-to-anthropic-messages.js";
+import {
+  toAnthropicMessages,
+  toAnthropicRequestBody,
+  toAnthropicToolChoice,
+} from "./convert-to-anthropic-messages.js";
 
 const pngBytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 7, 7]);
 
@@ -51,14 +55,19 @@ describe("toAnthropicMessages", () => {
     ]);
     expect(messages[0]?.content).toEqual([
       { type: "text", text: "Compare." },
-      { type: "image", source: { type: "base64", media_type: "image/png", data: Buffer.from(pngBytes).toString("base64") } },
+      {
+        type: "image",
+        source: { type: "base64", media_type: "image/png", data: Buffer.from(pngBytes).toString("base64") },
+      },
       { type: "image", source: { type: "url", url: "https://example.com/b.jpg" } },
     ]);
   });
 
   it("refuses an image type the API does not take", () => {
     expect(() =>
-      toAnthropicMessages([{ role: "user", content: [{ type: "image", image: pngBytes, mediaType: "image/bmp" }] }]),
+      toAnthropicMessages([
+        { role: "user", content: [{ type: "image", image: pngBytes, mediaType: "image/bmp" }] },
+      ]),
     ).toThrow(ModelConfigurationError);
   });
 });
@@ -72,7 +81,9 @@ describe("toAnthropicRequestBody", () => {
           { role: "user", content: "Weather?" },
         ],
         stopSequences: ["Observation:"],
-        tools: [{ name: "get_weather", description: "Weather.", parameters: { type: "object", properties: {} } }],
+        tools: [
+          { name: "get_weather", description: "Weather.", parameters: { type: "object", properties: {} } },
+        ],
         toolChoice: "required",
         responseFormat: { type: "json_schema", jsonSchema: { name: "w", schema: { type: "object" } } },
       }),
@@ -84,7 +95,9 @@ describe("toAnthropicRequestBody", () => {
       system: "Be brief.",
       messages: [{ role: "user", content: "Weather?" }],
       stop_sequences: ["Observation:"],
-      tools: [{ name: "get_weather", description: "Weather.", input_schema: { type: "object", properties: {} } }],
+      tools: [
+        { name: "get_weather", description: "Weather.", input_schema: { type: "object", properties: {} } },
+      ],
       tool_choice: { type: "any" },
       output_config: { format: { type: "json_schema", schema: { type: "object" } } },
     });
@@ -94,7 +107,12 @@ describe("toAnthropicRequestBody", () => {
     const body = toAnthropicRequestBody(
       request({
         stopSequences: ["Observation:"],
-        completionParameters: { max_tokens: 1000, temperature: 0.3, stop_sequences: REMOVE_PARAMETER, stream: true },
+        completionParameters: {
+          max_tokens: 1000,
+          temperature: 0.3,
+          stop_sequences: REMOVE_PARAMETER,
+          stream: true,
+        },
       }),
       { maxTokens: 4096 },
     );

@@ -38,7 +38,8 @@ export function toAnthropicMessages(messages: readonly CompletionMessage[]): {
     const content = toContent(message);
     const previous = converted.at(-1);
     // Removing system messages can bring two messages of one role together.
-    if (previous && previous.role === message.role) previous.content = [...asBlocks(previous.content), ...asBlocks(content)];
+    if (previous && previous.role === message.role)
+      previous.content = [...asBlocks(previous.content), ...asBlocks(content)];
     else converted.push({ role: message.role, content });
   }
   return { system: systemTexts.length > 0 ? systemTexts.join("\n\n") : undefined, messages: converted };
@@ -48,7 +49,10 @@ function toContent(message: CompletionMessage): string | ContentBlockParam[] {
   const { content } = message;
   if (typeof content === "string") return content;
   if (content.every((part) => part.type === "text")) return textOf(content);
-  return content.map((part): ContentBlockParam => (part.type === "text" ? { type: "text", text: part.text } : toImageBlock(part)));
+  return content.map(
+    (part): ContentBlockParam =>
+      part.type === "text" ? { type: "text", text: part.text } : toImageBlock(part),
+  );
 }
 
 function asBlocks(content: string | ContentBlockParam[]): ContentBlockParam[] {
@@ -110,7 +114,9 @@ export function toAnthropicRequestBody(
   if (request.tools) body.tools = toAnthropicTools(request.tools);
   if (request.toolChoice) body.tool_choice = toAnthropicToolChoice(request.toolChoice);
   if (request.responseFormat) {
-    body.output_config = { format: { type: "json_schema", schema: request.responseFormat.jsonSchema.schema } };
+    body.output_config = {
+      format: { type: "json_schema", schema: request.responseFormat.jsonSchema.schema },
+    };
   }
   const final = overlayCompletionParameters(body, request.completionParameters);
   // Whether to stream is the method's choice, not a parameter: a stray `stream` would change the reply's type.

@@ -10,7 +10,11 @@ export function azureErrorToModelApiError(
   error: unknown,
   context: { deployment: string; endpoint: string | undefined },
 ): ModelApiError | undefined {
-  if (!(error instanceof APIError) || error instanceof APIUserAbortError || typeof error.status !== "number") {
+  if (
+    !(error instanceof APIError) ||
+    error instanceof APIUserAbortError ||
+    typeof error.status !== "number"
+  ) {
     return undefined;
   }
   const statusCode = error.status;

@@ -107,22 +107,41 @@ describe("AzureOpenAIModel against a fake Azure resource", () => {
         },
       ],
     });
-    const tool = { name: "web_search", description: "Search.", parameters: { type: "object", properties: {} } };
-    const deltas = await collect(model.generateStream([user("Search smol")], { toolsToCallFrom: [tool], toolChoice: "required" }));
+    const tool = {
+      name: "web_search",
+      description: "Search.",
+      parameters: { type: "object", properties: {} },
+    };
+    const deltas = await collect(
+      model.generateStream([user("Search smol")], { toolsToCallFrom: [tool], toolChoice: "required" }),
+    );
     expect(aggregateStreamDeltas(deltas)).toEqual({
       role: "assistant",
       content: "Looking it up.",
-      toolCalls: [{ id: "call_az", type: "function", function: { name: "web_search", arguments: '{"query":"smol"}' } }],
+      toolCalls: [
+        { id: "call_az", type: "function", function: { name: "web_search", arguments: '{"query":"smol"}' } },
+      ],
       tokenUsage: { inputTokens: 12, outputTokens: 8 },
     });
     expect(azure.chatRequests[0]?.body).toMatchObject({ stream: true, tool_choice: "required" });
   });
 
   it("sends images as image_url parts and removes REMOVE_PARAMETER keys", async () => {
-    const { azure, model } = await setUp({ replies: ["a cat"] }, { stop: REMOVE_PARAMETER, seed: REMOVE_PARAMETER });
-    await model.generate([user([{ type: "text", text: "What?" }, { type: "image", image: "https://example.com/cat.png" }])], {
-      stopSequences: ["Observation:"],
-    });
+    const { azure, model } = await setUp(
+      { replies: ["a cat"] },
+      { stop: REMOVE_PARAMETER, seed: REMOVE_PARAMETER },
+    );
+    await model.generate(
+      [
+        user([
+          { type: "text", text: "What?" },
+          { type: "image", image: "https://example.com/cat.png" },
+        ]),
+      ],
+      {
+        stopSequences: ["Observation:"],
+      },
+    );
     const body = azure.chatRequests[0]?.body;
     expect(body?.messages[0].content).toEqual([
       { type: "text", text: "What?" },
@@ -170,11 +189,20 @@ describe("AzureOpenAIModel failures", () => {
     vi.stubEnv("AZURE_OPENAI_ENDPOINT", "");
     vi.stubEnv("AZURE_OPENAI_API_KEY", "");
     vi.stubEnv("OPENAI_API_VERSION", "");
-    const base = { modelId: "gpt-4o-mini", azureEndpoint: "https://r.openai.azure.com", apiVersion, apiKey: "k" };
-    expect(() => new AzureOpenAIModel({ ...base, azureEndpoint: undefined })).toThrow(/AZURE_OPENAI_ENDPOINT/);
+    const base = {
+      modelId: "gpt-4o-mini",
+      azureEndpoint: "https://r.openai.azure.com",
+      apiVersion,
+      apiKey: "k",
+    };
+    expect(() => new AzureOpenAIModel({ ...base, azureEndpoint: undefined })).toThrow(
+      /AZURE_OPENAI_ENDPOINT/,
+    );
     expect(() => new AzureOpenAIModel({ ...base, apiVersion: undefined })).toThrow(/OPENAI_API_VERSION/);
     expect(() => new AzureOpenAIModel({ ...base, apiKey: undefined })).toThrow(/AZURE_OPENAI_API_KEY/);
-    expect(() => new AzureOpenAIModel({ ...base, azureADTokenProvider: async () => "t" })).toThrow(/not both/);
+    expect(() => new AzureOpenAIModel({ ...base, azureADTokenProvider: async () => "t" })).toThrow(
+      /not both/,
+    );
     expect(() => new AzureOpenAIModel({ ...base, modelId: "" })).toThrow(ModelConfigurationError);
   });
 });

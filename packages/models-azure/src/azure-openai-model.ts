@@ -47,7 +47,15 @@ export class AzureOpenAIModel extends OpenAIModel {
   readonly apiVersion: string | undefined;
 
   constructor(options: AzureOpenAIModelOptions) {
-    const { azureEndpoint, apiKey, apiVersion, azureADTokenProvider, clientOptions, client, ...apiModelOptions } = options;
+    const {
+      azureEndpoint,
+      apiKey,
+      apiVersion,
+      azureADTokenProvider,
+      clientOptions,
+      client,
+      ...apiModelOptions
+    } = options;
     const endpoint = azureEndpoint ?? process.env.AZURE_OPENAI_ENDPOINT;
     const version = apiVersion ?? clientOptions?.apiVersion ?? process.env.OPENAI_API_VERSION;
     super({
@@ -105,9 +113,13 @@ function createAzureClient(options: {
     );
   }
   if (options.apiKey && options.azureADTokenProvider) {
-    throw new ModelConfigurationError("AzureOpenAIModel takes either `apiKey` or `azureADTokenProvider`, not both.");
+    throw new ModelConfigurationError(
+      "AzureOpenAIModel takes either `apiKey` or `azureADTokenProvider`, not both.",
+    );
   }
-  const apiKey = options.azureADTokenProvider ? undefined : (options.apiKey ?? process.env.AZURE_OPENAI_API_KEY);
+  const apiKey = options.azureADTokenProvider
+    ? undefined
+    : (options.apiKey ?? process.env.AZURE_OPENAI_API_KEY);
   if (!apiKey && !options.azureADTokenProvider) {
     throw new ModelConfigurationError(
       "AzureOpenAIModel needs credentials: pass `apiKey`, set the AZURE_OPENAI_API_KEY environment variable, " +

@@ -53,8 +53,10 @@ export function fromHFChunk(chunk: HFChatCompletionChunk): ChatMessageStreamDelt
         fragment.function = {};
         if (call.function.name) fragment.function.name = call.function.name;
         const argumentsValue: unknown = call.function.arguments;
-        if (typeof argumentsValue === "string" && argumentsValue !== "") fragment.function.arguments = argumentsValue;
-        else if (argumentsValue && typeof argumentsValue === "object") fragment.function.arguments = JSON.stringify(argumentsValue);
+        if (typeof argumentsValue === "string" && argumentsValue !== "")
+          fragment.function.arguments = argumentsValue;
+        else if (argumentsValue && typeof argumentsValue === "object")
+          fragment.function.arguments = JSON.stringify(argumentsValue);
       }
       return fragment;
     });

@@ -1,6 +1,11 @@
 import { type CompletionRequest, REMOVE_PARAMETER } from "@smol/core";
 import { describe, expect, it } from "vitest";
-import { toHFMessages, toHFRequestBody, toHFResponseFormat, toHFToolChoice } from "./convert-to-hf-messages.js";
+import {
+  toHFMessages,
+  toHFRequestBody,
+  toHFResponseFormat,
+  toHFToolChoice,
+} from "./convert-to-hf-messages.js";
 
 const pngBytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
 
@@ -33,7 +38,10 @@ describe("toHFMessages", () => {
         role: "user",
         content: [
           { type: "text", text: "What is this?" },
-          { type: "image_url", image_url: { url: `data:image/png;base64,${Buffer.from(pngBytes).toString("base64")}` } },
+          {
+            type: "image_url",
+            image_url: { url: `data:image/png;base64,${Buffer.from(pngBytes).toString("base64")}` },
+          },
           { type: "image_url", image_url: { url: "https://example.com/cat.jpg" } },
         ],
       },
@@ -47,9 +55,18 @@ describe("toHFRequestBody", () => {
     const body = toHFRequestBody(
       request({
         stopSequences: ["Observation:"],
-        tools: [{ name: "get_weather", description: "Weather in a city.", parameters: { type: "object", properties: {} } }],
+        tools: [
+          {
+            name: "get_weather",
+            description: "Weather in a city.",
+            parameters: { type: "object", properties: {} },
+          },
+        ],
         toolChoice: "required",
-        responseFormat: { type: "json_schema", jsonSchema: { name: "answer", schema: { type: "object" }, strict: true } },
+        responseFormat: {
+          type: "json_schema",
+          jsonSchema: { name: "answer", schema: { type: "object" }, strict: true },
+        },
       }),
       { stream: false, model: "Qwen/Qwen3-Next-80B-A3B-Thinking" },
     );
@@ -60,11 +77,18 @@ describe("toHFRequestBody", () => {
       tools: [
         {
           type: "function",
-          function: { name: "get_weather", description: "Weather in a city.", parameters: { type: "object", properties: {} } },
+          function: {
+            name: "get_weather",
+            description: "Weather in a city.",
+            parameters: { type: "object", properties: {} },
+          },
         },
       ],
       tool_choice: "required",
-      response_format: { type: "json_schema", json_schema: { name: "answer", schema: { type: "object" }, strict: true } },
+      response_format: {
+        type: "json_schema",
+        json_schema: { name: "answer", schema: { type: "object" }, strict: true },
+      },
     });
   });
 
@@ -72,7 +96,13 @@ describe("toHFRequestBody", () => {
     const body = toHFRequestBody(
       request({
         stopSequences: ["Observation:"],
-        completionParameters: { temperature: 0.2, max_tokens: 100, stop: REMOVE_PARAMETER, stream: false, model: "other/model" },
+        completionParameters: {
+          temperature: 0.2,
+          max_tokens: 100,
+          stop: REMOVE_PARAMETER,
+          stream: false,
+          model: "other/model",
+        },
       }),
       { stream: true, model: "Qwen/Qwen3-Next-80B-A3B-Thinking" },
     );
@@ -97,7 +127,10 @@ describe("toHFRequestBody", () => {
 
 describe("tool choice and response format", () => {
   it("names a forced tool in OpenAI's shape", () => {
-    expect(toHFToolChoice({ name: "final_answer" })).toEqual({ type: "function", function: { name: "final_answer" } });
+    expect(toHFToolChoice({ name: "final_answer" })).toEqual({
+      type: "function",
+      function: { name: "final_answer" },
+    });
     expect(toHFToolChoice("auto")).toBe("auto");
   });
 

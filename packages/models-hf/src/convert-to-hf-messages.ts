@@ -7,7 +7,13 @@ import {
   type ResponseFormat,
   type ToolSpec,
 } from "@smol/core";
-import type { HFChatCompletionArguments, HFChatMessage, HFContentChunk, HFResponseFormat, HFTool } from "./hf-types.js";
+import type {
+  HFChatCompletionArguments,
+  HFChatMessage,
+  HFContentChunk,
+  HFResponseFormat,
+  HFTool,
+} from "./hf-types.js";
 
 /**
  * smol's cleaned messages in the chat-completion shape HF's router and endpoints take (OpenAI's).
@@ -46,7 +52,9 @@ export function toHFTools(tools: readonly ToolSpec[]): HFTool[] {
 export function toHFToolChoice(
   toolChoice: NonNullable<CompletionRequest["toolChoice"]>,
 ): HFChatCompletionArguments["tool_choice"] {
-  return typeof toolChoice === "string" ? toolChoice : { type: "function", function: { name: toolChoice.name } };
+  return typeof toolChoice === "string"
+    ? toolChoice
+    : { type: "function", function: { name: toolChoice.name } };
 }
 
 export function toHFResponseFormat(responseFormat: ResponseFormat): HFResponseFormat {

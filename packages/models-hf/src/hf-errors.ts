@@ -34,13 +34,16 @@ export function hfErrorToSmolError(error: unknown, context: HFErrorContext): Smo
     // An error sent inside a 200 stream has no status of its own.
     const statusCode = status >= 400 ? status : undefined;
     const source = error instanceof InferenceClientHubApiError ? "The Hugging Face Hub" : context.target;
-    return new ModelApiError(`${source} answered with an error${statusCode ? ` ${statusCode}` : ""}: ${error.message}${hint(statusCode)}`, {
-      statusCode,
-      isRetryable: statusCode === undefined ? false : undefined,
-      retryAfterSeconds: parseRetryAfter(context.responseHeaders),
-      responseBody: error.httpResponse.body,
-      cause: error,
-    });
+    return new ModelApiError(
+      `${source} answered with an error${statusCode ? ` ${statusCode}` : ""}: ${error.message}${hint(statusCode)}`,
+      {
+        statusCode,
+        isRetryable: statusCode === undefined ? false : undefined,
+        retryAfterSeconds: parseRetryAfter(context.responseHeaders),
+        responseBody: error.httpResponse.body,
+        cause: error,
+      },
+    );
   }
   if (error instanceof InferenceClientProviderOutputError) {
     return new ModelApiError(`${context.target} sent a reply that could not be read: ${error.message}`, {
@@ -59,7 +62,9 @@ export function hfErrorToSmolError(error: unknown, context: HFErrorContext): Smo
 
 function hint(statusCode: number | undefined): string {
   if (statusCode === 401) return " Check `token` (or the HF_TOKEN environment variable).";
-  if (statusCode === 402) return " The account's included credits are used up; `billTo` can bill an organization instead.";
-  if (statusCode === 404) return " Check `modelId` and `provider`: the model may not be served by this provider.";
+  if (statusCode === 402)
+    return " The account's included credits are used up; `billTo` can bill an organization instead.";
+  if (statusCode === 404)
+    return " Check `modelId` and `provider`: the model may not be served by this provider.";
   return "";
 }

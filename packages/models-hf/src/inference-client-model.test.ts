@@ -35,7 +35,12 @@ async function setUp(
   modelOptions: InferenceClientModelOptions = {},
 ): Promise<{ router: FakeHFRouter; model: InferenceClientModel }> {
   const router = await startRouter({ token: "hf_test", ...routerOptions });
-  const model = new InferenceClientModel({ token: "hf_test", fetch: router.fetch, retryBaseDelayMs: 1, ...modelOptions });
+  const model = new InferenceClientModel({
+    token: "hf_test",
+    fetch: router.fetch,
+    retryBaseDelayMs: 1,
+    ...modelOptions,
+  });
   return { router, model };
 }
 
@@ -66,7 +71,11 @@ describe("InferenceClientModel routing, through @huggingface/inference", () => {
       ],
       { stopSequences: ["Observation:"] },
     );
-    expect(reply).toMatchObject({ role: "assistant", content: "4181", tokenUsage: { inputTokens: 40, outputTokens: 3 } });
+    expect(reply).toMatchObject({
+      role: "assistant",
+      content: "4181",
+      tokenUsage: { inputTokens: 40, outputTokens: 3 },
+    });
     const [request] = router.chatRequests;
     expect(request?.path).toBe("/v1/chat/completions");
     expect(request?.headers["x-fake-origin"]).toBe("router.huggingface.co");
@@ -90,7 +99,9 @@ describe("InferenceClientModel routing, through @huggingface/inference", () => {
     const { router, model } = await setUp(
       {
         replies: ["Bonjour"],
-        providerMappings: { [modelId]: [{ provider: "together", providerId: "meta-llama/Llama-3.3-70B-Instruct-Turbo" }] },
+        providerMappings: {
+          [modelId]: [{ provider: "together", providerId: "meta-llama/Llama-3.3-70B-Instruct-Turbo" }],
+        },
       },
       { modelId, provider: "together" },
     );
@@ -111,9 +122,16 @@ describe("InferenceClientModel routing, through @huggingface/inference", () => {
     const modelId = "Qwen/Qwen2.5-Coder-32B-Instruct";
     const router = await startRouter({
       replies: ["ok"],
-      providerMappings: { [modelId]: [{ provider: "together", providerId: "Qwen/Qwen2.5-Coder-32B-Instruct" }] },
+      providerMappings: {
+        [modelId]: [{ provider: "together", providerId: "Qwen/Qwen2.5-Coder-32B-Instruct" }],
+      },
     });
-    const model = new InferenceClientModel({ modelId, provider: "together", apiKey: "together-key", fetch: router.fetch });
+    const model = new InferenceClientModel({
+      modelId,
+      provider: "together",
+      apiKey: "together-key",
+      fetch: router.fetch,
+    });
     await model.generate([user("hi")]);
     const chat = router.chatRequests[0];
     expect(chat?.headers["x-fake-origin"]).toBe("api.together.xyz");
@@ -122,7 +140,10 @@ describe("InferenceClientModel routing, through @huggingface/inference", () => {
   });
 
   it("reaches providers this SDK version does not list through the router's model:provider suffix", async () => {
-    const { router, model } = await setUp({ replies: ["ok"] }, { modelId: "meta-llama/Llama-3.3-70B-Instruct", provider: "sambanova" });
+    const { router, model } = await setUp(
+      { replies: ["ok"] },
+      { modelId: "meta-llama/Llama-3.3-70B-Instruct", provider: "sambanova" },
+    );
     await model.generate([user("hi")]);
     expect(router.chatRequests[0]?.path).toBe("/v1/chat/completions");
     expect(router.chatRequests[0]?.body?.model).toBe("meta-llama/Llama-3.3-70B-Instruct:sambanova");
@@ -163,7 +184,10 @@ describe("InferenceClientModel requests and replies", () => {
     const { router, model } = await setUp({
       replies: [{ toolCalls: [{ id: "call_w", name: "get_weather", arguments: { city: "Lyon" } }] }],
     });
-    const reply = await model.generate([user("Weather in Lyon?")], { toolsToCallFrom: [weatherTool], toolChoice: "required" });
+    const reply = await model.generate([user("Weather in Lyon?")], {
+      toolsToCallFrom: [weatherTool],
+      toolChoice: "required",
+    });
     expect(reply.toolCalls).toEqual([
       { id: "call_w", type: "function", function: { name: "get_weather", arguments: '{"city":"Lyon"}' } },
     ]);
@@ -175,7 +199,12 @@ describe("InferenceClientModel requests and replies", () => {
 
   it("removes a parameter given as REMOVE_PARAMETER, and cuts at stop sequences itself when `stop` is removed", async () => {
     const { router, model } = await setUp(
-      { replies: [{ toolCalls: [{ name: "get_weather", arguments: { city: "Nice" } }] }, "Thought: ok\nObservation: fake"] },
+      {
+        replies: [
+          { toolCalls: [{ name: "get_weather", arguments: { city: "Nice" } }] },
+          "Thought: ok\nObservation: fake",
+        ],
+      },
       { tool_choice: REMOVE_PARAMETER, stop: REMOVE_PARAMETER },
     );
     await model.generate([user("Weather?")], { toolsToCallFrom: [weatherTool], toolChoice: "required" });
@@ -190,17 +219,28 @@ describe("InferenceClientModel requests and replies", () => {
     const { router, model } = await setUp({ replies: ['{"animal": "cat"}'] });
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
     await model.generate(
-      [user([{ type: "text", text: "Which animal?" }, { type: "image", image: png }])],
+      [
+        user([
+          { type: "text", text: "Which animal?" },
+          { type: "image", image: png },
+        ]),
+      ],
       {
         responseFormat: {
           type: "json_schema",
-          jsonSchema: { name: "animal", schema: { type: "object", properties: { animal: { type: "string" } } } },
+          jsonSchema: {
+            name: "animal",
+            schema: { type: "object", properties: { animal: { type: "string" } } },
+          },
         },
       },
     );
     expect(router.chatRequests[0]?.body?.messages[0].content).toEqual([
       { type: "text", text: "Which animal?" },
-      { type: "image_url", image_url: { url: `data:image/png;base64,${Buffer.from(png).toString("base64")}` } },
+      {
+        type: "image_url",
+        image_url: { url: `data:image/png;base64,${Buffer.from(png).toString("base64")}` },
+      },
     ]);
     expect(router.chatRequests[0]?.body?.response_format).toEqual({
       type: "json_schema",
@@ -219,15 +259,26 @@ describe("InferenceClientModel requests and replies", () => {
         },
       ],
     });
-    const deltas = await collect(model.generateStream([user("Weather?")], { toolsToCallFrom: [weatherTool] }));
+    const deltas = await collect(
+      model.generateStream([user("Weather?")], { toolsToCallFrom: [weatherTool] }),
+    );
     expect(deltas.filter((delta) => delta.content).length).toBeGreaterThan(3);
     expect(aggregateStreamDeltas(deltas)).toEqual({
       role: "assistant",
       content: "Checking the weather.",
-      toolCalls: [{ id: "call_s", type: "function", function: { name: "get_weather", arguments: '{"city":"Marseille"}' } }],
+      toolCalls: [
+        {
+          id: "call_s",
+          type: "function",
+          function: { name: "get_weather", arguments: '{"city":"Marseille"}' },
+        },
+      ],
       tokenUsage: { inputTokens: 50, outputTokens: 20 },
     });
-    expect(router.chatRequests[0]?.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+    expect(router.chatRequests[0]?.body).toMatchObject({
+      stream: true,
+      stream_options: { include_usage: true },
+    });
   });
 });
 
@@ -303,7 +354,12 @@ describe("InferenceClientModel failures", () => {
     });
     await new Promise<void>((resolve) => silentServer!.listen(0, "127.0.0.1", resolve));
     const { port } = silentServer.address() as { port: number };
-    const model = new InferenceClientModel({ modelId: "m", baseUrl: `http://127.0.0.1:${port}`, timeout: 0.1, maxRetries: 0 });
+    const model = new InferenceClientModel({
+      modelId: "m",
+      baseUrl: `http://127.0.0.1:${port}`,
+      timeout: 0.1,
+      maxRetries: 0,
+    });
     const error = await model.generate([user("hi")]).catch((caught: unknown) => caught);
     expect(ModelApiError.isInstance(error)).toBe(true);
     expect((error as Error).message).toMatch(/did not answer within 0.1 s/);

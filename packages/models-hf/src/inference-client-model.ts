@@ -1,4 +1,4 @@
-import { InferenceClient, type Options as HFCallOptions } from "@huggingface/inference";
+import { type Options as HFCallOptions, InferenceClient } from "@huggingface/inference";
 import {
   ApiModel,
   type ApiModelOptions,
@@ -110,10 +110,16 @@ export class InferenceClientModel extends ApiModel {
     this.baseFetch = customFetch ?? globalThis.fetch;
   }
 
-  protected override async doGenerate(request: CompletionRequest, signal?: AbortSignal): Promise<ChatMessage> {
+  protected override async doGenerate(
+    request: CompletionRequest,
+    signal?: AbortSignal,
+  ): Promise<ChatMessage> {
     const scope = this.openScope(signal);
     try {
-      const completion = await this.client.chatCompletion(this.chatArguments(request, false), this.callOptions(scope));
+      const completion = await this.client.chatCompletion(
+        this.chatArguments(request, false),
+        this.callOptions(scope),
+      );
       return fromHFCompletion(completion);
     } catch (error) {
       throw this.mapError(error, scope);
@@ -130,7 +136,10 @@ export class InferenceClientModel extends ApiModel {
     let finished = false;
     let completed = false;
     try {
-      const stream = this.client.chatCompletionStream(this.chatArguments(request, true), this.callOptions(scope));
+      const stream = this.client.chatCompletionStream(
+        this.chatArguments(request, true),
+        this.callOptions(scope),
+      );
       for await (const chunk of stream) {
         scope.touch();
         if (isFinalHFChunk(chunk)) finished = true;
@@ -148,9 +157,12 @@ export class InferenceClientModel extends ApiModel {
     // A connection closed cleanly but early looks like a normal end: only the missing
     // finish_reason tells that the reply was cut.
     if (!finished && !signal?.aborted) {
-      throw new ModelApiError(`The stream from ${this.routing.description} ended before the reply was complete.`, {
-        isRetryable: true,
-      });
+      throw new ModelApiError(
+        `The stream from ${this.routing.description} ended before the reply was complete.`,
+        {
+          isRetryable: true,
+        },
+      );
     }
   }
 
@@ -172,7 +184,11 @@ export class InferenceClientModel extends ApiModel {
   }
 
   private openScope(signal: AbortSignal | undefined): RequestScope {
-    return new RequestScope(this.baseFetch, this.timeout === undefined ? undefined : this.timeout * 1000, signal);
+    return new RequestScope(
+      this.baseFetch,
+      this.timeout === undefined ? undefined : this.timeout * 1000,
+      signal,
+    );
   }
 
   private mapError(error: unknown, scope: RequestScope): unknown {
@@ -190,7 +206,9 @@ export class InferenceClientModel extends ApiModel {
 function checkTimeout(timeout: number): number | undefined {
   if (timeout === Number.POSITIVE_INFINITY) return undefined;
   if (!(timeout > 0)) {
-    throw new ModelConfigurationError(`timeout must be a number of seconds > 0 (or Infinity for none), got ${timeout}.`);
+    throw new ModelConfigurationError(
+      `timeout must be a number of seconds > 0 (or Infinity for none), got ${timeout}.`,
+    );
   }
   return timeout;
 }

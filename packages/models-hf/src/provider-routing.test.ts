@@ -11,7 +11,10 @@ describe("resolveRouting", () => {
   });
 
   it("leaves a provider the SDK knows to the SDK", () => {
-    expect(resolveRouting({ modelId, provider: "together" })).toMatchObject({ model: modelId, provider: "together" });
+    expect(resolveRouting({ modelId, provider: "together" })).toMatchObject({
+      model: modelId,
+      provider: "together",
+    });
   });
 
   it("asks the router for another provider with the model:provider suffix", () => {
@@ -33,6 +36,8 @@ describe("resolveRouting", () => {
   });
 
   it("refuses a provider name that cannot be one", () => {
-    expect(() => resolveRouting({ modelId, provider: "Together AI" })).toThrow(/not an inference provider name/);
+    expect(() => resolveRouting({ modelId, provider: "Together AI" })).toThrow(
+      /not an inference provider name/,
+    );
   });
 });

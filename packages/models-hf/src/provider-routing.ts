@@ -39,12 +39,20 @@ export function resolveRouting(options: { modelId: string; provider?: string; ba
     return { model: modelId, provider: "auto", description: "The Hugging Face router" };
   }
   if ((INFERENCE_PROVIDERS as readonly string[]).includes(provider)) {
-    return { model: modelId, provider: provider as InferenceProviderOrPolicy, description: `The inference provider "${provider}"` };
+    return {
+      model: modelId,
+      provider: provider as InferenceProviderOrPolicy,
+      description: `The inference provider "${provider}"`,
+    };
   }
   if (!/^[a-z0-9][a-z0-9-]*$/.test(provider)) {
     throw new ModelConfigurationError(
       `"${provider}" is not an inference provider name. Use "auto" or a provider such as "together", "sambanova" or "cerebras".`,
     );
   }
-  return { model: `${modelId}:${provider}`, provider: "auto", description: `The Hugging Face router (provider "${provider}")` };
+  return {
+    model: `${modelId}:${provider}`,
+    provider: "auto",
+    description: `The Hugging Face router (provider "${provider}")`,
+  };
 }

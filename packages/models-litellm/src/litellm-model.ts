@@ -31,7 +31,15 @@ export interface LiteLLMModelOptions {
   [option: string]: unknown;
 }
 
-const ownOptionNames = new Set(["modelId", "modelName", "apiBase", "apiKey", "apiVersion", "numCtx", "proxy"]);
+const ownOptionNames = new Set([
+  "modelId",
+  "modelName",
+  "apiBase",
+  "apiKey",
+  "apiVersion",
+  "numCtx",
+  "proxy",
+]);
 
 /**
  * LiteLLM's way of naming models, in TypeScript: a `provider/model` id picks the smol package that
@@ -70,12 +78,20 @@ export class LiteLLMModel implements Model {
         'LiteLLMModel needs a modelId, e.g. new LiteLLMModel({ modelId: "anthropic/claude-3-5-sonnet-latest" }).',
       );
     }
-    if (options.modelId !== undefined && options.modelName !== undefined && options.modelId !== options.modelName) {
-      throw new ModelConfigurationError("LiteLLMModel takes `modelId` or its alias `modelName`, not two different names.");
+    if (
+      options.modelId !== undefined &&
+      options.modelName !== undefined &&
+      options.modelId !== options.modelName
+    ) {
+      throw new ModelConfigurationError(
+        "LiteLLMModel takes `modelId` or its alias `modelName`, not two different names.",
+      );
     }
     this.modelId = modelId;
     this.options = { ...options };
-    const passthrough = Object.fromEntries(Object.entries(options).filter(([key]) => !ownOptionNames.has(key)));
+    const passthrough = Object.fromEntries(
+      Object.entries(options).filter(([key]) => !ownOptionNames.has(key)),
+    );
     this.route = resolveRoute({
       modelId,
       apiBase: options.apiBase,
@@ -96,7 +112,9 @@ export class LiteLLMModel implements Model {
    * const anthropic = await new LiteLLMModel({ modelId: "anthropic/claude-3-5-sonnet-latest" }).load();
    */
   load(): Promise<Model> {
-    this.model ??= loadProviderClass(this.route, this.modelId).then((ModelClass) => new ModelClass(this.route.options));
+    this.model ??= loadProviderClass(this.route, this.modelId).then(
+      (ModelClass) => new ModelClass(this.route.options),
+    );
     // A failed load is not cached: the user may install the package and try again.
     this.model.catch(() => {
       this.model = undefined;
@@ -108,26 +126,37 @@ export class LiteLLMModel implements Model {
     return (await this.load()).generate(messages, options);
   }
 
-  async *generateStream(messages: ChatMessage[], options?: GenerateOptions): AsyncGenerator<ChatMessageStreamDelta> {
+  async *generateStream(
+    messages: ChatMessage[],
+    options?: GenerateOptions,
+  ): AsyncGenerator<ChatMessageStreamDelta> {
     const model = await this.load();
     if (model.generateStream) {
       yield* model.generateStream(messages, options);
       return;
     }
     const message = await model.generate(messages, options);
-    yield { content: messageText(message), ...(message.tokenUsage ? { tokenUsage: message.tokenUsage } : {}) };
+    yield {
+      content: messageText(message),
+      ...(message.tokenUsage ? { tokenUsage: message.tokenUsage } : {}),
+    };
   }
 
   /** A JSON-able description without secrets; `LiteLLMModel.fromDict` rebuilds the model from it. */
   toDict(): Record<string, unknown> {
     const { modelName: _alias, ...options } = this.options;
-    return withoutSecrets({ class: "LiteLLMModel", ...encodeRemoveParameters({ ...options, modelId: this.modelId }) });
+    return withoutSecrets({
+      class: "LiteLLMModel",
+      ...encodeRemoveParameters({ ...options, modelId: this.modelId }),
+    });
   }
 
   static fromDict(data: Record<string, unknown>): LiteLLMModel {
     const { class: className, ...options } = data;
     if (className !== undefined && className !== "LiteLLMModel") {
-      throw new ModelConfigurationError(`This description is of a ${String(className)}, not of a LiteLLMModel.`);
+      throw new ModelConfigurationError(
+        `This description is of a ${String(className)}, not of a LiteLLMModel.`,
+      );
     }
     return new LiteLLMModel(decodeRemoveParameters(options) as LiteLLMModelOptions);
   }

@@ -13,7 +13,10 @@ export type ProviderModelClass = new (options: Record<string, unknown>) => Model
  * @example
  * const OllamaModel = await loadProviderClass({ packageName: "@smol/models-ollama", className: "OllamaModel" }, "ollama_chat/llama3.2");
  */
-export async function loadProviderClass(provider: ProviderPackage, modelId: string): Promise<ProviderModelClass> {
+export async function loadProviderClass(
+  provider: ProviderPackage,
+  modelId: string,
+): Promise<ProviderModelClass> {
   let module: Record<string, unknown>;
   try {
     module = await importPackage(provider.packageName);

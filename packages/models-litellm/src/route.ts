@@ -68,7 +68,9 @@ export function resolveRoute(options: RouteOptions): Route {
 
   if (options.proxy || (provider === undefined && apiBase !== undefined)) {
     if (apiBase === undefined) {
-      throw new ModelConfigurationError("LiteLLMModel with proxy: true needs `apiBase`, the URL of your LiteLLM proxy.");
+      throw new ModelConfigurationError(
+        "LiteLLMModel with proxy: true needs `apiBase`, the URL of your LiteLLM proxy.",
+      );
     }
     // A proxy started without a master key checks none, but the OpenAI client insists on one.
     const proxyKey = apiKey ?? process.env.LITELLM_API_KEY ?? process.env.OPENAI_API_KEY ?? "no-key";
@@ -84,7 +86,11 @@ export function resolveRoute(options: RouteOptions): Route {
         `(${Object.keys(prefixes).join("/, ")}/), e.g. "ollama_chat/llama3.2", or give the \`apiBase\` of a LiteLLM proxy.`,
     );
   }
-  return { provider, ...providerPackages[provider], options: { ...passthrough, ...providerOptions(provider, rest, options) } };
+  return {
+    provider,
+    ...providerPackages[provider],
+    options: { ...passthrough, ...providerOptions(provider, rest, options) },
+  };
 }
 
 function providerOptions(provider: Provider, model: string, options: RouteOptions): Record<string, unknown> {
@@ -105,7 +111,10 @@ function providerOptions(provider: Provider, model: string, options: RouteOption
     case "bedrock":
       return defined({
         modelId: model,
-        clientOptions: apiBase !== undefined ? { ...(options.passthrough.clientOptions as object), endpoint: apiBase } : undefined,
+        clientOptions:
+          apiBase !== undefined
+            ? { ...(options.passthrough.clientOptions as object), endpoint: apiBase }
+            : undefined,
       });
     case "openai":
       return defined({ modelId: model, apiKey, apiBase });
@@ -117,7 +126,9 @@ function providerOptions(provider: Provider, model: string, options: RouteOption
 /** `huggingface/together/meta-llama/Llama-3.3-70B-Instruct`: a Hub id has one slash, so a third segment names the provider. */
 function huggingFaceModel(model: string): { modelId: string; provider?: string } {
   const segments = model.split("/");
-  return segments.length >= 3 ? { provider: segments[0], modelId: segments.slice(1).join("/") } : { modelId: model };
+  return segments.length >= 3
+    ? { provider: segments[0], modelId: segments.slice(1).join("/") }
+    : { modelId: model };
 }
 
 function guessBareProvider(modelId: string): Provider | undefined {

@@ -205,7 +205,8 @@ export class LlamaCppModel extends ApiModel implements AsyncDisposable {
       raw: { stopReason: result.metadata.stopReason },
     };
     if (callsTools) {
-      const { toolCalls, content } = parseToolCallOutput(result.response, `call_${randomUUID().slice(0, 8)}`);
+      const allowed = typeof request.toolChoice === "object" ? [request.toolChoice.name] : request.tools!.map((tool) => tool.name);
+      const { toolCalls, content } = parseToolCallOutput(result.response, `call_${randomUUID().slice(0, 8)}`, allowed);
       message.content = content;
       if (toolCalls.length > 0) message.toolCalls = toolCalls;
     }

@@ -76,6 +76,9 @@ describe("toGrammarSchema", () => {
     const anything = toGrammarSchema({ description: "Anything." });
     expect(anything).toMatchObject({ oneOf: expect.any(Array) });
     expect(toGrammarSchema({ $ref: "#/$defs/Node" })).toEqual(anything);
+    expect(toGrammarSchema({ type: ["string", "null"], maxLength: 4 })).toEqual({
+      oneOf: [{ type: "string", maxLength: 4 }, { type: "null" }],
+    });
     expect(toGrammarSchema({ type: ["object", "null"] })).toEqual({
       oneOf: [{ type: "object", additionalProperties: true }, { type: "null" }],
     });
@@ -96,7 +99,14 @@ describe("parseToolCallOutput", () => {
     expect(() => parseToolCallArguments(toolCalls[0]!.function.arguments, "get_weather")).toThrow(AgentToolCallError);
   });
 
-  it("returns text with no readable name as content", () => {
-    expect(parseToolCallOutput('{"na', "call_3")).toEqual({ toolCalls: [], content: '{"na' });
+  it("names the tool of a call cut inside its name when only one tool fits", () => {
+    const { toolCalls } = parseToolCallOutput('{"name": "get_we', "call_3", ["get_weather", "final_answer"]);
+    expect(toolCalls[0]?.function).toEqual({ name: "get_weather", arguments: '{"name": "get_we' });
+    expect(parseToolCallOutput('{"na', "call_4", ["final_answer"]).toolCalls[0]?.function.name).toBe("final_answer");
+  });
+
+  it("returns text with no tool to name as content", () => {
+    expect(parseToolCallOutput('{"na', "call_5", ["a", "b"])).toEqual({ toolCalls: [], content: '{"na' });
+    expect(parseToolCallOutput('{"name": "x', "call_6", ["a", "b"])).toEqual({ toolCalls: [], content: '{"name": "x' });
   });
 });

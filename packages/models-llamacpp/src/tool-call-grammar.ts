@@ -5,6 +5,9 @@ type JsonSchema = Record<string, unknown>;
 
 const primitiveTypes = new Set(["string", "number", "integer", "boolean", "null"]);
 
+/** Keywords that apply to one type only, lost if a type list were kept as a list. */
+const typeConstraints = ["minLength", "maxLength", "format", "properties", "items", "minItems", "maxItems"];
+
 /** Any JSON value: what an argument without a type (smol's `any`) may hold. */
 const anyValue: GbnfJsonSchema = {
   oneOf: [
@@ -66,7 +69,9 @@ export function toGrammarSchema(schema: unknown): GbnfJsonSchema {
   const types = typeof source.type === "string" ? [source.type] : Array.isArray(source.type) ? (source.type as string[]) : [];
   if (types.length === 0) return anyValue;
   if (types.length > 1) {
-    if (types.every((type) => primitiveTypes.has(type))) {
+    // `type: ["string", "null"]` with `maxLength` keeps the bound only as a union of single types.
+    const constrained = typeConstraints.some((keyword) => keyword in source);
+    if (!constrained && types.every((type) => primitiveTypes.has(type))) {
       return { type: types as ("string" | "number" | "integer" | "boolean" | "null")[], ...description };
     }
     return { oneOf: types.map((type) => toGrammarSchema({ ...source, type })), ...description };
@@ -129,11 +134,16 @@ function singleType(type: string, source: JsonSchema, description: { description
 
 /**
  * The grammar-constrained output as a tool call. The grammar makes it valid JSON unless the
- * generation was cut (by `maxTokens` or the context size): then the name, when it can be read,
- * comes with the raw text as arguments, for the agent to explain to the model; with no readable
- * name there is no tool call, and the text is returned as content.
+ * generation was cut (by `maxTokens` or the context size). Then the tool is still known when its
+ * name was written, or when only one tool was allowed, and the call carries the raw text as
+ * arguments, for the agent to explain to the model; with no tool to name, the text is returned
+ * as content.
  */
-export function parseToolCallOutput(text: string, callId: string): { toolCalls: ChatMessageToolCall[]; content: string } {
+export function parseToolCallOutput(
+  text: string,
+  callId: string,
+  toolNames: readonly string[] = [],
+): { toolCalls: ChatMessageToolCall[]; content: string } {
   try {
     const parsed = JSON.parse(text) as { name?: unknown; arguments?: unknown };
     if (typeof parsed.name === "string") {
@@ -143,9 +153,11 @@ export function parseToolCallOutput(text: string, callId: string): { toolCalls: 
   } catch {
     // Cut output: fall through to reading what is there.
   }
-  const name = /"name"\s*:\s*"([^"]+)"/.exec(text)?.[1];
+  const written = /"name"\s*:\s*"([^"]*)(")?/.exec(text);
+  const candidates = toolNames.filter((name) => written === null || name.startsWith(written[1]!));
+  const name = written?.[2] ? written[1] : candidates.length === 1 ? candidates[0] : undefined;
   if (!name) return { toolCalls: [], content: text };
-  const argumentsText = /"arguments"\s*:\s*([\s\S]*)$/.exec(text)?.[1] ?? "";
+  const argumentsText = /"arguments"\s*:\s*([\s\S]*)$/.exec(text)?.[1] ?? text;
   return { toolCalls: [{ id: callId, type: "function", function: { name, arguments: argumentsText } }], content: "" };
 }
 

@@ -9,7 +9,12 @@ function idFactory(): () => string {
 }
 
 function line(message: Partial<ChatResponse["message"]>, extra: Partial<ChatResponse> = {}): ChatResponse {
-  return { model: "llama3.2", message: { role: "assistant", content: "", ...message }, done: false, ...extra } as ChatResponse;
+  return {
+    model: "llama3.2",
+    message: { role: "assistant", content: "", ...message },
+    done: false,
+    ...extra,
+  } as ChatResponse;
 }
 
 describe("fromOllamaResponse", () => {
@@ -39,7 +44,9 @@ describe("fromOllamaResponse", () => {
   });
 
   it("counts a cached prompt as zero input tokens", () => {
-    expect(fromOllamaResponse(line({ content: "x" }, { done: true, eval_count: 3 }), idFactory()).tokenUsage).toEqual({
+    expect(
+      fromOllamaResponse(line({ content: "x" }, { done: true, eval_count: 3 }), idFactory()).tokenUsage,
+    ).toEqual({
       inputTokens: 0,
       outputTokens: 3,
     });

@@ -1,4 +1,10 @@
-import type { ChatMessage, ChatMessageStreamDelta, ChatMessageToolCall, TokenUsage, ToolCallDelta } from "@smol/core";
+import type {
+  ChatMessage,
+  ChatMessageStreamDelta,
+  ChatMessageToolCall,
+  TokenUsage,
+  ToolCallDelta,
+} from "@smol/core";
 import type { ChatResponse, ToolCall } from "ollama";
 
 /** Ollama's tool calls carry no id; the agent needs one to match each call with its answer. */

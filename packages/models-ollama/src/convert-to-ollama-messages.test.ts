@@ -54,7 +54,14 @@ describe("toOllamaRequest", () => {
       format: { type: "object" },
       keep_alive: "10m",
       think: false,
-      options: { num_ctx: 8192, stop: ["Observation:"], top_k: 20, seed: 4, temperature: 0.1, num_predict: 300 },
+      options: {
+        num_ctx: 8192,
+        stop: ["Observation:"],
+        top_k: 20,
+        seed: 4,
+        temperature: 0.1,
+        num_predict: 300,
+      },
       stream: false,
     });
   });
@@ -62,14 +69,21 @@ describe("toOllamaRequest", () => {
   it("sends tools, none when the tool choice is none", () => {
     const tools = [{ name: "f", description: "F.", parameters: { type: "object", properties: {} } }];
     expect(toOllamaRequest(request({ tools, toolChoice: "required" }), {}, { stream: true }).tools).toEqual([
-      { type: "function", function: { name: "f", description: "F.", parameters: { type: "object", properties: {} } } },
+      {
+        type: "function",
+        function: { name: "f", description: "F.", parameters: { type: "object", properties: {} } },
+      },
     ]);
-    expect(toOllamaRequest(request({ tools, toolChoice: "none" }), {}, { stream: true })).not.toHaveProperty("tools");
+    expect(toOllamaRequest(request({ tools, toolChoice: "none" }), {}, { stream: true })).not.toHaveProperty(
+      "tools",
+    );
   });
 
   it("deletes REMOVE_PARAMETER keys at either level, and keeps streaming the method's choice", () => {
     const body = toOllamaRequest(
-      request({ completionParameters: { num_ctx: REMOVE_PARAMETER, keep_alive: REMOVE_PARAMETER, stream: false } }),
+      request({
+        completionParameters: { num_ctx: REMOVE_PARAMETER, keep_alive: REMOVE_PARAMETER, stream: false },
+      }),
       { numCtx: 8192, keepAlive: 300 },
       { stream: true },
     );

@@ -9,7 +9,16 @@ import {
 import type { ChatRequest, Message, Tool } from "ollama";
 
 /** Request fields Ollama takes at the top level; every other completion parameter is a model option. */
-const topLevelFields = new Set(["model", "messages", "tools", "format", "keep_alive", "think", "logprobs", "top_logprobs"]);
+const topLevelFields = new Set([
+  "model",
+  "messages",
+  "tools",
+  "format",
+  "keep_alive",
+  "think",
+  "logprobs",
+  "top_logprobs",
+]);
 
 /** OpenAI-style names users pass out of habit, and Ollama's option for each. */
 const optionAliases: Record<string, string> = { max_tokens: "num_predict" };
@@ -25,7 +34,9 @@ export function toOllamaMessages(messages: readonly CompletionMessage[]): Messag
     if (typeof message.content === "string") return { role: message.role, content: message.content };
     const text = message.content.map((part) => (part.type === "text" ? part.text : "")).join("");
     const images = message.content.flatMap((part) => (part.type === "image" ? [imageBytes(part)] : []));
-    return images.length > 0 ? { role: message.role, content: text, images } : { role: message.role, content: text };
+    return images.length > 0
+      ? { role: message.role, content: text, images }
+      : { role: message.role, content: text };
   });
 }
 
@@ -42,7 +53,11 @@ function imageBytes(part: Parameters<typeof resolveImage>[0]): Uint8Array {
 export function toOllamaTools(tools: readonly ToolSpec[]): Tool[] {
   return tools.map((tool) => ({
     type: "function",
-    function: { name: tool.name, description: tool.description, parameters: tool.parameters as Tool["function"]["parameters"] },
+    function: {
+      name: tool.name,
+      description: tool.description,
+      parameters: tool.parameters as Tool["function"]["parameters"],
+    },
   }));
 }
 
@@ -71,7 +86,10 @@ export function toOllamaRequest(
   defaults: OllamaRequestDefaults,
   options: { stream: boolean },
 ): ChatRequest & { stream: boolean } {
-  const body: Record<string, unknown> = { model: request.modelId, messages: toOllamaMessages(request.messages) };
+  const body: Record<string, unknown> = {
+    model: request.modelId,
+    messages: toOllamaMessages(request.messages),
+  };
   if (request.tools && request.toolChoice !== "none") body.tools = toOllamaTools(request.tools);
   if (request.responseFormat) body.format = request.responseFormat.jsonSchema.schema;
   if (defaults.keepAlive !== undefined) body.keep_alive = defaults.keepAlive;
@@ -86,7 +104,8 @@ export function toOllamaRequest(
     if (isRemoveParameter(value)) delete target[name];
     else target[name] = value;
   }
-  for (const [key, value] of Object.entries(modelOptions)) if (isRemoveParameter(value)) delete modelOptions[key];
+  for (const [key, value] of Object.entries(modelOptions))
+    if (isRemoveParameter(value)) delete modelOptions[key];
   if (Object.keys(modelOptions).length > 0) body.options = modelOptions;
   return { ...(body as unknown as ChatRequest), stream: options.stream };
 }

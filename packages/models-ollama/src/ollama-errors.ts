@@ -14,7 +14,10 @@ export interface OllamaErrorContext {
  * the command that fixes it; a server that is not running gets a hint to start it. `undefined`
  * for anything else.
  */
-export function ollamaErrorToModelApiError(error: unknown, context: OllamaErrorContext): ModelApiError | undefined {
+export function ollamaErrorToModelApiError(
+  error: unknown,
+  context: OllamaErrorContext,
+): ModelApiError | undefined {
   if (context.timedOut) {
     return new ModelApiError(
       `Ollama at ${context.host} did not answer within ${context.timeoutSeconds} s (the \`timeout\` option; a large model can take long to load).`,
@@ -50,7 +53,9 @@ export function ollamaStreamErrorToModelApiError(error: unknown, host: string): 
   if (!(error instanceof Error) || error.constructor !== Error) return undefined;
   const cut = /did not receive done/i.test(error.message);
   return new ModelApiError(
-    cut ? `The stream from Ollama at ${host} ended before the reply was complete.` : `Ollama failed while streaming: ${error.message}`,
+    cut
+      ? `The stream from Ollama at ${host} ended before the reply was complete.`
+      : `Ollama failed while streaming: ${error.message}`,
     { isRetryable: cut, cause: error },
   );
 }

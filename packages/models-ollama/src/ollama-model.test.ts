@@ -33,7 +33,12 @@ async function setUp(
 ): Promise<{ ollama: FakeOllamaServer; model: OllamaModel }> {
   const ollama = await startFakeOllamaServer(serverOptions);
   servers.push(ollama);
-  const model = new OllamaModel({ modelId: "llama3.2", host: ollama.url, retryBaseDelayMs: 1, ...modelOptions });
+  const model = new OllamaModel({
+    modelId: "llama3.2",
+    host: ollama.url,
+    retryBaseDelayMs: 1,
+    ...modelOptions,
+  });
   return { ollama, model };
 }
 
@@ -72,7 +77,11 @@ describe("OllamaModel against a fake Ollama server", () => {
       ],
       { stopSequences: ["Observation:"] },
     );
-    expect(reply).toMatchObject({ role: "assistant", content: "Hello!", tokenUsage: { inputTokens: 26, outputTokens: 4 } });
+    expect(reply).toMatchObject({
+      role: "assistant",
+      content: "Hello!",
+      tokenUsage: { inputTokens: 26, outputTokens: 4 },
+    });
     const [request] = ollama.chatRequests;
     expect(request?.headers["content-type"]).toBe("application/json");
     expect(request?.body).toEqual({
@@ -92,7 +101,10 @@ describe("OllamaModel against a fake Ollama server", () => {
     const { ollama, model } = await setUp({ replies: ["a", "b"] }, { numCtx: 16384 });
     await model.generate([user("hi")]);
     expect(ollama.chatRequests[0]?.body?.options).toEqual({ num_ctx: 16384 });
-    const { ollama: second, model: bare } = await setUp({ replies: ["a"] }, { num_ctx: REMOVE_PARAMETER, stop: REMOVE_PARAMETER });
+    const { ollama: second, model: bare } = await setUp(
+      { replies: ["a"] },
+      { num_ctx: REMOVE_PARAMETER, stop: REMOVE_PARAMETER },
+    );
     await bare.generate([user("hi")], { stopSequences: ["Observation:"] });
     expect(second.chatRequests[0]?.body).not.toHaveProperty("options");
   });
@@ -101,7 +113,10 @@ describe("OllamaModel against a fake Ollama server", () => {
     const { ollama, model } = await setUp({
       replies: [{ toolCalls: [{ name: "get_weather", arguments: { city: "Paris" } }] }],
     });
-    const reply = await model.generate([user("Weather in Paris?")], { toolsToCallFrom: [weatherSpec], toolChoice: "required" });
+    const reply = await model.generate([user("Weather in Paris?")], {
+      toolsToCallFrom: [weatherSpec],
+      toolChoice: "required",
+    });
     expect(reply.toolCalls).toEqual([
       { id: "call_1", type: "function", function: { name: "get_weather", arguments: { city: "Paris" } } },
     ]);
@@ -119,12 +134,16 @@ describe("OllamaModel against a fake Ollama server", () => {
         },
       ],
     });
-    const deltas = await collect(model.generateStream([user("Weather in Rome?")], { toolsToCallFrom: [weatherSpec] }));
+    const deltas = await collect(
+      model.generateStream([user("Weather in Rome?")], { toolsToCallFrom: [weatherSpec] }),
+    );
     expect(deltas.filter((delta) => delta.content).length).toBeGreaterThan(3);
     expect(aggregateStreamDeltas(deltas)).toEqual({
       role: "assistant",
       content: "Checking now.",
-      toolCalls: [{ id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Rome"}' } }],
+      toolCalls: [
+        { id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Rome"}' } },
+      ],
       tokenUsage: { inputTokens: 61, outputTokens: 19 },
     });
     expect(ollama.chatRequests[0]?.body?.stream).toBe(true);
@@ -134,9 +153,17 @@ describe("OllamaModel against a fake Ollama server", () => {
     const { ollama, model } = await setUp({ replies: ['{"animal": "pig"}'] });
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 4, 5]);
     const schema = { type: "object", properties: { animal: { type: "string" } }, required: ["animal"] };
-    await model.generate([user([{ type: "text", text: "What is in this image?" }, { type: "image", image: png }])], {
-      responseFormat: { type: "json_schema", jsonSchema: { name: "animal", schema } },
-    });
+    await model.generate(
+      [
+        user([
+          { type: "text", text: "What is in this image?" },
+          { type: "image", image: png },
+        ]),
+      ],
+      {
+        responseFormat: { type: "json_schema", jsonSchema: { name: "animal", schema } },
+      },
+    );
     const body = ollama.chatRequests[0]?.body;
     expect(body?.messages).toEqual([
       { role: "user", content: "What is in this image?", images: [Buffer.from(png).toString("base64")] },
@@ -145,12 +172,17 @@ describe("OllamaModel against a fake Ollama server", () => {
   });
 
   it("sends the API key as a bearer token, and needs one for ollama.com", async () => {
-    const { ollama, model } = await setUp({ replies: ["ok"] }, { apiKey: "ollama-key", headers: { "x-team": "smol" } });
+    const { ollama, model } = await setUp(
+      { replies: ["ok"] },
+      { apiKey: "ollama-key", headers: { "x-team": "smol" } },
+    );
     await model.generate([user("hi")]);
     expect(ollama.chatRequests[0]?.headers.authorization).toBe("Bearer ollama-key");
     expect(ollama.chatRequests[0]?.headers["x-team"]).toBe("smol");
     vi.stubEnv("OLLAMA_API_KEY", "");
-    expect(() => new OllamaModel({ modelId: "gpt-oss:120b", host: "https://ollama.com" })).toThrow(ModelConfigurationError);
+    expect(() => new OllamaModel({ modelId: "gpt-oss:120b", host: "https://ollama.com" })).toThrow(
+      ModelConfigurationError,
+    );
   });
 
   it("serves the pulled models on /api/tags", async () => {
@@ -199,9 +231,14 @@ describe("OllamaModel failures", () => {
       faults: [{ kind: "truncate-stream", afterChunks: 0, endCleanly: true }],
       replies: ["A full answer."],
     });
-    expect(aggregateStreamDeltas(await collect(model.generateStream([user("hi")]))).content).toBe("A full answer.");
+    expect(aggregateStreamDeltas(await collect(model.generateStream([user("hi")]))).content).toBe(
+      "A full answer.",
+    );
     expect(ollama.chatRequests).toHaveLength(2);
-    const { model: cut } = await setUp({ faults: [{ kind: "truncate-stream", afterChunks: 1, endCleanly: true }], replies: ["A full answer."] });
+    const { model: cut } = await setUp({
+      faults: [{ kind: "truncate-stream", afterChunks: 1, endCleanly: true }],
+      replies: ["A full answer."],
+    });
     const error = await collect(cut.generateStream([user("hi")])).catch((caught: unknown) => caught);
     expect(ModelApiError.isInstance(error)).toBe(true);
     expect((error as Error).message).toMatch(/ended before the reply was complete/);
@@ -219,7 +256,12 @@ describe("OllamaModel failures", () => {
 
   it("gives up after `timeout` seconds of silence", async () => {
     const port = await listenSilently();
-    const model = new OllamaModel({ modelId: "llama3.2", host: `http://127.0.0.1:${port}`, timeout: 0.1, maxRetries: 0 });
+    const model = new OllamaModel({
+      modelId: "llama3.2",
+      host: `http://127.0.0.1:${port}`,
+      timeout: 0.1,
+      maxRetries: 0,
+    });
     const error = await model.generate([user("hi")]).catch((caught: unknown) => caught);
     expect(ModelApiError.isInstance(error)).toBe(true);
     expect((error as Error).message).toMatch(/did not answer within 0.1 s/);
@@ -286,7 +328,10 @@ describe("a ToolCallingAgent on OllamaModel", () => {
     expect(await agent.run("What is the weather in Lisbon?")).toBe("It is sunny in Lisbon.");
     expect(cities).toEqual(["Lisbon"]);
     const [first, second] = ollama.chatRequests;
-    expect(first?.body?.tools.map((entry: any) => entry.function.name)).toEqual(["get_weather", "final_answer"]);
+    expect(first?.body?.tools.map((entry: any) => entry.function.name)).toEqual([
+      "get_weather",
+      "final_answer",
+    ]);
     expect(first?.body?.options.num_ctx).toBe(8192);
     expect(JSON.stringify(second?.body?.messages)).toContain("Sunny, 24 °C in Lisbon");
   });

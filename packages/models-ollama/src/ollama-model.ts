@@ -7,7 +7,12 @@ import {
   ModelApiError,
   ModelConfigurationError,
 } from "@smol/core";
-import { type AbortableAsyncIterator, type ChatResponse, Ollama, type Options as OllamaOptions } from "ollama";
+import {
+  type AbortableAsyncIterator,
+  type ChatResponse,
+  Ollama,
+  type Options as OllamaOptions,
+} from "ollama";
 import { fromOllamaResponse, OllamaStreamConverter } from "./convert-from-ollama-response.js";
 import { type OllamaRequestDefaults, toOllamaRequest } from "./convert-to-ollama-messages.js";
 import { ollamaErrorToModelApiError, ollamaStreamErrorToModelApiError } from "./ollama-errors.js";
@@ -94,7 +99,8 @@ export class OllamaModel extends ApiModel {
     this.numCtx = checkPositive("numCtx", numCtx ?? DEFAULT_OLLAMA_NUM_CTX, "tokens");
     this.keepAlive = keepAlive;
     const seconds = timeout ?? 600;
-    this.timeout = seconds === Number.POSITIVE_INFINITY ? undefined : checkPositive("timeout", seconds, "seconds");
+    this.timeout =
+      seconds === Number.POSITIVE_INFINITY ? undefined : checkPositive("timeout", seconds, "seconds");
     this.modelOptions = { ...modelOptions };
     const key = apiKey ?? (isOllamaCloud(this.host) ? process.env.OLLAMA_API_KEY : undefined);
     if (isOllamaCloud(this.host) && !key) {
@@ -106,7 +112,10 @@ export class OllamaModel extends ApiModel {
     this.baseFetch = customFetch ?? globalThis.fetch;
   }
 
-  protected override async doGenerate(request: CompletionRequest, signal?: AbortSignal): Promise<ChatMessage> {
+  protected override async doGenerate(
+    request: CompletionRequest,
+    signal?: AbortSignal,
+  ): Promise<ChatMessage> {
     const scope = this.openScope(signal);
     try {
       const body = toOllamaRequest(request, this.requestDefaults(), { stream: false });
@@ -171,7 +180,11 @@ export class OllamaModel extends ApiModel {
   private readonly nextToolCallId = (): string => `call_${++this.toolCallCount}`;
 
   private requestDefaults(): OllamaRequestDefaults {
-    return { numCtx: this.numCtx, keepAlive: this.keepAlive, options: this.modelOptions as Record<string, unknown> };
+    return {
+      numCtx: this.numCtx,
+      keepAlive: this.keepAlive,
+      options: this.modelOptions as Record<string, unknown>,
+    };
   }
 
   /** A client per request: its `fetch` carries the request's signal and timeout, which the client's methods do not take. */
@@ -180,7 +193,11 @@ export class OllamaModel extends ApiModel {
   }
 
   private openScope(signal: AbortSignal | undefined): RequestScope {
-    return new RequestScope(this.baseFetch, this.timeout === undefined ? undefined : this.timeout * 1000, signal);
+    return new RequestScope(
+      this.baseFetch,
+      this.timeout === undefined ? undefined : this.timeout * 1000,
+      signal,
+    );
   }
 
   private mapError(error: unknown, scope: RequestScope): unknown {

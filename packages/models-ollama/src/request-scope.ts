@@ -32,7 +32,9 @@ export class RequestScope {
   }
 
   readonly fetch: typeof fetch = async (input, init) => {
-    const signal = init?.signal ? AbortSignal.any([init.signal, this.controller.signal]) : this.controller.signal;
+    const signal = init?.signal
+      ? AbortSignal.any([init.signal, this.controller.signal])
+      : this.controller.signal;
     const response = await this.baseFetch(input, { ...init, signal });
     this.lastResponse = response;
     return response;

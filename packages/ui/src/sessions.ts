@@ -88,7 +88,8 @@ export class Session {
         signal: controller.signal,
       });
       for await (const event of events) {
-        if (controller.signal.aborted) break;
+        // The tab is gone: nobody is left to tell how the run ended.
+        if (controller.signal.aborted) return;
         for (const view of presenter.present(event)) send(view);
       }
       send(presenter.end());
@@ -150,10 +151,6 @@ export class SessionStore {
     this.sessions.delete(id);
     this.sessions.set(id, session);
     return session;
-  }
-
-  get size(): number {
-    return this.sessions.size;
   }
 
   /** Stop every run and release the agents the UI made. */

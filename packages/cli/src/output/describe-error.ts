@@ -52,9 +52,8 @@ export function describeError(error: unknown, context: ErrorContext = {}): strin
       MissingPackageError.isInstance(entry) ||
       ModelConfigurationError.isInstance(entry) ||
       AgentInterruptedError.isInstance(entry),
-  );
-  if (NoModelAvailableError.isInstance(known)) return known.message;
-  if (known instanceof Error) return oneLine(known.message);
+  ) as Error | undefined;
+  if (known) return NoModelAvailableError.isInstance(known) ? known.message : oneLine(known.message);
   if (SmolError.isInstance(error)) return oneLine((error as Error).message);
   if (error instanceof Error) {
     return `${error.name}: ${oneLine(error.message)} (run again with --verbosity-level debug for the stack trace)`;

@@ -70,6 +70,11 @@ Examples:
   $ webagent "Find the opening hours on http://127.0.0.1:8080 and tell me when it closes on Sunday."
   $ webagent "…" --model-type OpenAIModel --model-id gpt-4o --browser-path /usr/bin/chromium`;
 
+/** Repeated flags add up: `--tools web_search --tools visit_webpage`. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
 function buildCommand(name: CommandName, write: { out: (text: string) => void; err: (text: string) => void }) {
   const command = new Command(name)
     .description(
@@ -86,10 +91,14 @@ function buildCommand(name: CommandName, write: { out: (text: string) => void; e
   if (name === "smolagent") {
     command
       .option("--action-type <type>", "code (the agent writes Python) or tool_calling (JSON tool calls)")
-      .option("--tools <tools...>", "tools to give the agent: toolkit names and MCP servers (see below)");
+      .option(
+        "--tools <tools>",
+        "tools to give the agent: toolkit names and MCP servers (see below); repeatable",
+        collect,
+      );
   }
   command
-    .option("--imports <modules...>", 'modules the code may import besides the safe ones, e.g. "pandas numpy"')
+    .option("--imports <modules>", 'modules the code may import besides the safe ones, e.g. "pandas numpy"', collect)
     .option("--executor <type>", `where the code runs: ${EXECUTOR_TYPES.join(", ")} (default local, a sandbox)`)
     .option("--max-steps <number>", "steps before the agent must answer (default 20)")
     .option("--verbosity-level <level>", "off, error, info (default) or debug (with stack traces)")

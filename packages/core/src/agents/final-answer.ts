@@ -1,9 +1,11 @@
-import { AgentError } from "../errors.js";
+import { AgentError, AgentMaxStepsError } from "../errors.js";
 import type { AgentMemory } from "../memory/agent-memory.js";
-import type { ChatMessage, ImagePart } from "../models/messages.js";
+import { ActionStep, Timing } from "../memory/steps.js";
+import { type ChatMessage, type ImagePart, messageText } from "../models/messages.js";
 import type { PromptTemplates } from "../prompts/prompt-templates.js";
 import { renderTemplate } from "../prompts/render-template.js";
 import type { FinalAnswerCheck } from "./agent-options.js";
+import type { AgentEvent } from "./events.js";
 import type { MultiStepAgent } from "./multi-step-agent.js";
 import { previewValue } from "./value-text.js";
 
@@ -52,4 +54,44 @@ export function finalAnswerMessages(
     ...memoryMessages.filter((message) => message.role !== "system"),
     { role: "user", content: post },
   ];
+}
+
+/** What answering from memory needs from the agent. */
+export interface AnswerFromMemoryContext {
+  templates: PromptTemplates;
+  /** The whole memory as messages (its system prompt is left out). */
+  memoryMessages: ChatMessage[];
+  task: string;
+  images?: readonly ImagePart[];
+  stepNumber: number;
+  maxSteps: number;
+  generate: (messages: ChatMessage[]) => AsyncGenerator<AgentEvent, ChatMessage>;
+}
+
+/**
+ * `maxSteps` is reached: the model writes an answer from the memory. Returns the step that
+ * records it, with an `AgentMaxStepsError` and the answer as its action output.
+ */
+export async function* answerFromMemory(
+  context: AnswerFromMemoryContext,
+): AsyncGenerator<AgentEvent, ActionStep> {
+  const startTime = Date.now();
+  const inputMessages = finalAnswerMessages(
+    context.templates,
+    context.memoryMessages,
+    context.task,
+    context.images,
+  );
+  const message = yield* context.generate(inputMessages);
+  const answer = messageText(message);
+  const step = new ActionStep(context.stepNumber, new Timing(startTime, Date.now()));
+  step.modelInputMessages = inputMessages;
+  step.modelOutputMessage = message;
+  step.modelOutput = answer;
+  step.actionOutput = answer;
+  step.tokenUsage = message.tokenUsage;
+  step.error = new AgentMaxStepsError(
+    `Reached the maximum number of steps (${context.maxSteps}) without a final answer; the answer was written from memory.`,
+  );
+  return step;
 }

@@ -11,18 +11,12 @@ import type { StepDict } from "../memory/step-dicts.js";
 import {
   ActionStep,
   FinalAnswerStep,
-  PlanningStep,
+  type PlanningStep,
   SystemPromptStep,
   TaskStep,
   Timing,
 } from "../memory/steps.js";
-import { jsonReplacer } from "../memory/to-messages.js";
-import {
-  aggregateStreamDeltas,
-  type ChatMessage,
-  type ChatMessageStreamDelta,
-  messageText,
-} from "../models/messages.js";
+import { type ChatMessage, messageText } from "../models/messages.js";
 import type { GenerateOptions, Model } from "../models/model.js";
 import { mergePromptTemplates, type PromptTemplates } from "../prompts/prompt-templates.js";
 import { renderTemplate, type TemplateVariables } from "../prompts/render-template.js";
@@ -45,11 +39,13 @@ import {
 } from "./agent-setup.js";
 import type { BaseToolsOptions } from "./base-tools.js";
 import type { AgentEvent } from "./events.js";
-import { checkFinalAnswer, finalAnswerMessages } from "./final-answer.js";
-import type { ManagedAgentTool } from "./managed-agent-tool.js";
-import { cleanPlanText, END_PLAN, formatPlan, initialPlanMessages, updatePlanMessages } from "./planning.js";
+import { answerFromMemory, checkFinalAnswer } from "./final-answer.js";
+import { type ManagedAgentTool, runAsManagedAgent } from "./managed-agent-tool.js";
+import { generateModelOutput, interruptedError, modelClassName } from "./model-output.js";
+import { generatePlanningStep } from "./planning.js";
 import { buildRunResult } from "./run-result.js";
 import { StepCallbackRegistry } from "./step-callbacks.js";
+import { stringifyValue } from "./value-text.js";
 
 /**
  * The loop every agent shares: the model reads the task and the memory, proposes an action, the
@@ -348,12 +344,15 @@ export abstract class MultiStepAgent implements AsyncDisposable {
       this.#throwIfStopped(signal);
       if (this.#isPlanningStep(this.stepNumber)) {
         const isFirstPlan = this.memory.steps.length === 1;
-        const planningStep = yield* this.#planningStep(
-          task,
+        const planningStep = yield* generatePlanningStep({
+          templates: this.promptTemplates,
+          variables: { ...this.promptVariables(), task, remainingSteps: maxSteps - this.stepNumber + 1 },
           isFirstPlan,
-          maxSteps - this.stepNumber + 1,
-          signal,
-        );
+          task,
+          summaryMemory: () => this.writeMemoryToMessages(true),
+          generate: (messages, options) => this.generateModelOutput(messages, { ...options, signal }),
+        });
+        this.logger.logPlan(planningStep.plan, { initial: isFirstPlan });
         await this.#finalizeStep(planningStep);
         this.memory.steps.push(planningStep);
         yield { type: "planning-step", step: planningStep };
@@ -395,7 +394,21 @@ export abstract class MultiStepAgent implements AsyncDisposable {
     }
     if (!answered) {
       this.#throwIfStopped(signal);
-      finalOutput = yield* this.#answerFromMemory(task, maxSteps, options);
+      const step = yield* answerFromMemory({
+        templates: this.promptTemplates,
+        memoryMessages: this.writeMemoryToMessages(),
+        task,
+        images: options.images,
+        stepNumber: this.stepNumber,
+        maxSteps,
+        generate: (messages) => this.generateModelOutput(messages, { signal }, false),
+      });
+      this.logger.logError(step.error!.message);
+      this.logger.logFinalAnswer(step.actionOutput);
+      await this.#finalizeStep(step);
+      this.memory.steps.push(step);
+      yield { type: "action-step", step };
+      finalOutput = step.actionOutput;
     }
     const finalAnswerStep = new FinalAnswerStep(finalOutput);
     await this.#stepCallbacks.fire(finalAnswerStep, this);
@@ -405,62 +418,6 @@ export abstract class MultiStepAgent implements AsyncDisposable {
   #isPlanningStep(stepNumber: number): boolean {
     const interval = this.planningInterval;
     return interval !== undefined && (stepNumber === 1 || (stepNumber - 1) % interval === 0);
-  }
-
-  async *#planningStep(
-    task: string,
-    isFirstPlan: boolean,
-    remainingSteps: number,
-    signal: AbortSignal | undefined,
-  ): AsyncGenerator<AgentEvent, PlanningStep> {
-    const startTime = Date.now();
-    const variables: TemplateVariables = { ...this.promptVariables(), task, remainingSteps };
-    const inputMessages = isFirstPlan
-      ? initialPlanMessages(this.promptTemplates, variables)
-      : updatePlanMessages(this.promptTemplates, variables, this.writeMemoryToMessages(true));
-    const message = yield* this.generateModelOutput(inputMessages, { stopSequences: [END_PLAN], signal });
-    const planText = cleanPlanText(messageText(message));
-    const plan = formatPlan(planText, task, isFirstPlan);
-    this.logger.logPlan(plan, { initial: isFirstPlan });
-    return new PlanningStep(
-      inputMessages,
-      { role: "assistant", content: planText },
-      plan,
-      new Timing(startTime, Date.now()),
-      message.tokenUsage,
-    );
-  }
-
-  /** `maxSteps` reached: the model writes an answer from the memory; the step records the error. */
-  async *#answerFromMemory(
-    task: string,
-    maxSteps: number,
-    options: RunOptions,
-  ): AsyncGenerator<AgentEvent, unknown> {
-    const startTime = Date.now();
-    const inputMessages = finalAnswerMessages(
-      this.promptTemplates,
-      this.writeMemoryToMessages(),
-      task,
-      options.images,
-    );
-    const message = yield* this.generateModelOutput(inputMessages, { signal: options.signal }, false);
-    const answer = messageText(message);
-    const step = new ActionStep(this.stepNumber, new Timing(startTime, Date.now()));
-    step.modelInputMessages = inputMessages;
-    step.modelOutputMessage = message;
-    step.modelOutput = answer;
-    step.actionOutput = answer;
-    step.tokenUsage = message.tokenUsage;
-    step.error = new AgentMaxStepsError(
-      `Reached the maximum number of steps (${maxSteps}) without a final answer; the answer was written from memory.`,
-    );
-    this.logger.logError(step.error.message);
-    this.logger.logFinalAnswer(answer);
-    await this.#finalizeStep(step);
-    this.memory.steps.push(step);
-    yield { type: "action-step", step };
-    return answer;
   }
 
   /**
@@ -491,4 +448,5 @@ export abstract class MultiStepAgent implements AsyncDisposable {
   }
 }
 
-export type { stringifyValue };
+/** Kept here too: the CodeAgent imports it from this module. */
+export { stringifyValue } from "./value-text.js";

@@ -1,6 +1,9 @@
-import type { ChatMessage } from "../models/messages.js";
+import { PlanningStep, Timing } from "../memory/steps.js";
+import { type ChatMessage, messageText } from "../models/messages.js";
+import type { GenerateOptions } from "../models/model.js";
 import type { PromptTemplates } from "../prompts/prompt-templates.js";
 import { renderTemplate, type TemplateVariables } from "../prompts/render-template.js";
+import type { AgentEvent } from "./events.js";
 
 /** The stop sequence that ends a plan. */
 export const END_PLAN = "<end_plan>";
@@ -56,4 +59,35 @@ export function cleanPlanText(text: string): string {
 export function formatPlan(plan: string, task: string, isFirstPlan: boolean): string {
   if (isFirstPlan) return `Here is my facts survey and my plan for the task:\n\`\`\`\n${plan}\n\`\`\``;
   return `The task is still:\n\`\`\`\n${task}\n\`\`\`\n\nHere is my updated facts survey and plan:\n\`\`\`\n${plan}\n\`\`\``;
+}
+
+/** What a planning step needs from its agent. */
+export interface PlanningContext {
+  templates: PromptTemplates;
+  /** The agent's prompt variables, with `task` and `remainingSteps`. */
+  variables: TemplateVariables;
+  isFirstPlan: boolean;
+  task: string;
+  /** The memory in summary mode, read only for an update. */
+  summaryMemory: () => ChatMessage[];
+  generate: (messages: ChatMessage[], options: GenerateOptions) => AsyncGenerator<AgentEvent, ChatMessage>;
+}
+
+/** Asks the model for the first plan or an updated one; yields its deltas, returns the step. */
+export async function* generatePlanningStep(
+  context: PlanningContext,
+): AsyncGenerator<AgentEvent, PlanningStep> {
+  const startTime = Date.now();
+  const inputMessages = context.isFirstPlan
+    ? initialPlanMessages(context.templates, context.variables)
+    : updatePlanMessages(context.templates, context.variables, context.summaryMemory());
+  const message = yield* context.generate(inputMessages, { stopSequences: [END_PLAN] });
+  const planText = cleanPlanText(messageText(message));
+  return new PlanningStep(
+    inputMessages,
+    { role: "assistant", content: planText },
+    formatPlan(planText, context.task, context.isFirstPlan),
+    new Timing(startTime, Date.now()),
+    message.tokenUsage,
+  );
 }

@@ -7,14 +7,14 @@ export * from "./messages.js";
 export type * from "./model.js";
 export { RateLimiter } from "./rate-limiter.js";
 export {
+  decodeRemoveParameters,
+  encodeRemoveParameters,
   isRemoveParameter,
   overlayCompletionParameters,
   REMOVE_PARAMETER,
   type RemoveParameter,
 } from "./remove-parameter.js";
 export { parseRetryAfter, type RetryPolicy, retryDelayMs } from "./retry.js";
+export { withoutSecrets } from "./secrets.js";
 export { cutAtStopSequences, StopSequenceCutter, supportsStopParameter } from "./stop-sequences.js";
 export { parseToolCallArguments } from "./tool-call-arguments.js";
-// For models that wrap another (LiteLLMModel) and write their own toDict/fromDict.
-export { decodeRemoveParameters, encodeRemoveParameters } from "./remove-parameter.js";
-export { withoutSecrets } from "./secrets.js";

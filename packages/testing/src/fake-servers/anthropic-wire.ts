@@ -6,7 +6,10 @@ import type { FakeReply } from "./openai-wire.js";
 
 /** A reply in Anthropic's terms, after the request's stop sequences were applied. */
 export interface AnthropicWireReply {
-  content: ({ type: "text"; text: string } | { type: "tool_use"; id: string; name: string; input: unknown })[];
+  content: (
+    | { type: "text"; text: string }
+    | { type: "tool_use"; id: string; name: string; input: unknown }
+  )[];
   stopReason: "end_turn" | "max_tokens" | "stop_sequence" | "tool_use";
   stopSequence: string | null;
   inputTokens: number;
@@ -56,7 +59,8 @@ export function toAnthropicWireReply(
           : "end_turn",
     stopSequence,
     inputTokens:
-      scripted.tokenUsage?.inputTokens ?? estimateTokens(JSON.stringify([requestBody.system, requestBody.messages])),
+      scripted.tokenUsage?.inputTokens ??
+      estimateTokens(JSON.stringify([requestBody.system, requestBody.messages])),
     outputTokens: scripted.tokenUsage?.outputTokens ?? estimateTokens(outputText),
   };
 }
@@ -74,7 +78,11 @@ function estimateTokens(text: string): number {
 }
 
 /** The non-streaming body. */
-export function anthropicMessage(reply: AnthropicWireReply, id: string, model: string): Record<string, unknown> {
+export function anthropicMessage(
+  reply: AnthropicWireReply,
+  id: string,
+  model: string,
+): Record<string, unknown> {
   return {
     id,
     type: "message",
@@ -123,29 +131,48 @@ export function anthropicStreamEvents(
           content: [],
           stop_reason: null,
           stop_sequence: null,
-          usage: { input_tokens: reply.inputTokens, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+          usage: {
+            input_tokens: reply.inputTokens,
+            output_tokens: 1,
+            cache_creation_input_tokens: 0,
+            cache_read_input_tokens: 0,
+          },
         },
       },
     },
   ];
   reply.content.forEach((block, index) => {
     if (block.type === "text") {
-      events.push({ event: "content_block_start", data: { type: "content_block_start", index, content_block: { type: "text", text: "" } } });
+      events.push({
+        event: "content_block_start",
+        data: { type: "content_block_start", index, content_block: { type: "text", text: "" } },
+      });
       if (index === 0) events.push({ event: "ping", data: { type: "ping" } });
       for (const piece of pieces(block.text, chunkSize)) {
-        events.push({ event: "content_block_delta", data: { type: "content_block_delta", index, delta: { type: "text_delta", text: piece } } });
+        events.push({
+          event: "content_block_delta",
+          data: { type: "content_block_delta", index, delta: { type: "text_delta", text: piece } },
+        });
       }
     } else {
       events.push({
         event: "content_block_start",
-        data: { type: "content_block_start", index, content_block: { type: "tool_use", id: block.id, name: block.name, input: {} } },
+        data: {
+          type: "content_block_start",
+          index,
+          content_block: { type: "tool_use", id: block.id, name: block.name, input: {} },
+        },
       });
       if (index === 0) events.push({ event: "ping", data: { type: "ping" } });
       const json = typeof block.input === "string" ? block.input : JSON.stringify(block.input);
       for (const piece of pieces(json, chunkSize)) {
         events.push({
           event: "content_block_delta",
-          data: { type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: piece } },
+          data: {
+            type: "content_block_delta",
+            index,
+            delta: { type: "input_json_delta", partial_json: piece },
+          },
         });
       }
     }

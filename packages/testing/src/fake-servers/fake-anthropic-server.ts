@@ -50,7 +50,9 @@ export interface FakeAnthropicServer extends AsyncDisposable {
  * await using anthropic = await startFakeAnthropicServer({ replies: ["Hello!"] });
  * const model = new AnthropicModel({ modelId: "claude-sonnet-4-6", apiKey: "sk-ant-test", baseUrl: anthropic.url });
  */
-export async function startFakeAnthropicServer(options: FakeAnthropicServerOptions = {}): Promise<FakeAnthropicServer> {
+export async function startFakeAnthropicServer(
+  options: FakeAnthropicServerOptions = {},
+): Promise<FakeAnthropicServer> {
   const replies = new ReplyQueue(options.replies);
   const pickFault = faultPicker(options.faults);
   const apiKey = options.apiKey ?? "sk-ant-test";
@@ -88,8 +90,14 @@ export async function startFakeAnthropicServer(options: FakeAnthropicServerOptio
       sendJson(
         response,
         429,
-        anthropicErrorBody("rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit."),
-        { "retry-after": String(fault.retryAfterSeconds ?? 0), "anthropic-ratelimit-requests-remaining": "0" },
+        anthropicErrorBody(
+          "rate_limit_error",
+          "Number of request tokens has exceeded your per-minute rate limit.",
+        ),
+        {
+          "retry-after": String(fault.retryAfterSeconds ?? 0),
+          "anthropic-ratelimit-requests-remaining": "0",
+        },
       );
       return;
     }
@@ -98,7 +106,9 @@ export async function startFakeAnthropicServer(options: FakeAnthropicServerOptio
       sendJson(
         response,
         status,
-        status === 529 ? anthropicErrorBody("overloaded_error", "Overloaded") : anthropicErrorBody("api_error", "Internal server error"),
+        status === 529
+          ? anthropicErrorBody("overloaded_error", "Overloaded")
+          : anthropicErrorBody("api_error", "Internal server error"),
       );
       return;
     }
@@ -112,7 +122,10 @@ export async function startFakeAnthropicServer(options: FakeAnthropicServerOptio
       sendJson(
         response,
         400,
-        anthropicErrorBody("invalid_request_error", "fake Anthropic server: no scripted reply left (give more `replies`, or a function)."),
+        anthropicErrorBody(
+          "invalid_request_error",
+          "fake Anthropic server: no scripted reply left (give more `replies`, or a function).",
+        ),
       );
       return;
     }
@@ -124,7 +137,10 @@ export async function startFakeAnthropicServer(options: FakeAnthropicServerOptio
       const message = anthropicMessage(reply, id, model);
       if (fault?.kind === "truncate-stream") {
         const text = JSON.stringify(message);
-        response.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+        response.writeHead(200, {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(text),
+        });
         await writeAndWait(response, text.slice(0, Math.floor(text.length / 2)));
         response.socket?.destroy();
         return;
@@ -139,7 +155,11 @@ export async function startFakeAnthropicServer(options: FakeAnthropicServerOptio
         { event: "error", data: anthropicErrorBody(streamError.type ?? "overloaded_error", "Overloaded") },
       ];
     }
-    response.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "request-id": `req_fake_${number}` });
+    response.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      "request-id": `req_fake_${number}`,
+    });
     response.flushHeaders();
     const limit = fault?.kind === "truncate-stream" ? (fault.afterChunks ?? 2) : events.length;
     for (const event of events.slice(0, limit)) {
@@ -170,11 +190,15 @@ export async function startFakeAnthropicServer(options: FakeAnthropicServerOptio
 }
 
 /** The checks the real API makes that a client is likely to get wrong. */
-function invalidRequest(version: string | string[] | undefined, body: Record<string, any>): string | undefined {
+function invalidRequest(
+  version: string | string[] | undefined,
+  body: Record<string, any>,
+): string | undefined {
   if (!version) return "anthropic-version: header is required";
   if (typeof body.model !== "string") return "model: Field required";
   if (!Number.isInteger(body.max_tokens) || body.max_tokens < 1) return "max_tokens: Field required";
-  if (!Array.isArray(body.messages) || body.messages.length === 0) return "messages: at least one message is required";
+  if (!Array.isArray(body.messages) || body.messages.length === 0)
+    return "messages: at least one message is required";
   const roles = body.messages.map((message: { role?: unknown }) => message.role);
   const unexpected = roles.find((role: unknown) => role !== "user" && role !== "assistant");
   if (unexpected !== undefined) {

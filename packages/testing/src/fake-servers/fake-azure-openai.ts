@@ -38,7 +38,10 @@ const contentFilterResults = {
 const azureDialect: OpenAICompatibleDialect = {
   name: "fake Azure OpenAI",
   errorBody: (message, kind) => ({
-    error: { code: kind === "rate_limit" ? "429" : kind === "server_error" ? "InternalServerError" : "BadRequest", message },
+    error: {
+      code: kind === "rate_limit" ? "429" : kind === "server_error" ? "InternalServerError" : "BadRequest",
+      message,
+    },
   }),
   rateLimitHeaders: (fault): Record<string, string> =>
     fault.retryAfterMs !== undefined ? { "retry-after-ms": String(fault.retryAfterMs) } : {},
@@ -101,7 +104,8 @@ export async function startFakeAzureOpenAI(options: FakeAzureOpenAIOptions = {})
       sendJson(response, 404, {
         error: {
           code: "DeploymentNotFound",
-          message: "The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.",
+          message:
+            "The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.",
         },
       });
       return true;

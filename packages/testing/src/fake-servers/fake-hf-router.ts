@@ -89,11 +89,17 @@ export async function startFakeHFRouter(options: FakeHFRouterOptions = {}): Prom
     return true;
   }
 
-  const server = await startRecordingServer({ name: hfDialect.name, route, errorBody: (message) => ({ error: message }) });
+  const server = await startRecordingServer({
+    name: hfDialect.name,
+    route,
+    errorBody: (message) => ({ error: message }),
+  });
   const redirectingFetch: typeof fetch = (input, init) => {
     const original = new URL(input instanceof Request ? input.url : String(input));
     const headers = new Headers(input instanceof Request ? input.headers : undefined);
-    new Headers(init?.headers).forEach((value, name) => headers.set(name, value));
+    new Headers(init?.headers).forEach((value, name) => {
+      headers.set(name, value);
+    });
     headers.set("x-fake-origin", original.host);
     return fetch(`${server.url}${original.pathname}${original.search}`, { ...init, headers });
   };

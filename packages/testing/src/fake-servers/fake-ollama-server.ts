@@ -38,7 +38,9 @@ export interface FakeOllamaServer extends AsyncDisposable {
  * await using ollama = await startFakeOllamaServer({ replies: ["Hello!"] });
  * const model = new OllamaModel({ modelId: "llama3.2", host: ollama.url });
  */
-export async function startFakeOllamaServer(options: FakeOllamaServerOptions = {}): Promise<FakeOllamaServer> {
+export async function startFakeOllamaServer(
+  options: FakeOllamaServerOptions = {},
+): Promise<FakeOllamaServer> {
   const replies = new ReplyQueue(options.replies);
   const pickFault = faultPicker(options.faults);
   const models = options.models ?? ["llama3.2:latest"];
@@ -66,11 +68,18 @@ export async function startFakeOllamaServer(options: FakeOllamaServerOptions = {
   async function answerChat(request: FakeHttpRequest, response: ServerResponse, fault: Fault | undefined) {
     const body = request.body ?? {};
     if (fault?.kind === "rate-limit") {
-      sendJson(response, 429, { error: "too many requests" }, { "retry-after": String(fault.retryAfterSeconds ?? 0) });
+      sendJson(
+        response,
+        429,
+        { error: "too many requests" },
+        { "retry-after": String(fault.retryAfterSeconds ?? 0) },
+      );
       return;
     }
     if (fault?.kind === "server-error") {
-      sendJson(response, fault.status ?? 500, { error: "llama runner process has terminated: signal: killed" });
+      sendJson(response, fault.status ?? 500, {
+        error: "llama runner process has terminated: signal: killed",
+      });
       return;
     }
     if (fault?.kind === "drop-connection") {
@@ -79,7 +88,9 @@ export async function startFakeOllamaServer(options: FakeOllamaServerOptions = {
     }
     const scripted = await replies.next(request, fault?.kind !== "truncate-stream");
     if (scripted === undefined) {
-      sendJson(response, 400, { error: "fake Ollama server: no scripted reply left (give more `replies`, or a function)." });
+      sendJson(response, 400, {
+        error: "fake Ollama server: no scripted reply left (give more `replies`, or a function).",
+      });
       return;
     }
     let reply = toWireReply(scripted, { messages: body.messages, stop: body.options?.stop }, "");
@@ -126,7 +137,12 @@ export async function startFakeOllamaServer(options: FakeOllamaServerOptions = {
 }
 
 /** The reply as Ollama writes it: one object, or the streamed lines ending with the `done` one. */
-function chatLines(reply: WireReply, model: string, stream: boolean, chunkSize: number): Record<string, unknown>[] {
+function chatLines(
+  reply: WireReply,
+  model: string,
+  stream: boolean,
+  chunkSize: number,
+): Record<string, unknown>[] {
   const createdAt = new Date().toISOString();
   const toolCalls = reply.toolCalls.map((call) => ({
     function: { name: call.name, arguments: JSON.parse(call.arguments || "{}") },
@@ -157,7 +173,12 @@ function chatLines(reply: WireReply, model: string, stream: boolean, chunkSize: 
     });
   }
   if (toolCalls.length > 0) {
-    lines.push({ model, created_at: createdAt, message: { role: "assistant", content: "", tool_calls: toolCalls }, done: false });
+    lines.push({
+      model,
+      created_at: createdAt,
+      message: { role: "assistant", content: "", tool_calls: toolCalls },
+      done: false,
+    });
   }
   lines.push({ model, created_at: createdAt, message: { role: "assistant", content: "" }, ...final });
   return lines;

@@ -42,7 +42,10 @@ export async function respondToChatCompletion(options: {
   const { request, response, fault, dialect } = options;
   const body = request.body ?? {};
   if (fault?.kind === "rate-limit") {
-    const headers = { "retry-after": String(fault.retryAfterSeconds ?? 0), ...dialect.rateLimitHeaders?.(fault) };
+    const headers = {
+      "retry-after": String(fault.retryAfterSeconds ?? 0),
+      ...dialect.rateLimitHeaders?.(fault),
+    };
     sendJson(response, 429, dialect.errorBody("Rate limit reached, retry later.", "rate_limit"), headers);
     return;
   }
@@ -59,7 +62,10 @@ export async function respondToChatCompletion(options: {
     sendJson(
       response,
       400,
-      dialect.errorBody(`${dialect.name}: no scripted reply left (give more \`replies\`, or a function).`, "invalid_request"),
+      dialect.errorBody(
+        `${dialect.name}: no scripted reply left (give more \`replies\`, or a function).`,
+        "invalid_request",
+      ),
     );
     return;
   }
@@ -79,7 +85,10 @@ export async function respondToChatCompletion(options: {
   const completion = { ...chatCompletion(reply, context), ...dialect.completionExtras?.() };
   const text = JSON.stringify(completion);
   if (fault?.kind === "truncate-stream") {
-    response.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+    response.writeHead(200, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(text),
+    });
     await writeAndWait(response, text.slice(0, Math.floor(text.length / 2)));
     response.socket?.destroy();
     return;
@@ -102,10 +111,14 @@ async function streamChunks(
       chunkSize: options.chunkSize,
     }),
   ];
-  response.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" });
+  response.writeHead(200, {
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-cache",
+  });
   response.flushHeaders();
   const limit = fault?.kind === "truncate-stream" ? (fault.afterChunks ?? 2) : chunks.length;
-  for (const chunk of chunks.slice(0, limit)) await writeAndWait(response, `data: ${JSON.stringify(chunk)}\n\n`);
+  for (const chunk of chunks.slice(0, limit))
+    await writeAndWait(response, `data: ${JSON.stringify(chunk)}\n\n`);
   if (fault?.kind === "truncate-stream") {
     if (fault.endCleanly) response.end();
     else response.socket?.destroy();
@@ -118,6 +131,17 @@ function withMalformedToolCall(reply: WireReply, toolName = "final_answer"): Wir
   const toolCalls =
     reply.toolCalls.length > 0
       ? reply.toolCalls.map((call) => ({ ...call, arguments: breakJson(call.arguments) }))
-      : [{ id: "call_malformed_0", name: toolName, arguments: breakJson(JSON.stringify({ answer: reply.content ?? "" })) }];
-  return { ...reply, content: reply.toolCalls.length > 0 ? reply.content : null, toolCalls, finishReason: "tool_calls" };
+      : [
+          {
+            id: "call_malformed_0",
+            name: toolName,
+            arguments: breakJson(JSON.stringify({ answer: reply.content ?? "" })),
+          },
+        ];
+  return {
+    ...reply,
+    content: reply.toolCalls.length > 0 ? reply.content : null,
+    toolCalls,
+    finishReason: "tool_calls",
+  };
 }

@@ -1,0 +1,51 @@
+import {
+  type AgentLogger,
+  CodeAgent,
+  type Model,
+  type MultiStepAgent,
+  type StepCallbacks,
+  type Tool,
+  ToolCallingAgent,
+} from "@smol/core";
+import type { AgentSettings } from "../settings/settings.js";
+import { loadExecutor } from "./load-executor.js";
+
+export interface AgentParts {
+  settings: AgentSettings;
+  model: Model;
+  tools: Tool[];
+  logger: AgentLogger;
+  instructions?: string;
+  stepCallbacks?: StepCallbacks;
+}
+
+/**
+ * The agent of the settings: a `CodeAgent` on the chosen executor (built here, so that it loads
+ * from the CLI's installation; the agent stops it when disposed), or a `ToolCallingAgent`.
+ *
+ * @example
+ * await using agent = await buildAgent({ settings, model, tools, logger });
+ */
+export async function buildAgent(parts: AgentParts): Promise<MultiStepAgent> {
+  const { settings, model, tools, logger } = parts;
+  const common = {
+    tools,
+    model,
+    logger,
+    maxSteps: settings.maxSteps,
+    streamOutputs: settings.stream,
+    instructions: parts.instructions,
+    stepCallbacks: parts.stepCallbacks,
+  };
+  if (settings.actionType === "tool_calling") return new ToolCallingAgent(common);
+  const executor = await loadExecutor(settings.executor, {
+    additionalAuthorizedImports: settings.imports,
+    ...settings.executorOptions,
+  });
+  try {
+    return new CodeAgent({ ...common, executor, additionalAuthorizedImports: settings.imports });
+  } catch (error) {
+    await executor.cleanup();
+    throw error;
+  }
+}
