@@ -22,8 +22,8 @@ import { RequestScope } from "./request-scope.js";
 export const DEFAULT_OLLAMA_HOST = "http://127.0.0.1:11434";
 
 /**
- * The context window smol asks for. Ollama's own default (2048 tokens, or 4096 in recent
- * versions) is too small for an agent: the system prompt and a few steps of memory overflow it,
+ * The context window smol asks for. Ollama's own default (2048 tokens, as the smolagents guide
+ * warns) is too small for an agent: the system prompt and a few steps of memory overflow it,
  * and Ollama then silently drops the start of the conversation. 8192 works for simple tasks;
  * more is better when the model and your memory allow it.
  */

@@ -3,7 +3,6 @@ import {
   AgentError,
   AgentGenerationError,
   AgentInterruptedError,
-  AgentMaxStepsError,
 } from "../errors.js";
 import { AgentLogger, LogLevel, Monitor } from "../logging/index.js";
 import { AgentMemory } from "../memory/agent-memory.js";
@@ -16,10 +15,10 @@ import {
   TaskStep,
   Timing,
 } from "../memory/steps.js";
-import { type ChatMessage, messageText } from "../models/messages.js";
+import type { ChatMessage } from "../models/messages.js";
 import type { GenerateOptions, Model } from "../models/model.js";
 import { mergePromptTemplates, type PromptTemplates } from "../prompts/prompt-templates.js";
-import { renderTemplate, type TemplateVariables } from "../prompts/render-template.js";
+import { renderTemplate } from "../prompts/render-template.js";
 import { INSTRUCTIONS_SECTION, MANAGED_AGENTS_SECTION } from "../prompts/tool-calling-agent.js";
 import type { Tool } from "../tools/tool.js";
 import type {

@@ -83,6 +83,11 @@ export class FunctionTool<Inputs extends DeclaredToolInputs = DeclaredToolInputs
     this.validate();
   }
 
+  /** The function given to `tool()`; read by serializers (`@smol/hub` saves its source). */
+  get implementation(): ToolFunction<Inputs> {
+    return this.#function;
+  }
+
   forward(args: Record<string, any>, options: ToolCallOptions = {}): unknown {
     return this.#function(args as ToolArguments<Inputs>, options);
   }

@@ -59,13 +59,15 @@ const defaultShape: TinyModelShape = {
 };
 
 /**
- * The vocabulary of a SentencePiece ("llama") tokenizer that can spell any text: `<unk>`, `<s>`,
- * `</s>`, the 256 byte tokens `<0x00>`…`<0xFF>` (byte fallback), printable ASCII and `▁` (space).
+ * The vocabulary of a SentencePiece ("llama") tokenizer that spells any ASCII text: `<unk>`,
+ * `<s>`, `</s>`, the byte tokens `<0x00>`…`<0x7F>` (byte fallback), printable ASCII and `▁`
+ * (space). Bytes above 0x7F are left out on purpose: a random model would string them into
+ * invalid UTF-8, which decodes to more characters than a grammar's `maxLength` counted.
  */
 export function tinyVocabulary(): { tokens: string[]; scores: number[]; types: number[] } {
   const tokens = ["<unk>", "<s>", "</s>"];
   const types: number[] = [TokenType.unknown, TokenType.control, TokenType.control];
-  for (let byte = 0; byte < 256; byte++) {
+  for (let byte = 0; byte < 128; byte++) {
     tokens.push(`<0x${byte.toString(16).toUpperCase().padStart(2, "0")}>`);
     types.push(TokenType.byte);
   }
