@@ -1,4 +1,5 @@
 import { CodeAgent } from "@smol/core";
+import { executorOptions } from "./agents/build-agent.js";
 import { loadExecutor } from "./agents/load-executor.js";
 import { CliUsageError, ExitCode } from "./errors.js";
 import { describeError, exitCodeFor } from "./output/describe-error.js";
@@ -57,10 +58,7 @@ async function createBrowsingAgent(context: AgentContext, browserPath: string): 
   const session = await openBrowserSession(browserPath);
   logger.finish();
   try {
-    const executor = await loadExecutor(settings.executor, {
-      additionalAuthorizedImports: settings.imports,
-      ...settings.executorOptions,
-    });
+    const executor = await loadExecutor(settings.executor, executorOptions(settings, logger));
     const agent = new CodeAgent({
       tools: [...browserTools(session.page), ...tools],
       model,

@@ -135,11 +135,25 @@ export class LiteLLMModel implements Model {
       yield* model.generateStream(messages, options);
       return;
     }
+    // A provider without streaming: its whole reply as one delta.
     const message = await model.generate(messages, options);
-    yield {
-      content: messageText(message),
-      ...(message.tokenUsage ? { tokenUsage: message.tokenUsage } : {}),
-    };
+    const delta: ChatMessageStreamDelta = { content: messageText(message) };
+    if (message.toolCalls?.length) {
+      delta.toolCalls = message.toolCalls.map((call, index) => ({
+        index,
+        id: call.id,
+        type: "function",
+        function: {
+          name: call.function.name,
+          arguments:
+            typeof call.function.arguments === "string"
+              ? call.function.arguments
+              : JSON.stringify(call.function.arguments),
+        },
+      }));
+    }
+    if (message.tokenUsage) delta.tokenUsage = message.tokenUsage;
+    yield delta;
   }
 
   /** A JSON-able description without secrets; `LiteLLMModel.fromDict` rebuilds the model from it. */

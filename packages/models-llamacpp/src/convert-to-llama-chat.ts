@@ -50,8 +50,13 @@ const generationOptionNames = new Set([
 /** The spellings other providers use, accepted for the same setting. */
 const aliases: Record<string, string> = { max_tokens: "maxTokens", maxNewTokens: "maxTokens", top_p: "topP", top_k: "topK", min_p: "minP" };
 
-export type GenerationParameters = Omit<LLamaChatGenerateResponseOptions, "grammar" | "functions"> & {
+/**
+ * Generation options as the user gave them, under node-llama-cpp's names. Their values are the
+ * user's, unchecked here: node-llama-cpp validates them.
+ */
+export type GenerationParameters = Record<string, unknown> & {
   grammar?: string;
+  customStopTriggers?: LLamaChatGenerateResponseOptions["customStopTriggers"];
 };
 
 /**

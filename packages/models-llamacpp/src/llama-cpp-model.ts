@@ -9,10 +9,12 @@ import {
 } from "@smol/core";
 import type {
   ChatWrapper,
+  GbnfJsonSchema,
   Llama,
   LlamaChat,
   LlamaContext,
   LlamaContextOptions,
+  LLamaChatGenerateResponseOptions,
   LlamaGrammar,
   LlamaModel,
   LlamaModelOptions,
@@ -181,14 +183,14 @@ export class LlamaCppModel extends ApiModel implements AsyncDisposable {
     );
     const callsTools = request.tools !== undefined && request.toolChoice !== "none";
     let grammar: LlamaGrammar | undefined;
-    if (callsTools) grammar = await llama.createGrammarForJsonSchema(toolCallSchema(request.tools!, request.toolChoice));
-    else if (request.responseFormat) grammar = await llama.createGrammarForJsonSchema(toGrammarSchema(request.responseFormat.jsonSchema.schema));
+    if (callsTools) grammar = await llama.createGrammarForJsonSchema<GbnfJsonSchema>(toolCallSchema(request.tools!, request.toolChoice));
+    else if (request.responseFormat) grammar = await llama.createGrammarForJsonSchema<GbnfJsonSchema>(toGrammarSchema(request.responseFormat.jsonSchema.schema));
     else if (grammarText) grammar = await llama.createGrammar({ grammar: grammarText });
 
     const meter = chat.sequence.tokenMeter;
     const before = meter.getState();
     const result = await chat.generateResponse(toChatHistory(request.messages), {
-      ...options,
+      ...(options as LLamaChatGenerateResponseOptions<undefined>),
       grammar,
       // A stop sequence inside a JSON string would cut a tool call in half.
       customStopTriggers: callsTools ? undefined : customStopTriggers,
@@ -196,7 +198,7 @@ export class LlamaCppModel extends ApiModel implements AsyncDisposable {
       stopOnAbortSignal: false,
       // A chunk can be empty (a stop trigger's held-back start, given up): no delta for it.
       onTextChunk: callsTools || !onText ? undefined : (text) => text && onText(text),
-    });
+    } as LLamaChatGenerateResponseOptions<undefined>);
     const usage = meter.diff(before);
     const message: ChatMessage = {
       role: "assistant",

@@ -1,5 +1,7 @@
 export * from "./conformance/index.js";
+export * from "./fake-hub/index.js";
 export * from "./fake-openai-server.js";
+export * from "./fake-sandboxes/index.js";
 export * from "./fake-servers/fake-anthropic-server.js";
 export * from "./fake-servers/fake-azure-openai.js";
 export * from "./fake-servers/fake-bedrock-server.js";

@@ -1,6 +1,7 @@
 import {
   type AgentLogger,
   CodeAgent,
+  LogLevel,
   type Model,
   type MultiStepAgent,
   type StepCallbacks,
@@ -38,14 +39,27 @@ export async function buildAgent(parts: AgentParts): Promise<MultiStepAgent> {
     stepCallbacks: parts.stepCallbacks,
   };
   if (settings.actionType === "tool_calling") return new ToolCallingAgent(common);
-  const executor = await loadExecutor(settings.executor, {
-    additionalAuthorizedImports: settings.imports,
-    ...settings.executorOptions,
-  });
+  const executor = await loadExecutor(settings.executor, executorOptions(settings, logger));
   try {
     return new CodeAgent({ ...common, executor, additionalAuthorizedImports: settings.imports });
   } catch (error) {
     await executor.cleanup();
     throw error;
   }
+}
+
+/**
+ * The executor's options from the settings. `--executor python` runs the code in the user's own
+ * python3: the CLI says so in one line of its own instead of the executor's process warning.
+ */
+export function executorOptions(settings: AgentSettings, logger: AgentLogger): Record<string, unknown> {
+  const options: Record<string, unknown> = {
+    additionalAuthorizedImports: settings.imports,
+    ...settings.executorOptions,
+  };
+  if (settings.executor === "python") {
+    logger.log("Note: --executor python runs the code in this machine's python3, with your rights: it is not a sandbox.", LogLevel.ERROR);
+    options.suppressSandboxWarning ??= true;
+  }
+  return options;
 }

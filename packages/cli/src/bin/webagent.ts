@@ -1,4 +1,11 @@
 #!/usr/bin/env node
 import { webagent } from "../webagent.js";
 
-process.exitCode = await webagent(process.argv.slice(2));
+// Some sandboxes do not hold the event loop open while their code runs: this timer does, so the
+// command waits for its run instead of ending with the top-level await unsettled.
+const keepAlive = setInterval(() => {}, 60_000);
+try {
+  process.exitCode = await webagent(process.argv.slice(2));
+} finally {
+  clearInterval(keepAlive);
+}

@@ -12,6 +12,7 @@ import {
   pyodideVersion,
   realDirectoryWithoutSymlinks,
   realRegularFile,
+  resolveDenoPath,
 } from "./sandbox-files.js";
 import { buildSnapshot, findSnapshot, type SnapshotInputs, snapshotFileName } from "./snapshot.js";
 
@@ -51,7 +52,7 @@ export class DenoSandboxFactory {
 
   constructor(private readonly options: DenoSandboxOptions) {
     if (!(options.memoryLimitMb >= 64)) throw new ExecutorError("memoryLimitMb must be at least 64");
-    this.denoPath = options.denoPath ? realRegularFile(options.denoPath, "Deno binary") : denoBinaryPath();
+    this.denoPath = options.denoPath ? resolveDenoPath(options.denoPath) : denoBinaryPath();
     this.pyodideDirectory = realDirectoryWithoutSymlinks(
       options.pyodideDir ?? pyodidePackageDirectory(),
       "Pyodide",

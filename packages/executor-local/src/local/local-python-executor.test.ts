@@ -264,6 +264,25 @@ describe("LocalPythonExecutor", () => {
     timeout,
   );
 
+  it("finds a Deno binary given by name on PATH, and says when there is none", () => {
+    const bin = join(scratch, "bin");
+    mkdirSync(bin);
+    const realDeno = new LocalPythonExecutor({ cacheDir: sharedCacheDir }).denoPath;
+    symlinkSync(realDeno, join(bin, "my-deno"));
+    const previousPath = process.env.PATH;
+    process.env.PATH = `${bin}:${previousPath}`;
+    try {
+      expect(new LocalPythonExecutor({ cacheDir: sharedCacheDir, denoPath: "my-deno" }).denoPath).toBe(
+        realDeno,
+      );
+      expect(() => new LocalPythonExecutor({ cacheDir: sharedCacheDir, denoPath: "no-such-deno" })).toThrow(
+        /on PATH/,
+      );
+    } finally {
+      process.env.PATH = previousPath;
+    }
+  });
+
   it("refuses to let the sandbox read a directory that contains a symlink", () => {
     const pyodideDir = join(scratch, "pyodide-with-symlinks");
     mkdirSync(pyodideDir);

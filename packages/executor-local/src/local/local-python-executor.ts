@@ -23,7 +23,7 @@ export interface LocalPythonExecutorOptions extends PythonExecutorOptions {
   packageCacheDir?: string;
   /** Where the host downloads Pyodide wheels from; default the Pyodide CDN for this version. */
   packageBaseUrl?: string;
-  /** The Deno binary; default the one of the `deno` npm package. */
+  /** The Deno binary (a path, or a name looked up on PATH); default the one of the `deno` npm package. */
   denoPath?: string;
   /** A Pyodide distribution directory (it must contain no symlink); default the `pyodide` npm package. */
   pyodideDir?: string;

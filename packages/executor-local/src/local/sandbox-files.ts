@@ -99,6 +99,18 @@ export function denoBinaryPath(): string {
   );
 }
 
+/** A Deno binary given by path, or by name to look up on PATH (`"deno"`). */
+export function resolveDenoPath(denoPath: string): string {
+  if (!/[\\/]/.test(denoPath)) {
+    for (const directory of (process.env.PATH ?? "").split(process.platform === "win32" ? ";" : ":")) {
+      const candidate = join(directory, denoPath);
+      if (directory && isFile(candidate)) return realRegularFile(candidate, "Deno binary");
+    }
+    throw new ExecutorError(`Could not find "${denoPath}" on PATH; pass denoPath as a full path.`);
+  }
+  return realRegularFile(denoPath, "Deno binary");
+}
+
 function denoTarget(): string {
   const arch = process.arch === "arm64" ? "arm64" : "x64";
   if (process.platform === "linux") return `linux-${arch}-glibc`;

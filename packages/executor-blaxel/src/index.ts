@@ -1,0 +1,1 @@
+export { BlaxelExecutor, type BlaxelExecutorOptions, DEFAULT_BLAXEL_IMAGE } from "./blaxel-executor.js";

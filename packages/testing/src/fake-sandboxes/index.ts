@@ -1,0 +1,2 @@
+export * from "./fake-e2b.js";
+export * from "./fake-blaxel.js";
