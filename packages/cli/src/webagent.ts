@@ -58,7 +58,7 @@ async function createBrowsingAgent(context: AgentContext, browserPath: string): 
   const session = await openBrowserSession(browserPath);
   logger.finish();
   try {
-    const executor = await loadExecutor(settings.executor, executorOptions(settings, logger));
+    const executor = await loadExecutor(settings.executor, executorOptions(settings));
     const agent = new CodeAgent({
       tools: [...browserTools(session.page), ...tools],
       model,

@@ -26,9 +26,12 @@ export function describeBlaxelStartError(error: unknown, image: string): Executo
       { cause: error },
     );
   }
-  return new ExecutorError(`BlaxelExecutor: could not create the Blaxel sandbox (image "${image}"): ${detail}`, {
-    cause: error,
-  });
+  return new ExecutorError(
+    `BlaxelExecutor: could not create the Blaxel sandbox (image "${image}"): ${detail}`,
+    {
+      cause: error,
+    },
+  );
 }
 
 function statusOf(error: unknown): number | undefined {

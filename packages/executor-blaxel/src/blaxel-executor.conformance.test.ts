@@ -18,6 +18,12 @@ describe("BlaxelExecutor through the real @blaxel/core SDK and a fake Blaxel", (
 
   describeExecutorConformance(
     "BlaxelExecutor",
-    (options) => new BlaxelExecutor({ ...options, apiKey: "bl_test_key", workspace: "test-workspace", region: "us-pdx-1" }),
+    (options) =>
+      new BlaxelExecutor({
+        ...options,
+        apiKey: "bl_test_key",
+        workspace: "test-workspace",
+        region: "us-pdx-1",
+      }),
   );
 });

@@ -20,7 +20,10 @@ describe("BlaxelExecutor", () => {
     blaxel = undefined;
   });
 
-  async function executorOn(fakeOptions: Parameters<typeof startFakeBlaxel>[0], options: BlaxelExecutorOptions = {}) {
+  async function executorOn(
+    fakeOptions: Parameters<typeof startFakeBlaxel>[0],
+    options: BlaxelExecutorOptions = {},
+  ) {
     blaxel = await startFakeBlaxel({ apiKey: API_KEY, workspace: WORKSPACE, ...fakeOptions });
     process.env.BL_API_URL = blaxel.apiUrl;
     return new BlaxelExecutor({ apiKey: API_KEY, workspace: WORKSPACE, region: "us-pdx-1", ...options });
@@ -43,7 +46,11 @@ describe("BlaxelExecutor", () => {
   it("says what to do when Blaxel refuses the API key", async () => {
     blaxel = await startFakeBlaxel({ apiKey: "bl_the_right_key", workspace: WORKSPACE });
     process.env.BL_API_URL = blaxel.apiUrl;
-    const executor = new BlaxelExecutor({ apiKey: "bl_a_wrong_key", workspace: WORKSPACE, region: "us-pdx-1" });
+    const executor = new BlaxelExecutor({
+      apiKey: "bl_a_wrong_key",
+      workspace: WORKSPACE,
+      region: "us-pdx-1",
+    });
     const failure = executor.run("1");
     await expect(failure).rejects.toThrow(ExecutorError);
     await expect(failure).rejects.toThrow(/refused the API key.*BL_API_KEY/s);
@@ -65,7 +72,13 @@ describe("BlaxelExecutor", () => {
   it("creates the sandbox as asked and deletes it on cleanup", async () => {
     const executor = await executorOn(
       {},
-      { image: "my-team/python:3.12", memory: 2048, ttl: "30m", sandboxName: "agent-box", region: "eu-lon-1" },
+      {
+        image: "my-team/python:3.12",
+        memory: 2048,
+        ttl: "30m",
+        sandboxName: "agent-box",
+        region: "eu-lon-1",
+      },
     );
     await executor.start();
     expect(executor.sandboxName).toBe("agent-box");

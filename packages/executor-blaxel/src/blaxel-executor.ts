@@ -53,7 +53,10 @@ export class BlaxelExecutor extends RuntimeExecutor {
     const apiKey = options.apiKey ?? process.env.BL_API_KEY;
     const workspace = options.workspace ?? process.env.BL_WORKSPACE;
     if (!apiKey || !workspace) {
-      const missing = [!apiKey && "an API key (`apiKey` or BL_API_KEY)", !workspace && "a workspace (`workspace` or BL_WORKSPACE)"]
+      const missing = [
+        !apiKey && "an API key (`apiKey` or BL_API_KEY)",
+        !workspace && "a workspace (`workspace` or BL_WORKSPACE)",
+      ]
         .filter(Boolean)
         .join(" and ");
       throw new ExecutorError(

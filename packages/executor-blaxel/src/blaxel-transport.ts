@@ -135,7 +135,9 @@ export async function startBlaxelRuntime(options: BlaxelRuntimeOptions): Promise
     try {
       await sandbox.process.writeStdin(PROCESS_NAME, `${line}\n`);
     } catch (error) {
-      throw new ExecutorError("BlaxelExecutor: could not write to the runtime in the sandbox", { cause: error });
+      throw new ExecutorError("BlaxelExecutor: could not write to the runtime in the sandbox", {
+        cause: error,
+      });
     }
   });
 

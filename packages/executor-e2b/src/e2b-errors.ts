@@ -26,7 +26,10 @@ export function describeE2BStartError(error: unknown, template: string): Executo
       { cause: error },
     );
   }
-  return new ExecutorError(`E2BExecutor: could not start the E2B sandbox (template "${template}"): ${message}`, {
-    cause: error,
-  });
+  return new ExecutorError(
+    `E2BExecutor: could not start the E2B sandbox (template "${template}"): ${message}`,
+    {
+      cause: error,
+    },
+  );
 }

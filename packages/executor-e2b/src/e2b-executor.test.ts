@@ -12,7 +12,10 @@ describe("E2BExecutor", () => {
     e2b = undefined;
   });
 
-  async function executorOn(fakeOptions: Parameters<typeof startFakeE2B>[0], options: E2BExecutorOptions = {}) {
+  async function executorOn(
+    fakeOptions: Parameters<typeof startFakeE2B>[0],
+    options: E2BExecutorOptions = {},
+  ) {
     e2b = await startFakeE2B({ apiKey: API_KEY, ...fakeOptions });
     return new E2BExecutor({
       apiKey: API_KEY,
@@ -37,7 +40,9 @@ describe("E2BExecutor", () => {
     const saved = process.env.E2B_API_KEY;
     process.env.E2B_API_KEY = API_KEY;
     try {
-      await using executor = new E2BExecutor({ sandboxOptions: { apiUrl: e2b.apiUrl, sandboxUrl: e2b.sandboxUrl } });
+      await using executor = new E2BExecutor({
+        sandboxOptions: { apiUrl: e2b.apiUrl, sandboxUrl: e2b.sandboxUrl },
+      });
       expect((await executor.run("1 + 1")).output).toBe(2);
     } finally {
       if (saved === undefined) delete process.env.E2B_API_KEY;
@@ -58,13 +63,17 @@ describe("E2BExecutor", () => {
   });
 
   it("says what to do when the account is over its quota", async () => {
-    const executor = await executorOn({ createFailure: { status: 429, message: "concurrent sandbox limit reached" } });
+    const executor = await executorOn({
+      createFailure: { status: 429, message: "concurrent sandbox limit reached" },
+    });
     await expect(executor.start()).rejects.toThrow(/limit.*cleanup\(\)/s);
     await executor.cleanup();
   });
 
   it("says what happened when the sandbox fails to start", async () => {
-    const executor = await executorOn({ createFailure: { status: 500, message: "the node ran out of capacity" } });
+    const executor = await executorOn({
+      createFailure: { status: 500, message: "the node ran out of capacity" },
+    });
     await expect(executor.start()).rejects.toThrow(/could not start the E2B sandbox.*ran out of capacity/s);
     await executor.cleanup();
   });
@@ -106,7 +115,11 @@ describe("E2BExecutor", () => {
     // The death reaches the host through the output stream; a run sent before it arrives learns
     // of it as a SandboxError, one sent after gets a fresh sandbox at once.
     const raced = await executor.run("'fresh'");
-    if (raced.error) expect(raced.error).toMatchObject({ type: "SandboxError", message: expect.stringMatching(/E2B sandbox/) });
+    if (raced.error)
+      expect(raced.error).toMatchObject({
+        type: "SandboxError",
+        message: expect.stringMatching(/E2B sandbox/),
+      });
     const next = raced.error ? await executor.run("'fresh'") : raced;
     expect(next.error).toBeUndefined();
     expect(next.output).toBe("fresh");

@@ -95,25 +95,23 @@ export async function startE2BRuntime(options: E2BRuntimeOptions): Promise<Runti
   const killed = new Promise<string>((resolve) => {
     resolveKilled = () => resolve("was killed");
   });
-  const exited = handle
-    .wait()
-    .then(
-      (result) => `exited with code ${result.exitCode}`,
-      (error: unknown) => {
-        const exit = error as { exitCode?: number; name?: string; message?: string };
-        if (exit.name === "CommandExitError") return `exited with code ${exit.exitCode}`;
-        return `stopped: ${exit.message ?? String(error)}`;
-      },
-    );
+  const exited = handle.wait().then(
+    (result) => `exited with code ${result.exitCode}`,
+    (error: unknown) => {
+      const exit = error as { exitCode?: number; name?: string; message?: string };
+      if (exit.name === "CommandExitError") return `exited with code ${exit.exitCode}`;
+      return `stopped: ${exit.message ?? String(error)}`;
+    },
+  );
   const closed = Promise.race([exited, killed]).then((status) => {
-      stderrLines.end();
-      lines.end();
-      void killSandbox();
-      if (overflowReason) return { reason: overflowReason };
-      if (killedByHost) return { reason: "the E2B sandbox was killed by the host" };
-      const tail = stderrTail.trim() ? `; its last error output:\n${stderrTail.trim()}` : "";
-      return { reason: `the runtime in the E2B sandbox ${status}${tail}` };
-    });
+    stderrLines.end();
+    lines.end();
+    void killSandbox();
+    if (overflowReason) return { reason: overflowReason };
+    if (killedByHost) return { reason: "the E2B sandbox was killed by the host" };
+    const tail = stderrTail.trim() ? `; its last error output:\n${stderrTail.trim()}` : "";
+    return { reason: `the runtime in the E2B sandbox ${status}${tail}` };
+  });
 
   const write = orderedWriter(async (line: string) => {
     try {

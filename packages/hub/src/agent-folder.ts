@@ -10,8 +10,8 @@ import {
   ToolCallingAgent,
 } from "@smol/core";
 import { SerializationError } from "./errors.js";
-import { defaultImporter, type ModuleImporter } from "./module-loader.js";
 import { type ModelClass, rebuildModel } from "./model-classes.js";
+import { defaultImporter, type ModuleImporter } from "./module-loader.js";
 import { loadToolFromFolder, requireTrust, saveTool, TOOL_MODULE } from "./tool-folder.js";
 
 /** The configuration file of a saved agent. */
@@ -68,7 +68,8 @@ export async function saveAgent(agent: MultiStepAgent, folder: string): Promise<
   await rm(join(folder, TOOLS_FOLDER), { recursive: true, force: true });
   await rm(join(folder, MANAGED_AGENTS_FOLDER), { recursive: true, force: true });
   for (const tool of tools) await saveTool(tool, join(folder, TOOLS_FOLDER, tool.name));
-  for (const [name, managedAgent] of managedAgents) await saveAgent(managedAgent, join(folder, MANAGED_AGENTS_FOLDER, name));
+  for (const [name, managedAgent] of managedAgents)
+    await saveAgent(managedAgent, join(folder, MANAGED_AGENTS_FOLDER, name));
   await writeFile(join(folder, AGENT_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
@@ -81,17 +82,27 @@ export async function saveAgent(agent: MultiStepAgent, folder: string): Promise<
  * const agent = await loadAgentFromFolder("./my_agent", { trustRemoteCode: true });
  * await agent.run("Which model is the most downloaded for text classification?");
  */
-export async function loadAgentFromFolder(folder: string, options: LoadAgentOptions = {}): Promise<MultiStepAgent> {
+export async function loadAgentFromFolder(
+  folder: string,
+  options: LoadAgentOptions = {},
+): Promise<MultiStepAgent> {
   const manifest = await readAgentManifest(folder);
   const importModule = options.importModule ?? defaultImporter;
   if (await holdsCode(folder)) requireTrust(options, `the agent from ${folder}, whose tools are code,`);
   const tools: Tool[] = [];
   for (const name of manifest.tools) {
-    tools.push(await loadToolFromFolder(join(folder, TOOLS_FOLDER, name), { trustRemoteCode: true, importModule }));
+    tools.push(
+      await loadToolFromFolder(join(folder, TOOLS_FOLDER, name), { trustRemoteCode: true, importModule }),
+    );
   }
   const managedAgents: MultiStepAgent[] = [];
   for (const name of manifest.managedAgents) {
-    managedAgents.push(await loadAgentFromFolder(join(folder, MANAGED_AGENTS_FOLDER, name), { ...options, trustRemoteCode: true }));
+    managedAgents.push(
+      await loadAgentFromFolder(join(folder, MANAGED_AGENTS_FOLDER, name), {
+        ...options,
+        trustRemoteCode: true,
+      }),
+    );
   }
   const model =
     options.model ??
@@ -108,7 +119,9 @@ export async function loadAgentFromFolder(folder: string, options: LoadAgentOpti
     authorizedImports,
     ...configuration
   } = manifest;
-  const defined = Object.fromEntries(Object.entries(configuration).filter(([, value]) => value !== undefined && value !== null));
+  const defined = Object.fromEntries(
+    Object.entries(configuration).filter(([, value]) => value !== undefined && value !== null),
+  );
   return new agentClass({
     ...defined,
     ...(authorizedImports !== undefined ? { additionalAuthorizedImports: authorizedImports } : {}),
@@ -130,9 +143,12 @@ async function readAgentManifest(folder: string): Promise<AgentManifest> {
   try {
     manifest = JSON.parse(await readFile(path, "utf8"));
   } catch (error) {
-    throw new SerializationError(`${path} is missing or is not JSON: is ${folder} a saved agent?`, { cause: error });
+    throw new SerializationError(`${path} is missing or is not JSON: is ${folder} a saved agent?`, {
+      cause: error,
+    });
   }
-  const names = (value: unknown) => Array.isArray(value) && value.every((name) => typeof name === "string" && /^[\w-]+$/.test(name));
+  const names = (value: unknown) =>
+    Array.isArray(value) && value.every((name) => typeof name === "string" && /^[\w-]+$/.test(name));
   if (typeof manifest.class !== "string" || !names(manifest.tools) || !names(manifest.managedAgents)) {
     throw new SerializationError(`${path} needs a "class" and the names of its "tools" and "managedAgents".`);
   }

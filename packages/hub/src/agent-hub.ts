@@ -12,7 +12,11 @@ import { requireTrust } from "./tool-folder.js";
  * @example
  * await pushAgentToHub(agent, "m-ric/my_agent");
  */
-export async function pushAgentToHub(agent: MultiStepAgent, repoId: string, options: PushOptions = {}): Promise<string> {
+export async function pushAgentToHub(
+  agent: MultiStepAgent,
+  repoId: string,
+  options: PushOptions = {},
+): Promise<string> {
   const folder = await mkdtemp(join(tmpdir(), "smol-agent-"));
   try {
     await saveAgent(agent, folder);

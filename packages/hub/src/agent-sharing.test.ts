@@ -1,7 +1,14 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CodeAgent, MissingPackageError, ToolCallingAgent, tool } from "@smol/core";
+import {
+  type ChatMessage,
+  CodeAgent,
+  MissingPackageError,
+  type Model,
+  ToolCallingAgent,
+  tool,
+} from "@smol/core";
 import { OpenAIModel } from "@smol/models-openai";
 import { type FakeHubServer, ScriptedModel, startFakeHub } from "@smol/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -20,6 +27,17 @@ const getWeather = tool(
   ({ city }) => `Sunny in ${city}`,
 );
 
+/** A model outside the @smol/models-* packages, rebuilt from its options. */
+class LocalModel implements Model {
+  readonly modelId: string;
+  constructor(options: Record<string, unknown>) {
+    this.modelId = String(options.modelId);
+  }
+  async generate(): Promise<ChatMessage> {
+    return { role: "assistant", content: "nothing" };
+  }
+}
+
 let folder: string;
 let hub: FakeHubServer;
 const savedKey = process.env.OPENAI_API_KEY;
@@ -33,7 +51,11 @@ function withoutExecutorSecret(dict: Record<string, unknown>) {
 function buildAgent() {
   const weatherAgent = new ToolCallingAgent({
     tools: [getWeather],
-    model: new OpenAIModel({ modelId: "gpt-4o-mini", apiKey: "sk-secret-in-code", apiBase: "http://127.0.0.1:9/v1" }),
+    model: new OpenAIModel({
+      modelId: "gpt-4o-mini",
+      apiKey: "sk-secret-in-code",
+      apiBase: "http://127.0.0.1:9/v1",
+    }),
     name: "weather_agent",
     description: "Knows the weather.",
     maxSteps: 3,
@@ -42,7 +64,12 @@ function buildAgent() {
   return new CodeAgent({
     tools: [],
     managedAgents: [weatherAgent],
-    model: new OpenAIModel({ modelId: "gpt-4o", apiKey: "sk-secret-in-code", apiBase: "http://127.0.0.1:9/v1", temperature: 0.2 }),
+    model: new OpenAIModel({
+      modelId: "gpt-4o",
+      apiKey: "sk-secret-in-code",
+      apiBase: "http://127.0.0.1:9/v1",
+      temperature: 0.2,
+    }),
     additionalAuthorizedImports: ["numpy.*"],
     instructions: "Answer in French.",
     codeBlockTags: "markdown",
@@ -91,11 +118,17 @@ describe("saving agents to a folder", () => {
       maxSteps: 7,
       planningInterval: 2,
     });
-    const managed = JSON.parse(await readFile(join(folder, "managed_agents/weather_agent/agent.json"), "utf8"));
-    expect(managed).toMatchObject({ class: "ToolCallingAgent", tools: ["get_weather"], name: "weather_agent" });
-    expect(await readFile(join(folder, "managed_agents/weather_agent/tools/get_weather/tool.mjs"), "utf8")).toContain(
-      "Sunny in",
+    const managed = JSON.parse(
+      await readFile(join(folder, "managed_agents/weather_agent/agent.json"), "utf8"),
     );
+    expect(managed).toMatchObject({
+      class: "ToolCallingAgent",
+      tools: ["get_weather"],
+      name: "weather_agent",
+    });
+    expect(
+      await readFile(join(folder, "managed_agents/weather_agent/tools/get_weather/tool.mjs"), "utf8"),
+    ).toContain("Sunny in");
   });
 
   it("round-trips through a folder, the model key coming from the environment", async () => {
@@ -105,7 +138,9 @@ describe("saving agents to a folder", () => {
     expect(loaded).toBeInstanceOf(CodeAgent);
     expect(loaded.toDict()).toEqual(withoutExecutorSecret(agent.toDict()));
     expect(loaded.model).toBeInstanceOf(OpenAIModel);
-    expect((loaded.model as OpenAIModel).client.apiKey).toBe("sk-from-environment");
+    expect((loaded.model as unknown as { client: { apiKey: string } }).client.apiKey).toBe(
+      "sk-from-environment",
+    );
     expect((loaded as CodeAgent).codeBlockTags).toEqual((agent as CodeAgent).codeBlockTags);
     expect(loaded.promptTemplates.finalAnswer.preMessages).toBe("Custom pre-messages.");
   });
@@ -120,7 +155,9 @@ describe("saving agents to a folder", () => {
     expect(loaded).toBeInstanceOf(ToolCallingAgent);
     expect(await loaded.run("Weather in Lyon?")).toBe("done");
     expect(JSON.stringify(model.calls[1]?.messages)).toContain("Sunny in Lyon");
-    await expect(CodeAgent.fromFolder(folder, { trustRemoteCode: true, model })).rejects.toThrow(/not a CodeAgent/);
+    await expect(CodeAgent.fromFolder(folder, { trustRemoteCode: true, model })).rejects.toThrow(
+      /not a CodeAgent/,
+    );
   });
 
   it("needs trustRemoteCode when the folder holds tools", async () => {
@@ -130,20 +167,29 @@ describe("saving agents to a folder", () => {
 
   it("says which package is missing, and which classes it cannot rebuild", async () => {
     await saveAgent(buildAgent(), folder);
-    const missing = Object.assign(new Error("Cannot find package '@smol/models-openai'"), { code: "ERR_MODULE_NOT_FOUND" });
+    const missing = Object.assign(new Error("Cannot find package '@smol/models-openai'"), {
+      code: "ERR_MODULE_NOT_FOUND",
+    });
     const importModule = async (specifier: string) => {
       if (specifier === "@smol/models-openai") throw missing;
       return await import(specifier);
     };
-    const error = await loadAgentFromFolder(folder, { trustRemoteCode: true, importModule }).catch((caught: unknown) => caught);
+    const error = await loadAgentFromFolder(folder, { trustRemoteCode: true, importModule }).catch(
+      (caught: unknown) => caught,
+    );
     expect(MissingPackageError.isInstance(error)).toBe(true);
     expect((error as MissingPackageError).packageName).toBe("@smol/models-openai");
 
-    const scripted = new ToolCallingAgent({ tools: [], model: new ScriptedModel([]), verbosityLevel: 0 });
-    await saveAgent(scripted, folder);
-    await expect(loadAgentFromFolder(folder)).rejects.toThrow(/class 'ScriptedModel'.*Pass \{ model \}/s);
-    const loaded = await loadAgentFromFolder(folder, { modelClasses: { ScriptedModel: ScriptedModel as never } });
-    expect(loaded.model).toBeInstanceOf(ScriptedModel);
+    const local = new ToolCallingAgent({
+      tools: [],
+      model: new LocalModel({ modelId: "local-1" }),
+      verbosityLevel: 0,
+    });
+    await saveAgent(local, folder);
+    await expect(loadAgentFromFolder(folder)).rejects.toThrow(/class 'LocalModel'.*Pass \{ model \}/s);
+    const loaded = await loadAgentFromFolder(folder, { modelClasses: { LocalModel } });
+    expect(loaded.model).toBeInstanceOf(LocalModel);
+    expect(loaded.model.modelId).toBe("local-1");
   });
 
   it("rejects a malformed agent.json", async () => {
@@ -164,11 +210,18 @@ describe("sharing agents on the fake Hub", () => {
     ]);
     const loaded = await CodeAgent.fromHub("m-ric/my_agent", { trustRemoteCode: true, hubUrl: hub.url });
     expect(loaded.toDict()).toEqual(withoutExecutorSecret(agent.toDict()));
-    expect(await loaded.managedAgents.weather_agent!.tools.get_weather!.call({ city: "Nice" })).toBe("Sunny in Nice");
+    expect(await loaded.managedAgents.weather_agent!.tools.get_weather!.call({ city: "Nice" })).toBe(
+      "Sunny in Nice",
+    );
   });
 
   it("needs trustRemoteCode to load from the Hub", async () => {
-    await pushAgentToHub(buildAgent(), "m-ric/other_agent", { hubUrl: hub.url, accessToken: "hf_fake_token" });
-    await expect(loadAgentFromHub("m-ric/other_agent", { hubUrl: hub.url })).rejects.toThrow(UntrustedCodeError);
+    await pushAgentToHub(buildAgent(), "m-ric/other_agent", {
+      hubUrl: hub.url,
+      accessToken: "hf_fake_token",
+    });
+    await expect(loadAgentFromHub("m-ric/other_agent", { hubUrl: hub.url })).rejects.toThrow(
+      UntrustedCodeError,
+    );
   });
 });

@@ -35,7 +35,11 @@ function hubParameters(repoId: string, options: HubOptions) {
  * Uploads every file of a folder to a Hub repo (created when missing) in one commit; returns the
  * repo URL.
  */
-export async function uploadFolder(folder: string, repoId: string, options: PushOptions = {}): Promise<string> {
+export async function uploadFolder(
+  folder: string,
+  repoId: string,
+  options: PushOptions = {},
+): Promise<string> {
   const parameters = hubParameters(repoId, options);
   if (!parameters.accessToken) {
     throw new SerializationError(`Pushing to ${repoId} needs a Hub token: set HF_TOKEN or pass accessToken.`);

@@ -5,7 +5,13 @@
  */
 import { installHubMethods } from "./install-hub-methods.js";
 
-export { type AgentClass, AGENT_MANIFEST, type LoadAgentOptions, loadAgentFromFolder, saveAgent } from "./agent-folder.js";
+export {
+  AGENT_MANIFEST,
+  type AgentClass,
+  type LoadAgentOptions,
+  loadAgentFromFolder,
+  saveAgent,
+} from "./agent-folder.js";
 export { loadAgentFromHub, pushAgentToHub } from "./agent-hub.js";
 export { SerializationError, UntrustedCodeError } from "./errors.js";
 export { downloadRepo, type HubOptions, type PushOptions, uploadFolder } from "./hub-transfer.js";
@@ -13,7 +19,14 @@ export { installHubMethods } from "./install-hub-methods.js";
 export { MODEL_PACKAGES, type ModelClass } from "./model-classes.js";
 export { evaluateModule, type ModuleImporter } from "./module-loader.js";
 export { type SpaceToolOptions, toolFromSpace } from "./space-tool.js";
-export { type LoadToolOptions, loadToolFromFolder, readToolManifest, saveTool, TOOL_MANIFEST, TOOL_MODULE } from "./tool-folder.js";
+export {
+  type LoadToolOptions,
+  loadToolFromFolder,
+  readToolManifest,
+  saveTool,
+  TOOL_MANIFEST,
+  TOOL_MODULE,
+} from "./tool-folder.js";
 export { loadTool, pushToolToHub } from "./tool-hub.js";
 export { toolModuleSource } from "./tool-source.js";
 

@@ -45,7 +45,11 @@ function define(target: object, name: string, value: unknown): void {
   Object.defineProperty(target, name, { value, configurable: true, writable: true, enumerable: false });
 }
 
-function checkedClass<T>(agentClass: abstract new (...args: never[]) => T, agent: MultiStepAgent, origin: string): T {
+function checkedClass<T>(
+  agentClass: abstract new (...args: never[]) => T,
+  agent: MultiStepAgent,
+  origin: string,
+): T {
   if (agent instanceof agentClass) return agent;
   throw new SerializationError(
     `${origin} holds a ${agent.constructor.name}, not a ${agentClass.name}: load it with ${agent.constructor.name}.fromFolder/fromHub or loadAgentFromFolder.`,
@@ -67,9 +71,13 @@ export function installHubMethods(): void {
   define(MultiStepAgent.prototype, "save", function save(this: MultiStepAgent, folder: string) {
     return saveAgent(this, folder);
   });
-  define(MultiStepAgent.prototype, "pushToHub", function pushToHub(this: MultiStepAgent, repoId: string, options?: PushOptions) {
-    return pushAgentToHub(this, repoId, options);
-  });
+  define(
+    MultiStepAgent.prototype,
+    "pushToHub",
+    function pushToHub(this: MultiStepAgent, repoId: string, options?: PushOptions) {
+      return pushAgentToHub(this, repoId, options);
+    },
+  );
   define(Tool.prototype, "save", function save(this: Tool, folder: string) {
     return saveTool(this, folder);
   });
@@ -79,12 +87,17 @@ export function installHubMethods(): void {
   define(Tool, "fromSpace", toolFromSpace);
   define(Tool, "fromHub", loadTool);
   define(Tool, "fromFolder", loadToolFromFolder);
-  for (const agentClass of [CodeAgent, ToolCallingAgent]) {
-    define(agentClass, "fromFolder", async (folder: string, options?: LoadAgentOptions) =>
-      checkedClass(agentClass, await loadAgentFromFolder(folder, options), folder),
-    );
-    define(agentClass, "fromHub", async (repoId: string, options?: LoadAgentOptions & HubOptions) =>
-      checkedClass(agentClass, await loadAgentFromHub(repoId, options), repoId),
-    );
-  }
+  defineAgentLoaders(CodeAgent);
+  defineAgentLoaders(ToolCallingAgent);
+}
+
+function defineAgentLoaders<T extends MultiStepAgent>(
+  agentClass: abstract new (...args: never[]) => T,
+): void {
+  define(agentClass, "fromFolder", async (folder: string, options?: LoadAgentOptions) =>
+    checkedClass(agentClass, await loadAgentFromFolder(folder, options), folder),
+  );
+  define(agentClass, "fromHub", async (repoId: string, options?: LoadAgentOptions & HubOptions) =>
+    checkedClass(agentClass, await loadAgentFromHub(repoId, options), repoId),
+  );
 }

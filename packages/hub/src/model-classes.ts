@@ -18,7 +18,9 @@ export const MODEL_PACKAGES: Readonly<Record<string, string>> = {
 };
 
 /** A model class as a folder can rebuild it: `fromDict` when it has one, else its constructor. */
-export type ModelClass = (new (options: Record<string, unknown>) => Model) & {
+export type ModelClass = (new (
+  options: Record<string, unknown>,
+) => Model) & {
   fromDict?(data: Record<string, unknown>): Model;
 };
 
@@ -33,7 +35,8 @@ export async function rebuildModel(
 ): Promise<Model> {
   const className = String(description.class ?? "");
   const data = (description.data ?? {}) as Record<string, unknown>;
-  const modelClass = options.modelClasses?.[className] ?? (await importModelClass(className, options.importModule));
+  const modelClass =
+    options.modelClasses?.[className] ?? (await importModelClass(className, options.importModule));
   const { class: _className, ...constructorOptions } = data;
   return modelClass.fromDict ? modelClass.fromDict(data) : new modelClass(constructorOptions);
 }
@@ -66,5 +69,7 @@ async function importModelClass(className: string, importModule: ModuleImporter)
 function isModuleNotFound(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") return true;
-  return typeof message === "string" && /cannot find (package|module)|failed to (load|resolve)/i.test(message);
+  return (
+    typeof message === "string" && /cannot find (package|module)|failed to (load|resolve)/i.test(message)
+  );
 }

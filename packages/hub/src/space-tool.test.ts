@@ -23,6 +23,16 @@ beforeAll(async () => {
       returns: [{ type: "string" }, { type: "number" }],
       run: (text) => [String(text).toUpperCase(), String(text).length],
     },
+    {
+      apiName: "queued",
+      queue: true,
+      parameters: [{ name: "text", type: "string" }],
+      returns: [{ type: "string" }],
+      run: (text) => {
+        if (text === "fail") throw new Error("the Space failed");
+        return [`queued ${String(text)}`];
+      },
+    },
   ]);
 });
 afterAll(async () => {
@@ -31,7 +41,10 @@ afterAll(async () => {
 
 describe("toolFromSpace against a local Gradio app", () => {
   it("builds the inputs from the endpoint and calls predict", async () => {
-    const imageTool = await toolFromSpace(app.url, { name: "image_generator", description: "Generate an image from a prompt" });
+    const imageTool = await toolFromSpace(app.url, {
+      name: "image_generator",
+      description: "Generate an image from a prompt",
+    });
     expect(imageTool.toDict()).toEqual({
       name: "image_generator",
       description: "Generate an image from a prompt",
@@ -52,9 +65,20 @@ describe("toolFromSpace against a local Gradio app", () => {
     expect(await shout.call({ text: "hey" })).toEqual(["HEY", 3]);
   });
 
+  it("goes through the queue and its event stream for queued endpoints", async () => {
+    const queued = await toolFromSpace(app.url, {
+      name: "queued",
+      description: "Queued.",
+      apiName: "/queued",
+    });
+    expect(await queued.call({ text: "one" })).toBe("queued one");
+    expect(await queued.call({ text: "two" })).toBe("queued two");
+    await expect(queued.call({ text: "fail" })).rejects.toThrow(/the Space failed/);
+  });
+
   it("names the endpoints when apiName is wrong", async () => {
     await expect(toolFromSpace(app.url, { name: "x", description: "X.", apiName: "/nope" })).rejects.toThrow(
-      /\/predict, \/shout/,
+      /\/predict, \/shout, \/queued/,
     );
   });
 });

@@ -67,7 +67,9 @@ class SpaceTool extends Tool {
 
   async forward(args: Record<string, unknown>, options: ToolCallOptions = {}): Promise<unknown> {
     options.signal?.throwIfAborted();
-    const given = Object.fromEntries(Object.entries(args).filter(([, value]) => value !== undefined && value !== null));
+    const given = Object.fromEntries(
+      Object.entries(args).filter(([, value]) => value !== undefined && value !== null),
+    );
     const result = await this.client.predict(this.apiName, given);
     const data = Array.isArray(result?.data) ? result.data : [];
     return this.outputType === "array" ? data : data[0];
@@ -80,7 +82,8 @@ function toolType(value: GradioValue): string {
   if (component === "image") return "image";
   if (component === "audio") return "audio";
   const jsonType = typeof value.type === "string" ? value.type : value.type?.type;
-  if (jsonType === "string" || jsonType === "boolean" || jsonType === "number" || jsonType === "integer") return jsonType;
+  if (jsonType === "string" || jsonType === "boolean" || jsonType === "number" || jsonType === "integer")
+    return jsonType;
   return "any";
 }
 
@@ -106,7 +109,9 @@ export async function toolFromSpace(spaceId: string, options: SpaceToolOptions):
   try {
     client = await Client.connect(spaceId, { events: ["data", "status"], ...(token ? { token } : {}) });
   } catch (error) {
-    throw new SmolError(`Cannot reach the Gradio app ${spaceId}: ${(error as Error).message}`, { cause: error });
+    throw new SmolError(`Cannot reach the Gradio app ${spaceId}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const api = await client.view_api();
   const endpoints = Object.keys(api?.named_endpoints ?? {});

@@ -68,7 +68,9 @@ export async function readToolManifest(folder: string): Promise<ToolDict> {
   try {
     manifest = JSON.parse(await readFile(path, "utf8"));
   } catch (error) {
-    throw new SerializationError(`${path} is missing or is not JSON: is ${folder} a saved tool?`, { cause: error });
+    throw new SerializationError(`${path} is missing or is not JSON: is ${folder} a saved tool?`, {
+      cause: error,
+    });
   }
   const { name, description } = (manifest ?? {}) as Partial<ToolDict>;
   if (typeof name !== "string" || typeof description !== "string") {

@@ -3,7 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Tool } from "@smol/core";
 import { downloadRepo, type HubOptions, type PushOptions, uploadFolder } from "./hub-transfer.js";
-import { type LoadToolOptions, loadToolFromFolder, readToolManifest, requireTrust, saveTool } from "./tool-folder.js";
+import {
+  type LoadToolOptions,
+  loadToolFromFolder,
+  readToolManifest,
+  requireTrust,
+  saveTool,
+} from "./tool-folder.js";
 
 /**
  * Saves a tool (see `saveTool`) and uploads it to a Hub repo; returns the repo URL.

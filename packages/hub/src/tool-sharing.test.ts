@@ -1,15 +1,17 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type FakeHubServer, startFakeHub } from "@smol/testing";
+import type { PipelineType } from "@huggingface/hub";
 import { Tool, tool } from "@smol/core";
+import { type FakeHubServer, startFakeHub } from "@smol/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SerializationError, UntrustedCodeError } from "./errors.js";
-import { loadTool, pushToolToHub } from "./tool-hub.js";
 import { loadToolFromFolder, saveTool } from "./tool-folder.js";
+import { loadTool, pushToolToHub } from "./tool-hub.js";
 
 // The seed's model_download_tool, as a function: self-contained, it imports what it uses and
-// reads the Hub's address from HF_ENDPOINT like the Python client does.
+// reads the Hub's address from HF_ENDPOINT like the Python client does. (The type-only import
+// of PipelineType is erased, so the saved source needs nothing from this file.)
 const modelDownloadTool = tool(
   {
     name: "model_download_tool",
@@ -20,7 +22,12 @@ const modelDownloadTool = tool(
   async ({ task }) => {
     const { listModels } = await import("@huggingface/hub");
     const hubUrl = process.env.HF_ENDPOINT;
-    for await (const model of listModels({ search: { task }, sort: "downloads", limit: 1, ...(hubUrl ? { hubUrl } : {}) })) {
+    for await (const model of listModels({
+      search: { task: task as PipelineType },
+      sort: "downloads",
+      limit: 1,
+      ...(hubUrl ? { hubUrl } : {}),
+    })) {
       return model.name;
     }
     return `No model found for the task ${task}.`;
@@ -37,7 +44,12 @@ class ModelDownloadTool extends Tool {
   async forward({ task }: { task: string }) {
     const { listModels } = await import("@huggingface/hub");
     const hubUrl = process.env.HF_ENDPOINT;
-    for await (const model of listModels({ search: { task }, sort: "downloads", limit: 1, ...(hubUrl ? { hubUrl } : {}) })) {
+    for await (const model of listModels({
+      search: { task: task as PipelineType },
+      sort: "downloads",
+      limit: 1,
+      ...(hubUrl ? { hubUrl } : {}),
+    })) {
       return model.name;
     }
     return `No model found for the task ${task}.`;
@@ -106,7 +118,9 @@ describe("saving tools to a folder", () => {
   it("refuses to run the code without trustRemoteCode", async () => {
     await saveTool(modelDownloadTool, folder);
     await expect(loadToolFromFolder(folder)).rejects.toThrow(UntrustedCodeError);
-    await expect(loadToolFromFolder(folder, { trustRemoteCode: false })).rejects.toThrow(/trustRemoteCode: true/);
+    await expect(loadToolFromFolder(folder, { trustRemoteCode: false })).rejects.toThrow(
+      /trustRemoteCode: true/,
+    );
   });
 
   it("keeps zod inputs as their dict form", async () => {
@@ -127,10 +141,14 @@ describe("saving tools to a folder", () => {
   });
 
   it("explains what is wrong with a broken folder", async () => {
-    await expect(loadToolFromFolder(folder, { trustRemoteCode: true })).rejects.toThrow(/tool\.json is missing/);
+    await expect(loadToolFromFolder(folder, { trustRemoteCode: true })).rejects.toThrow(
+      /tool\.json is missing/,
+    );
     await writeFile(join(folder, "tool.json"), JSON.stringify({ name: "add", description: "Adds." }));
     await writeFile(join(folder, "tool.mjs"), "export const add = 1;\n");
-    await expect(loadToolFromFolder(folder, { trustRemoteCode: true })).rejects.toThrow(/no "export default"/);
+    await expect(loadToolFromFolder(folder, { trustRemoteCode: true })).rejects.toThrow(
+      /no "export default"/,
+    );
     await writeFile(join(folder, "tool.mjs"), "export default 42;\n");
     await expect(loadToolFromFolder(folder, { trustRemoteCode: true })).rejects.toThrow(SerializationError);
   });
@@ -141,7 +159,10 @@ describe("saving tools to a folder", () => {
         return "x";
       },
     };
-    const methodTool = tool({ name: "method_tool", description: "A method.", inputs: {}, outputType: "string" }, holder.run);
+    const methodTool = tool(
+      { name: "method_tool", description: "A method.", inputs: {}, outputType: "string" },
+      holder.run,
+    );
     await expect(saveTool(methodTool, folder)).rejects.toThrow(/arrow function/);
   });
 });
@@ -158,7 +179,10 @@ describe("sharing tools on the fake Hub", () => {
       "tool.mjs",
     ]);
     // Pushing again commits to the existing repo.
-    await pushToolToHub(modelDownloadTool, "m-ric/model_download_tool", { hubUrl: hub.url, accessToken: "hf_fake_token" });
+    await pushToolToHub(modelDownloadTool, "m-ric/model_download_tool", {
+      hubUrl: hub.url,
+      accessToken: "hf_fake_token",
+    });
 
     const loaded = await loadTool("m-ric/model_download_tool", { trustRemoteCode: true, hubUrl: hub.url });
     expect(loaded.name).toBe("model_download_tool");
@@ -166,10 +190,14 @@ describe("sharing tools on the fake Hub", () => {
   });
 
   it("needs trustRemoteCode before downloading, and a token to push", async () => {
-    await expect(loadTool("m-ric/model_download_tool", { hubUrl: hub.url })).rejects.toThrow(UntrustedCodeError);
+    await expect(loadTool("m-ric/model_download_tool", { hubUrl: hub.url })).rejects.toThrow(
+      UntrustedCodeError,
+    );
     await expect(
       pushToolToHub(modelDownloadTool, "m-ric/other", { hubUrl: hub.url, accessToken: "hf_wrong_token" }),
     ).rejects.toThrow(/credentials|401/i);
-    await expect(loadTool("m-ric/missing", { trustRemoteCode: true, hubUrl: hub.url })).rejects.toThrow(/not found/i);
+    await expect(loadTool("m-ric/missing", { trustRemoteCode: true, hubUrl: hub.url })).rejects.toThrow(
+      /not found/i,
+    );
   });
 });

@@ -2,7 +2,8 @@ import { FinalAnswerTool, FunctionTool, Tool } from "@smol/core";
 import { SerializationError } from "./errors.js";
 
 /** The header of every generated module: says where it came from and what it may import. */
-const HEADER = "// A smol tool, saved by @smol/hub. Load it with loadToolFromFolder(folder, { trustRemoteCode: true }).\n";
+const HEADER =
+  "// A smol tool, saved by @smol/hub. Load it with loadToolFromFolder(folder, { trustRemoteCode: true }).\n";
 
 /**
  * The source of an ES module whose default export is the tool: `tool(definition, function)` for
@@ -59,11 +60,14 @@ function classToolSource(tool: Tool): string {
  * "/node_modules/.pnpm/…/node_modules/@scope/name/dist/index.mjs")` becomes `import("@scope/name")`.
  */
 function normalizeSource(source: string): string {
-  return source.replace(/__vite_ssr_dynamic_import__\(\s*(["'])([^"']+)\1/g, (_match, _quote, specifier: string) => {
-    const inNodeModules = specifier.split("/node_modules/").pop() ?? specifier;
-    if (inNodeModules === specifier) return `import(${JSON.stringify(specifier)}`;
-    const parts = inNodeModules.split("/");
-    const packageName = parts[0]!.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
-    return `import(${JSON.stringify(packageName)}`;
-  });
+  return source.replace(
+    /__vite_ssr_dynamic_import__\(\s*(["'])([^"']+)\1/g,
+    (_match, _quote, specifier: string) => {
+      const inNodeModules = specifier.split("/node_modules/").pop() ?? specifier;
+      if (inNodeModules === specifier) return `import(${JSON.stringify(specifier)}`;
+      const parts = inNodeModules.split("/");
+      const packageName = parts[0]!.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
+      return `import(${JSON.stringify(packageName)}`;
+    },
+  );
 }

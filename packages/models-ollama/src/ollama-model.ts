@@ -16,7 +16,7 @@ import {
 import { fromOllamaResponse, OllamaStreamConverter } from "./convert-from-ollama-response.js";
 import { type OllamaRequestDefaults, toOllamaRequest } from "./convert-to-ollama-messages.js";
 import { ollamaErrorToModelApiError, ollamaStreamErrorToModelApiError } from "./ollama-errors.js";
-import { RequestScope } from "./request-scope.js";
+import { RequestScope } from "@smol/core";
 
 /** Ollama's default host. */
 export const DEFAULT_OLLAMA_HOST = "http://127.0.0.1:11434";

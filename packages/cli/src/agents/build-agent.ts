@@ -1,7 +1,6 @@
 import {
   type AgentLogger,
   CodeAgent,
-  LogLevel,
   type Model,
   type MultiStepAgent,
   type StepCallbacks,
@@ -39,7 +38,7 @@ export async function buildAgent(parts: AgentParts): Promise<MultiStepAgent> {
     stepCallbacks: parts.stepCallbacks,
   };
   if (settings.actionType === "tool_calling") return new ToolCallingAgent(common);
-  const executor = await loadExecutor(settings.executor, executorOptions(settings, logger));
+  const executor = await loadExecutor(settings.executor, executorOptions(settings));
   try {
     return new CodeAgent({ ...common, executor, additionalAuthorizedImports: settings.imports });
   } catch (error) {
@@ -50,16 +49,14 @@ export async function buildAgent(parts: AgentParts): Promise<MultiStepAgent> {
 
 /**
  * The executor's options from the settings. `--executor python` runs the code in the user's own
- * python3: the CLI says so in one line of its own instead of the executor's process warning.
+ * python3: the CLI says so in one line of its own (see `executeRun`) instead of the executor's
+ * process warning.
  */
-export function executorOptions(settings: AgentSettings, logger: AgentLogger): Record<string, unknown> {
+export function executorOptions(settings: AgentSettings): Record<string, unknown> {
   const options: Record<string, unknown> = {
     additionalAuthorizedImports: settings.imports,
     ...settings.executorOptions,
   };
-  if (settings.executor === "python") {
-    logger.log("Note: --executor python runs the code in this machine's python3, with your rights: it is not a sandbox.", LogLevel.ERROR);
-    options.suppressSandboxWarning ??= true;
-  }
+  if (settings.executor === "python") options.suppressSandboxWarning ??= true;
   return options;
 }

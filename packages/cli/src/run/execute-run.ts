@@ -1,5 +1,6 @@
 import { AgentInterruptedError, LogLevel, type Model, type MultiStepAgent, type Tool } from "@smol/core";
-import { buildAgent } from "../agents/build-agent.js";
+import { buildAgent, executorOptions } from "../agents/build-agent.js";
+import { loadExecutor } from "../agents/load-executor.js";
 import { type RunOutcome, runTask } from "../agents/run-task.js";
 import { ExitCode } from "../errors.js";
 import { chooseModel, type ModelChoice, probeOllama } from "../models/choose-model.js";
@@ -18,7 +19,7 @@ import { isLiveTerminal } from "../output/terminal.js";
 import type { CommandName } from "../settings/command-line.js";
 import type { AgentSettings } from "../settings/settings.js";
 import { type LoadedTools, loadTools } from "../tools/load-tools.js";
-import { parseToolSpecs } from "../tools/tool-specs.js";
+import { parseToolSpecs, type ToolSpec } from "../tools/tool-specs.js";
 import type { CliIo } from "./cli-io.js";
 import { interruptOnSignals } from "./interruption.js";
 
@@ -81,7 +82,16 @@ export async function executeRun(options: ExecuteOptions): Promise<number> {
     const model = await loadModel(choice, settings.modelOptions);
     releases.push(() => disposeIfPossible(model));
     interruption.signal.throwIfAborted();
-    const tools: LoadedTools = await loadTools(specs);
+    if (settings.executor === "python" && (settings.actionType === "code" || command === "webagent" || usesPython(specs))) {
+      logger.notice("Note: --executor python runs the code in this machine's python3, with your rights: it is not a sandbox.", LogLevel.ERROR);
+    }
+    const tools: LoadedTools = await loadTools(specs, {
+      // The Python tool runs on the executor of the settings, loaded from the CLI's installation.
+      python_interpreter: {
+        authorizedImports: settings.imports,
+        createExecutor: () => loadExecutor(settings.executor, executorOptions(settings)),
+      },
+    });
     releases.push(() => tools.close());
     interruption.signal.throwIfAborted();
     const context = { settings, model, tools: tools.tools, logger, signal: interruption.signal };
@@ -165,4 +175,8 @@ async function disposeIfPossible(value: unknown): Promise<void> {
 function interruptedError(cause: unknown): Error {
   if (AgentInterruptedError.isInstance(cause)) return cause;
   return new AgentInterruptedError("The command was interrupted (Ctrl-C).", { cause });
+}
+
+function usesPython(specs: readonly ToolSpec[]): boolean {
+  return specs.some((spec) => spec.kind === "toolkit" && spec.name === "python_interpreter");
 }

@@ -1,6 +1,6 @@
 import { SmolError, type Tool } from "@smol/core";
 import { exportedClass, importOptionalPackage } from "../optional-packages.js";
-import { type McpServerSpec, TOOLKIT_TOOLS, type ToolSpec } from "./tool-specs.js";
+import { type McpServerSpec, TOOLKIT_TOOLS, type ToolkitToolName, type ToolSpec } from "./tool-specs.js";
 
 const TOOLKIT_PACKAGE = "@smol/tools-toolkit";
 
@@ -22,13 +22,17 @@ interface ToolCollectionClass {
 /**
  * Builds the tools of the specs: toolkit tools from `@smol/tools-toolkit` (loaded on demand) and
  * the tools of each MCP server. Naming a server on the command line is the user's statement of
- * trust, so servers are loaded with `trustRemoteCode`. If one fails to start, the ones already
+ * trust, so servers are loaded with `trustRemoteCode`. `toolOptions` are given to the toolkit
+ * tools' constructors, by name. If one fails to start, the ones already
  * started are stopped before the error goes up.
  *
  * @example
  * await using loaded = await loadTools(parseToolSpecs(["web_search"], "--tools"));
  */
-export async function loadTools(specs: readonly ToolSpec[]): Promise<LoadedTools> {
+export async function loadTools(
+  specs: readonly ToolSpec[],
+  toolOptions: Partial<Record<ToolkitToolName, Record<string, unknown>>> = {},
+): Promise<LoadedTools> {
   const tools: Tool[] = [];
   const collections: ToolCollectionLike[] = [];
   const close = async () => {
@@ -40,7 +44,7 @@ export async function loadTools(specs: readonly ToolSpec[]): Promise<LoadedTools
     for (const spec of specs) {
       if (spec.kind === "toolkit") {
         const ToolClass = exportedClass<Tool>(toolkit, TOOLKIT_TOOLS[spec.name].className, TOOLKIT_PACKAGE);
-        tools.push(new ToolClass());
+        tools.push(new ToolClass(toolOptions[spec.name]));
         continue;
       }
       const ToolCollection = toolkit.ToolCollection as ToolCollectionClass | undefined;

@@ -5,7 +5,12 @@ import { defaultToModelApiError } from "./error-mapping.js";
 import { type ChatMessage, type ChatMessageStreamDelta, messageText } from "./messages.js";
 import type { GenerateOptions, Model } from "./model.js";
 import { RateLimiter } from "./rate-limiter.js";
-import { decodeRemoveParameters, encodeRemoveParameters, isRemoveParameter } from "./remove-parameter.js";
+import {
+  decodeRemoveParameters,
+  encodeRemoveParameters,
+  isRemoveParameter,
+  type RemoveParameter,
+} from "./remove-parameter.js";
 import { abortReason, retryDelayMs, sleep } from "./retry.js";
 import { withoutSecrets } from "./secrets.js";
 import { cutAtStopSequences, StopSequenceCutter, supportsStopParameter } from "./stop-sequences.js";
@@ -38,8 +43,9 @@ export interface ApiModelOptions {
   /** Called before each wait, e.g. to log "rate limited, retrying in 2 s". */
   onRetry?: (event: RetryEvent) => void;
   /** `stop: REMOVE_PARAMETER` never sends stop sequences; smol cuts the output at them instead. */
-  stop?: string | string[] | symbol;
-  temperature?: number;
+  stop?: string | string[] | RemoveParameter;
+  /** Sampling temperature; `REMOVE_PARAMETER` leaves it to the provider's default. */
+  temperature?: number | RemoveParameter;
   [completionParameter: string]: unknown;
 }
 

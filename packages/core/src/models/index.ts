@@ -18,3 +18,4 @@ export { parseRetryAfter, type RetryPolicy, retryDelayMs } from "./retry.js";
 export { withoutSecrets } from "./secrets.js";
 export { cutAtStopSequences, StopSequenceCutter, supportsStopParameter } from "./stop-sequences.js";
 export { parseToolCallArguments } from "./tool-call-arguments.js";
+export { RequestScope } from "./request-scope.js";

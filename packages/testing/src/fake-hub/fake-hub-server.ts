@@ -74,15 +74,23 @@ export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHu
     if (method === "GET" && path === "/api/models") return listModels(url.searchParams, response);
     if (method === "POST" && path === "/api/repos/create") return createRepo(JSON.parse(body), response);
 
-    const api = /^\/api\/(models|spaces|datasets)\/([^/]+\/[^/]+)\/(preupload|commit|tree)\/([^/]+)(?:\/(.*))?$/.exec(path);
+    const api =
+      /^\/api\/(models|spaces|datasets)\/([^/]+\/[^/]+)\/(preupload|commit|tree)\/([^/]+)(?:\/(.*))?$/.exec(
+        path,
+      );
     if (api) {
       const [, prefix, repoId, action, , subPath] = api;
       const files = repos.get(key(TYPE_PREFIXES[prefix!]!, repoId!));
-      if (!files) return sendJson(response, 404, { error: "Repository not found" }, { "x-error-code": "RepoNotFound" });
+      if (!files)
+        return sendJson(response, 404, { error: "Repository not found" }, { "x-error-code": "RepoNotFound" });
       if (action === "preupload" && method === "POST") {
         const payload = JSON.parse(body) as { files: { path: string }[] };
         return sendJson(response, 200, {
-          files: payload.files.map((file) => ({ path: file.path, uploadMode: "regular", shouldIgnore: false })),
+          files: payload.files.map((file) => ({
+            path: file.path,
+            uploadMode: "regular",
+            shouldIgnore: false,
+          })),
         });
       }
       if (action === "commit" && method === "POST") return commit(files, body, repoId!, response);
@@ -95,14 +103,23 @@ export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHu
     if (resolve && method === "GET") {
       const [, prefix, repoId, , filePath] = resolve;
       const content = repos.get(key(prefix ? TYPE_PREFIXES[prefix]! : "model", repoId!))?.get(filePath!);
-      if (!content) return sendJson(response, 404, { error: "Entry not found" }, { "x-error-code": "EntryNotFound" });
+      if (!content)
+        return sendJson(response, 404, { error: "Entry not found" }, { "x-error-code": "EntryNotFound" });
       const etag = `"${createHash("sha256").update(content).digest("hex")}"`;
       if (request.headers.range === "bytes=0-0" && content.length > 0) {
-        response.writeHead(206, { "content-range": `bytes 0-0/${content.length}`, etag, "content-length": 1 });
+        response.writeHead(206, {
+          "content-range": `bytes 0-0/${content.length}`,
+          etag,
+          "content-length": 1,
+        });
         response.end(content.subarray(0, 1));
         return;
       }
-      response.writeHead(200, { etag, "content-length": content.length, "content-type": "application/octet-stream" });
+      response.writeHead(200, {
+        etag,
+        "content-length": content.length,
+        "content-type": "application/octet-stream",
+      });
       response.end(content);
       return;
     }
@@ -139,7 +156,10 @@ export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHu
     );
   }
 
-  function createRepo(payload: { name: string; organization?: string; type?: string }, response: ServerResponse): void {
+  function createRepo(
+    payload: { name: string; organization?: string; type?: string },
+    response: ServerResponse,
+  ): void {
     const repoId = `${payload.organization}/${payload.name}`;
     const repoType = payload.type ?? "model";
     if (repos.has(key(repoType, repoId))) {
@@ -153,14 +173,20 @@ export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHu
   function commit(files: Map<string, Buffer>, body: string, repoId: string, response: ServerResponse): void {
     for (const line of body.split("\n").filter((text) => text.trim() !== "")) {
       const { key: kind, value } = JSON.parse(line) as { key: string; value: Record<string, string> };
-      if (kind === "file") files.set(value.path!, Buffer.from(value.content!, value.encoding === "base64" ? "base64" : "utf8"));
+      if (kind === "file")
+        files.set(value.path!, Buffer.from(value.content!, value.encoding === "base64" ? "base64" : "utf8"));
       if (kind === "deletedFile") files.delete(value.path!);
     }
     const commitOid = createHash("sha1").update(body).digest("hex");
     sendJson(response, 200, { commitOid, commitUrl: `${server.url}/${repoId}/commit/${commitOid}` });
   }
 
-  function listTree(files: Map<string, Buffer>, folder: string, recursive: boolean, response: ServerResponse): void {
+  function listTree(
+    files: Map<string, Buffer>,
+    folder: string,
+    recursive: boolean,
+    response: ServerResponse,
+  ): void {
     const prefix = folder === "" ? "" : `${folder.replace(/\/$/, "")}/`;
     const entries = new Map<string, { type: string; path: string; size: number; oid: string }>();
     for (const [path, content] of files) {
@@ -179,7 +205,12 @@ export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHu
           entries.set(directory, { type: "directory", path: directory, size: 0, oid: "0" });
         }
       }
-      entries.set(path, { type: "file", path, size: content.length, oid: createHash("sha1").update(content).digest("hex") });
+      entries.set(path, {
+        type: "file",
+        path,
+        size: content.length,
+        oid: createHash("sha1").update(content).digest("hex"),
+      });
     }
     sendJson(response, 200, [...entries.values()]);
   }

@@ -1,2 +1,2 @@
-export * from "./fake-hub-server.js";
 export * from "./fake-gradio-server.js";
+export * from "./fake-hub-server.js";

@@ -84,7 +84,12 @@ export async function startFakeBlaxel(options: FakeBlaxelOptions = {}): Promise<
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     const path = new URL(request.url ?? "/", "http://127.0.0.1").pathname;
-    const recorded = { method: request.method ?? "GET", path, headers: request.headers, body: body.toString("utf8") };
+    const recorded = {
+      method: request.method ?? "GET",
+      path,
+      headers: request.headers,
+      body: body.toString("utf8"),
+    };
     const sandboxPath = /^\/sandbox-api\/([^/]+)(\/.*)$/.exec(path);
     if (sandboxPath) {
       sandboxRequests.push(recorded);
@@ -108,7 +113,9 @@ export async function startFakeBlaxel(options: FakeBlaxelOptions = {}): Promise<
       return false;
     }
     if (request.headers["x-blaxel-workspace"] !== workspace) {
-      sendJson(response, 403, { error: `Forbidden: no access to workspace ${request.headers["x-blaxel-workspace"]}` });
+      sendJson(response, 403, {
+        error: `Forbidden: no access to workspace ${request.headers["x-blaxel-workspace"]}`,
+      });
       return false;
     }
     return true;
@@ -196,7 +203,11 @@ export async function startFakeBlaxel(options: FakeBlaxelOptions = {}): Promise<
     } else sendJson(response, 404, { error: `the fake sandbox API has no ${method} ${path}` });
   }
 
-  function startProcess(sandbox: FakeBlaxelSandbox, request: Record<string, any>, response: ServerResponse): void {
+  function startProcess(
+    sandbox: FakeBlaxelSandbox,
+    request: Record<string, any>,
+    response: ServerResponse,
+  ): void {
     const name = String(request.name ?? `process-${randomUUID().slice(0, 8)}`);
     if (sandbox.processes.get(name)?.child.running) {
       sendJson(response, 409, { error: `a process named ${name} is running` });

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import { closeServer, listenOnLoopback, sendJson } from "../fake-servers/http.js";
 import { LocalProcess } from "./local-process.js";
 
@@ -89,7 +89,12 @@ export async function startFakeE2B(options: FakeE2BOptions = {}): Promise<FakeE2
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const body = await readRawBody(request);
     const path = new URL(request.url ?? "/", "http://127.0.0.1").pathname;
-    const recorded = { method: request.method ?? "GET", path, headers: request.headers, body: body.toString("utf8") };
+    const recorded = {
+      method: request.method ?? "GET",
+      path,
+      headers: request.headers,
+      body: body.toString("utf8"),
+    };
     if (path.startsWith("/process.Process/") || path.startsWith("/filesystem.") || path === "/health") {
       sandboxRequests.push(recorded);
       await handleEnvd(request, response, path, body);
@@ -99,9 +104,17 @@ export async function startFakeE2B(options: FakeE2BOptions = {}): Promise<FakeE2
     handleControlPlane(request, response, path, recorded.body);
   }
 
-  function handleControlPlane(request: IncomingMessage, response: ServerResponse, path: string, body: string) {
+  function handleControlPlane(
+    request: IncomingMessage,
+    response: ServerResponse,
+    path: string,
+    body: string,
+  ) {
     if (request.headers["x-api-key"] !== apiKey) {
-      sendJson(response, 401, { code: 401, message: "Invalid API key, please visit https://e2b.dev/docs/api-key" });
+      sendJson(response, 401, {
+        code: 401,
+        message: "Invalid API key, please visit https://e2b.dev/docs/api-key",
+      });
       return;
     }
     if (request.method === "POST" && path === "/v2/sandboxes") {
@@ -114,7 +127,14 @@ export async function startFakeE2B(options: FakeE2BOptions = {}): Promise<FakeE2
       const sandboxId = `fake${randomUUID().replaceAll("-", "").slice(0, 16)}`;
       const templateId = String(createBody.templateID ?? "base");
       const home = mkdtempSync(join(tmpdir(), "smol-fake-e2b-"));
-      sandboxes.set(sandboxId, { sandboxId, templateId, createBody, killed: false, processes: new Map(), home });
+      sandboxes.set(sandboxId, {
+        sandboxId,
+        templateId,
+        createBody,
+        killed: false,
+        processes: new Map(),
+        home,
+      });
       sendJson(response, 201, {
         sandboxID: sandboxId,
         templateID: templateId,
@@ -189,8 +209,17 @@ export async function startFakeE2B(options: FakeE2BOptions = {}): Promise<FakeE2
     sendJson(response, 200, {});
   }
 
-  function startProcess(sandbox: FakeE2BSandbox, request: Record<string, any>, response: ServerResponse): void {
-    const config = request.process as { cmd: string; args?: string[]; envs?: Record<string, string>; cwd?: string };
+  function startProcess(
+    sandbox: FakeE2BSandbox,
+    request: Record<string, any>,
+    response: ServerResponse,
+  ): void {
+    const config = request.process as {
+      cmd: string;
+      args?: string[];
+      envs?: Record<string, string>;
+      cwd?: string;
+    };
     response.writeHead(200, { "content-type": CONNECT_JSON });
     openStreams.add(response);
     const send = (message: unknown, flags = 0) => {
@@ -238,7 +267,8 @@ export async function startFakeE2B(options: FakeE2BOptions = {}): Promise<FakeE2
       const parts: string[] = [];
       for (const request of sandboxRequests) parts.push(JSON.stringify(request.headers), request.body);
       for (const sandbox of sandboxes.values())
-        for (const child of sandbox.processes.values()) parts.push(Buffer.concat(child.stdin).toString("utf8"));
+        for (const child of sandbox.processes.values())
+          parts.push(Buffer.concat(child.stdin).toString("utf8"));
       return parts.join("\n");
     },
     close: async () => {

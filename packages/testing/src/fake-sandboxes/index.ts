@@ -1,2 +1,2 @@
-export * from "./fake-e2b.js";
 export * from "./fake-blaxel.js";
+export * from "./fake-e2b.js";
