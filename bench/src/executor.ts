@@ -158,6 +158,7 @@ async function measureWarm(
 function row(localSummary: Summary, nativeSummary: Summary, target: string, pass: boolean | undefined) {
   return {
     "local ms": localSummary.medianMs,
+    "local min ms": localSummary.minMs,
     "local p95 ms": localSummary.p95Ms,
     "python3 ms": nativeSummary.medianMs,
     "local / python3": Number((localSummary.medianMs / nativeSummary.medianMs).toFixed(2)),

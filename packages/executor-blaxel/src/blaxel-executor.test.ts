@@ -1,4 +1,4 @@
-import { ExecutorError, tool } from "@smol/core";
+import { createExecutor, ExecutorError, tool } from "@smol/core";
 import { type FakeBlaxel, startFakeBlaxel } from "@smol/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { BlaxelExecutor, type BlaxelExecutorOptions } from "./index.js";
@@ -40,6 +40,21 @@ describe("BlaxelExecutor", () => {
     } finally {
       if (saved.key !== undefined) process.env.BL_API_KEY = saved.key;
       if (saved.workspace !== undefined) process.env.BL_WORKSPACE = saved.workspace;
+    }
+  });
+
+  it('is what `executorType: "blaxel"` creates, with credentials from the environment', async () => {
+    blaxel = await startFakeBlaxel({ apiKey: API_KEY, workspace: WORKSPACE });
+    process.env.BL_API_URL = blaxel.apiUrl;
+    process.env.BL_API_KEY = API_KEY;
+    process.env.BL_WORKSPACE = WORKSPACE;
+    try {
+      await using executor = await createExecutor("blaxel", { region: "us-pdx-1" });
+      expect(executor).toBeInstanceOf(BlaxelExecutor);
+      expect((await executor.run("'via createExecutor'")).output).toBe("via createExecutor");
+    } finally {
+      delete process.env.BL_API_KEY;
+      delete process.env.BL_WORKSPACE;
     }
   });
 

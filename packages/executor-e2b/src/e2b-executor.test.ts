@@ -1,4 +1,4 @@
-import { ExecutorError, tool } from "@smol/core";
+import { createExecutor, ExecutorError, tool } from "@smol/core";
 import { type FakeE2B, startFakeE2B } from "@smol/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { E2BExecutor, type E2BExecutorOptions } from "./index.js";
@@ -33,6 +33,16 @@ describe("E2BExecutor", () => {
     } finally {
       if (saved !== undefined) process.env.E2B_API_KEY = saved;
     }
+  });
+
+  it('is what `executorType: "e2b"` creates', async () => {
+    e2b = await startFakeE2B({ apiKey: API_KEY });
+    await using executor = await createExecutor("e2b", {
+      apiKey: API_KEY,
+      sandboxOptions: { apiUrl: e2b.apiUrl, sandboxUrl: e2b.sandboxUrl },
+    });
+    expect(executor).toBeInstanceOf(E2BExecutor);
+    expect((await executor.run("'via createExecutor'")).output).toBe("via createExecutor");
   });
 
   it("reads the API key from E2B_API_KEY", async () => {

@@ -1,6 +1,7 @@
 import { ExecutorError, LineChannel, type RuntimeTransport } from "@smol/core";
 import { type CommandHandle, Sandbox, type SandboxOpts } from "e2b";
 import { bootstrapPayload, bootstrapShellCommand } from "./bootstrap.js";
+import { forgetBufferedOutput } from "./command-output.js";
 import { describeE2BStartError } from "./e2b-errors.js";
 import { orderedWriter } from "./ordered-writer.js";
 
@@ -64,17 +65,21 @@ export async function startE2BRuntime(options: E2BRuntimeOptions): Promise<Runti
     for await (const line of stderrLines) lines.write(`${line}\n`);
   })();
 
-  let handle: CommandHandle;
+  let handle: CommandHandle | undefined;
   try {
     handle = await sandbox.commands.run(bootstrapShellCommand(), {
       background: true,
       stdin: true,
       // The runtime lives as long as the executor: no deadline on its output stream.
       timeoutMs: 0,
-      onStdout: (data) => lines.write(data),
+      onStdout: (data) => {
+        lines.write(data);
+        if (handle) forgetBufferedOutput(handle);
+      },
       onStderr: (data) => {
         stderrTail = (stderrTail + data).slice(-STDERR_TAIL_LENGTH);
         stderrLines.write(data);
+        if (handle) forgetBufferedOutput(handle);
       },
     });
     await handle.sendStdin(bootstrapPayload(options.runtimeSource));
@@ -91,11 +96,12 @@ export async function startE2BRuntime(options: E2BRuntimeOptions): Promise<Runti
     options.signal?.removeEventListener("abort", onAbort);
   }
 
+  const command = handle;
   let resolveKilled!: () => void;
   const killed = new Promise<string>((resolve) => {
     resolveKilled = () => resolve("was killed");
   });
-  const exited = handle.wait().then(
+  const exited = command.wait().then(
     (result) => `exited with code ${result.exitCode}`,
     (error: unknown) => {
       const exit = error as { exitCode?: number; name?: string; message?: string };
@@ -115,7 +121,7 @@ export async function startE2BRuntime(options: E2BRuntimeOptions): Promise<Runti
 
   const write = orderedWriter(async (line: string) => {
     try {
-      await handle.sendStdin(`${line}\n`);
+      await command.sendStdin(`${line}\n`);
     } catch (error) {
       throw new ExecutorError("E2BExecutor: could not write to the runtime in the sandbox", { cause: error });
     }
@@ -129,7 +135,7 @@ export async function startE2BRuntime(options: E2BRuntimeOptions): Promise<Runti
       killedByHost = true;
       await killSandbox();
       // The output stream ends when the sandbox dies; do not wait on it if it lingers.
-      await handle.disconnect().catch(() => {});
+      await command.disconnect().catch(() => {});
       resolveKilled();
       await closed;
     },

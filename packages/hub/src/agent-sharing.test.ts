@@ -197,6 +197,25 @@ describe("saving agents to a folder", () => {
   });
 });
 
+describe("a loaded CodeAgent running Python", () => {
+  it("calls its loaded tool from the model's code", async () => {
+    const agent = new CodeAgent({
+      tools: [getWeather],
+      model: new LocalModel({ modelId: "local-1" }),
+      executorType: "python",
+      verbosityLevel: 0,
+    });
+    await saveAgent(agent, folder);
+    await agent.cleanup();
+    const model = new ScriptedModel([
+      "Thought: I ask the tool.\n<code>\nreport = get_weather(city='Nice')\nfinal_answer(report.upper())\n</code>",
+    ]);
+    await using loaded = (await CodeAgent.fromFolder(folder, { trustRemoteCode: true, model })) as CodeAgent;
+    expect(loaded.executorType).toBe("python");
+    expect(await loaded.run("Weather in Nice?")).toBe("SUNNY IN NICE");
+  });
+});
+
 describe("sharing agents on the fake Hub", () => {
   it("pushes with agent.pushToHub and loads with CodeAgent.fromHub", async () => {
     const agent = buildAgent();

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { Tool, type ToolDict } from "@smol/core";
 import { SerializationError, UntrustedCodeError } from "./errors.js";
 import { evaluateModule, type ModuleImporter } from "./module-loader.js";
-import { toolModuleSource } from "./tool-source.js";
+import { packageToolSource, toolModuleSource } from "./tool-source.js";
 
 /** The manifest of a saved tool. */
 export const TOOL_MANIFEST = "tool.json";
@@ -19,7 +19,8 @@ export interface LoadToolOptions {
 
 /**
  * Saves a tool as a folder: `tool.json` (name, description, inputs, outputType, outputSchema)
- * and `tool.mjs` (its source, see `toolModuleSource` for which tools can be saved).
+ * and `tool.mjs` (its source, see `toolModuleSource` for which tools can be saved; a tool of
+ * `@smol/tools-toolkit` is saved as an import of its class, see `packageToolSource`).
  *
  * @example
  * await saveTool(modelDownloadTool, "./model_download_tool");
@@ -27,7 +28,7 @@ export interface LoadToolOptions {
  */
 export async function saveTool(tool: Tool, folder: string): Promise<void> {
   tool.validate();
-  const source = toolModuleSource(tool);
+  const source = (await packageToolSource(tool)) ?? toolModuleSource(tool);
   await mkdir(folder, { recursive: true });
   await writeFile(join(folder, TOOL_MANIFEST), `${JSON.stringify(tool.toDict(), null, 2)}\n`);
   await writeFile(join(folder, TOOL_MODULE), source);

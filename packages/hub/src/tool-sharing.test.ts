@@ -6,6 +6,7 @@ import { Tool, tool } from "@smol/core";
 import { type FakeHubServer, startFakeHub } from "@smol/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SerializationError, UntrustedCodeError } from "./errors.js";
+import "./index.js";
 import { loadToolFromFolder, saveTool } from "./tool-folder.js";
 import { loadTool, pushToolToHub } from "./tool-hub.js";
 
@@ -153,6 +154,16 @@ describe("saving tools to a folder", () => {
     await expect(loadToolFromFolder(folder, { trustRemoteCode: true })).rejects.toThrow(SerializationError);
   });
 
+  it("saves a toolkit tool as an import of its class", async () => {
+    const { VisitWebpageTool } = await import("@smol/tools-toolkit");
+    await saveTool(new VisitWebpageTool(), folder);
+    expect(await readFile(join(folder, "tool.mjs"), "utf8")).toContain(
+      'import { VisitWebpageTool } from "@smol/tools-toolkit";',
+    );
+    const loaded = await loadToolFromFolder(folder, { trustRemoteCode: true });
+    expect(loaded).toBeInstanceOf(VisitWebpageTool);
+  });
+
   it("refuses a tool whose function is a method", async () => {
     const holder = {
       run() {
@@ -186,6 +197,17 @@ describe("sharing tools on the fake Hub", () => {
 
     const loaded = await loadTool("m-ric/model_download_tool", { trustRemoteCode: true, hubUrl: hub.url });
     expect(loaded.name).toBe("model_download_tool");
+    expect(await loaded.call({ task: "text-classification" })).toBe("acme/popular-classifier");
+  });
+
+  it("works through the methods that importing @smol/hub adds", async () => {
+    await modelDownloadTool.save(folder);
+    expect((await Tool.fromFolder(folder, { trustRemoteCode: true })).name).toBe("model_download_tool");
+    await new ModelDownloadTool().pushToHub("m-ric/by_method", {
+      hubUrl: hub.url,
+      accessToken: "hf_fake_token",
+    });
+    const loaded = await Tool.fromHub("m-ric/by_method", { trustRemoteCode: true, hubUrl: hub.url });
     expect(await loaded.call({ task: "text-classification" })).toBe("acme/popular-classifier");
   });
 

@@ -26,6 +26,35 @@ export function toolModuleSource(tool: Tool): string {
   return classToolSource(tool);
 }
 
+/** Packages whose tool classes are saved as an import of the package rather than as source. */
+const TOOL_PACKAGES = ["@smol/tools-toolkit"];
+
+/**
+ * For a tool of a smol tool package (the toolkit's `WebSearchTool`, `VisitWebpageTool`, …): a
+ * module that imports its class from the package and builds it with `new Class()`, since its
+ * source uses the package's internals. Undefined for other tools. The options given to its
+ * constructor are not kept, so only classes that can be built without arguments qualify.
+ *
+ * @example
+ * await packageToolSource(new VisitWebpageTool()); // 'import { VisitWebpageTool } from "@smol/tools-toolkit"; …'
+ */
+export async function packageToolSource(tool: Tool): Promise<string | undefined> {
+  if (tool instanceof FunctionTool || tool.constructor === FinalAnswerTool) return undefined;
+  const toolClass = tool.constructor as new () => Tool;
+  if (toolClass.length !== 0) return undefined;
+  for (const packageName of TOOL_PACKAGES) {
+    const specifier: string = packageName;
+    const toolPackage = (await import(specifier).catch(() => undefined)) as
+      | Record<string, unknown>
+      | undefined;
+    const exported = Object.entries(toolPackage ?? {}).find(([, value]) => value === toolClass)?.[0];
+    if (exported) {
+      return `${HEADER}import { ${exported} } from "${packageName}";\n\nexport default new ${exported}();\n`;
+    }
+  }
+  return undefined;
+}
+
 function functionToolSource(tool: FunctionTool): string {
   const implementation = normalizeSource(Function.prototype.toString.call(tool.implementation));
   if (!/^(async\s+)?(function\b|\(|[A-Za-z_$][\w$]*\s*=>)/.test(implementation)) {

@@ -7,7 +7,14 @@ describe("toChatHistory", () => {
     expect(
       toChatHistory([
         { role: "system", content: "Be brief." },
-        { role: "user", content: [{ type: "text", text: "Look: " }, { type: "image", image: "aGk=" }, { type: "text", text: "ok?" }] },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "Look: " },
+            { type: "image", image: "aGk=" },
+            { type: "text", text: "ok?" },
+          ],
+        },
         { role: "assistant", content: "Yes." },
         { role: "user", content: "Again" },
       ]),
@@ -32,13 +39,17 @@ describe("toGenerationParameters", () => {
   });
 
   it("lets REMOVE_PARAMETER delete a key, the stop triggers included", () => {
-    expect(toGenerationParameters({ customStopTriggers: REMOVE_PARAMETER, seed: 1 }, ["x"])).toEqual({ seed: 1 });
+    expect(toGenerationParameters({ customStopTriggers: REMOVE_PARAMETER, seed: 1 }, ["x"])).toEqual({
+      seed: 1,
+    });
   });
 });
 
 describe("checkGenerationParameters", () => {
   it("refuses an option node-llama-cpp would ignore", () => {
-    expect(() => checkGenerationParameters({ temperature: 0.2, maxNewTokens: 10, stop: ["x"] })).not.toThrow();
+    expect(() =>
+      checkGenerationParameters({ temperature: 0.2, maxNewTokens: 10, stop: ["x"] }),
+    ).not.toThrow();
     expect(() => checkGenerationParameters({ presence_penalty: 1 })).toThrow(ModelConfigurationError);
   });
 });

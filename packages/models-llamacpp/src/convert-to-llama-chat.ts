@@ -1,4 +1,9 @@
-import { type CompletionMessage, type ContentPart, ModelConfigurationError, overlayCompletionParameters } from "@smol/core";
+import {
+  type CompletionMessage,
+  type ContentPart,
+  ModelConfigurationError,
+  overlayCompletionParameters,
+} from "@smol/core";
 import type { ChatHistoryItem, LLamaChatGenerateResponseOptions } from "node-llama-cpp";
 
 /**
@@ -48,7 +53,13 @@ const generationOptionNames = new Set([
 ]);
 
 /** The spellings other providers use, accepted for the same setting. */
-const aliases: Record<string, string> = { max_tokens: "maxTokens", maxNewTokens: "maxTokens", top_p: "topP", top_k: "topK", min_p: "minP" };
+const aliases: Record<string, string> = {
+  max_tokens: "maxTokens",
+  maxNewTokens: "maxTokens",
+  top_p: "topP",
+  top_k: "topK",
+  min_p: "minP",
+};
 
 /**
  * Generation options as the user gave them, under node-llama-cpp's names. Their values are the

@@ -65,14 +65,22 @@ afterAll(async () => {
 });
 
 function tinyModel(options: Partial<LlamaCppModelOptions> = {}): LlamaCppModel {
-  const model = new LlamaCppModel({ modelPath, llama, threads: 1, contextSize: 512, maxTokens: 300, ...options });
+  const model = new LlamaCppModel({
+    modelPath,
+    llama,
+    threads: 1,
+    contextSize: 512,
+    maxTokens: 300,
+    ...options,
+  });
   models.push(model);
   return model;
 }
 
 async function stream(model: LlamaCppModel, prompt: string, options: GenerateOptions = {}) {
   const deltas: ChatMessageStreamDelta[] = [];
-  for await (const delta of model.generateStream([{ role: "user", content: prompt }], options)) deltas.push(delta);
+  for await (const delta of model.generateStream([{ role: "user", content: prompt }], options))
+    deltas.push(delta);
   return { deltas, message: aggregateStreamDeltas(deltas) };
 }
 
@@ -82,7 +90,10 @@ function checkWeatherArguments(argumentsValue: Record<string, unknown>): void {
   expect(typeof argumentsValue.metric).toBe("boolean");
   if (argumentsValue.note !== undefined && argumentsValue.note !== null) {
     expect(typeof argumentsValue.note).toBe("string");
-    expect([...(argumentsValue.note as string)].length, JSON.stringify(argumentsValue.note)).toBeLessThanOrEqual(6);
+    expect(
+      [...(argumentsValue.note as string)].length,
+      JSON.stringify(argumentsValue.note),
+    ).toBeLessThanOrEqual(6);
   }
 }
 
@@ -91,10 +102,16 @@ describe("LlamaCppModel on a generated GGUF model", () => {
     const model = tinyModel({ temperature: 1 });
     const prompts = ["Weather in Paris?", "Convert 3 km", "Hello", "Tokyo, metric please", "What now?"];
     for (const [index, prompt] of prompts.entries()) {
-      const reply = await model.generate([{ role: "system", content: "You call tools." }, { role: "user", content: prompt }], {
-        toolsToCallFrom: [weatherTool, unitTool],
-        toolChoice: "required",
-      });
+      const reply = await model.generate(
+        [
+          { role: "system", content: "You call tools." },
+          { role: "user", content: prompt },
+        ],
+        {
+          toolsToCallFrom: [weatherTool, unitTool],
+          toolChoice: "required",
+        },
+      );
       expect(reply.toolCalls, `prompt ${index}: ${JSON.stringify(reply)}`).toHaveLength(1);
       const call = reply.toolCalls![0]!;
       expect(call.id).toMatch(/^call_/);
@@ -135,9 +152,12 @@ describe("LlamaCppModel on a generated GGUF model", () => {
       required: ["answer", "unit"],
       additionalProperties: false,
     };
-    const reply = await tinyModel({ temperature: 1, seed: 11 }).generate([{ role: "user", content: "Answer" }], {
-      responseFormat: { type: "json_schema", jsonSchema: { name: "answer", schema } },
-    });
+    const reply = await tinyModel({ temperature: 1, seed: 11 }).generate(
+      [{ role: "user", content: "Answer" }],
+      {
+        responseFormat: { type: "json_schema", jsonSchema: { name: "answer", schema } },
+      },
+    );
     const parsed = JSON.parse(messageText(reply));
     expect(typeof parsed.answer).toBe("boolean");
     expect(["km", "mi"]).toContain(parsed.unit);
@@ -145,7 +165,9 @@ describe("LlamaCppModel on a generated GGUF model", () => {
 
   it("stops at a stop sequence and leaves it out, in generate and in streams", async () => {
     const model = tinyModel({ grammar: forcedText });
-    const reply = await model.generate([{ role: "user", content: "Go" }], { stopSequences: ["Observation:"] });
+    const reply = await model.generate([{ role: "user", content: "Go" }], {
+      stopSequences: ["Observation:"],
+    });
     expect(reply.content).toBe("Thought: ok\n");
     expect(reply.raw).toEqual({ stopReason: "customStopTrigger" });
     const { deltas, message } = await stream(model, "Go", { stopSequences: ["Observation:"] });
@@ -157,13 +179,17 @@ describe("LlamaCppModel on a generated GGUF model", () => {
 
   it("with stop: REMOVE_PARAMETER generates past the stop sequence and cuts the text itself", async () => {
     const model = tinyModel({ grammar: forcedText, stop: REMOVE_PARAMETER });
-    const reply = await model.generate([{ role: "user", content: "Go" }], { stopSequences: ["Observation:"] });
+    const reply = await model.generate([{ role: "user", content: "Go" }], {
+      stopSequences: ["Observation:"],
+    });
     expect(reply.content).toBe("Thought: ok\n");
     expect(reply.raw).toEqual({ stopReason: "eogToken" });
   });
 
   it("stops after maxTokens of free text", async () => {
-    const reply = await tinyModel({ maxTokens: 6, temperature: 0.8 }).generate([{ role: "user", content: "Hi" }]);
+    const reply = await tinyModel({ maxTokens: 6, temperature: 0.8 }).generate([
+      { role: "user", content: "Hi" },
+    ]);
     expect(reply.raw).toEqual({ stopReason: "maxTokens" });
     expect(reply.tokenUsage?.outputTokens).toBe(6);
   });
@@ -171,9 +197,15 @@ describe("LlamaCppModel on a generated GGUF model", () => {
   it("queues concurrent calls on its one context sequence", async () => {
     const model = tinyModel({ grammar: forcedText });
     const replies = await Promise.all(
-      ["a", "b", "c"].map((prompt) => model.generate([{ role: "user", content: prompt }], { stopSequences: ["Observation:"] })),
+      ["a", "b", "c"].map((prompt) =>
+        model.generate([{ role: "user", content: prompt }], { stopSequences: ["Observation:"] }),
+      ),
     );
-    expect(replies.map((reply) => reply.content)).toEqual(["Thought: ok\n", "Thought: ok\n", "Thought: ok\n"]);
+    expect(replies.map((reply) => reply.content)).toEqual([
+      "Thought: ok\n",
+      "Thought: ok\n",
+      "Thought: ok\n",
+    ]);
   });
 
   it("stops generating when the caller aborts or stops reading, and stays usable", async () => {
@@ -181,7 +213,9 @@ describe("LlamaCppModel on a generated GGUF model", () => {
     const controller = new AbortController();
     const pieces: string[] = [];
     const aborted = (async () => {
-      for await (const delta of model.generateStream([{ role: "user", content: "Go on" }], { signal: controller.signal })) {
+      for await (const delta of model.generateStream([{ role: "user", content: "Go on" }], {
+        signal: controller.signal,
+      })) {
         pieces.push(delta.content ?? "");
         if (pieces.length === 3) controller.abort();
       }
@@ -213,14 +247,20 @@ describe("LlamaCppModel on a generated GGUF model", () => {
 describe("LlamaCppModel configuration errors", () => {
   it("needs exactly one of modelPath and modelUri, and known generation options", () => {
     expect(() => new LlamaCppModel({})).toThrow(ModelConfigurationError);
-    expect(() => new LlamaCppModel({ modelPath: "a.gguf", modelUri: "hf:a/b:Q4_K_M" })).toThrow(ModelConfigurationError);
-    expect(() => new LlamaCppModel({ modelPath: "a.gguf", frequency_penalty: 1 })).toThrow(/not a generation option/);
+    expect(() => new LlamaCppModel({ modelPath: "a.gguf", modelUri: "hf:a/b:Q4_K_M" })).toThrow(
+      ModelConfigurationError,
+    );
+    expect(() => new LlamaCppModel({ modelPath: "a.gguf", frequency_penalty: 1 })).toThrow(
+      /not a generation option/,
+    );
     expect(() => new LlamaCppModel({ modelPath: "a.gguf", threads: -1 })).toThrow(/threads/);
   });
 
   it("says when the GGUF file is missing or is not a model", async () => {
     const missing = new LlamaCppModel({ modelPath: join(directory, "absent.gguf"), llama });
-    await expect(missing.generate([{ role: "user", content: "Hi" }])).rejects.toThrow(/No GGUF model file at/);
+    await expect(missing.generate([{ role: "user", content: "Hi" }])).rejects.toThrow(
+      /No GGUF model file at/,
+    );
     const notAModel = join(directory, "notes.gguf");
     await import("node:fs/promises").then(({ writeFile }) => writeFile(notAModel, "not a model"));
     const broken = new LlamaCppModel({ modelPath: notAModel, llama });
@@ -238,7 +278,9 @@ describe("LlamaCppModel configuration errors", () => {
     });
     const error = await model.generate([{ role: "user", content: "Hi" }]).catch((caught: unknown) => caught);
     expect(ModelConfigurationError.isInstance(error), String(error)).toBe(true);
-    expect((error as Error).message).toMatch(/Could not get the model hf:bartowski\/SmolLM2-135M-Instruct-GGUF:Q4_K_M.*network.*modelPath/s);
+    expect((error as Error).message).toMatch(
+      /Could not get the model hf:bartowski\/SmolLM2-135M-Instruct-GGUF:Q4_K_M.*network.*modelPath/s,
+    );
   });
 
   it("refuses calls after dispose", async () => {

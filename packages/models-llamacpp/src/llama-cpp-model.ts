@@ -5,16 +5,17 @@ import {
   type ChatMessage,
   type ChatMessageStreamDelta,
   type CompletionRequest,
+  ModelApiError,
   ModelConfigurationError,
 } from "@smol/core";
 import type {
   ChatWrapper,
   GbnfJsonSchema,
+  LLamaChatGenerateResponseOptions,
   Llama,
   LlamaChat,
   LlamaContext,
   LlamaContextOptions,
-  LLamaChatGenerateResponseOptions,
   LlamaGrammar,
   LlamaModel,
   LlamaModelOptions,
@@ -108,7 +109,7 @@ export class LlamaCppModel extends ApiModel implements AsyncDisposable {
     } = options;
     if ((modelPath === undefined) === (modelUri === undefined)) {
       throw new ModelConfigurationError(
-        "LlamaCppModel needs exactly one of `modelPath` (a GGUF file) or `modelUri` (e.g. \"hf:bartowski/Qwen2.5-7B-Instruct-GGUF:Q4_K_M\").",
+        'LlamaCppModel needs exactly one of `modelPath` (a GGUF file) or `modelUri` (e.g. "hf:bartowski/Qwen2.5-7B-Instruct-GGUF:Q4_K_M").',
       );
     }
     super({ ...apiModelOptions, modelId: modelId ?? modelUri ?? fileName(modelPath!) });
@@ -133,7 +134,10 @@ export class LlamaCppModel extends ApiModel implements AsyncDisposable {
     return true;
   }
 
-  protected override async doGenerate(request: CompletionRequest, signal?: AbortSignal): Promise<ChatMessage> {
+  protected override async doGenerate(
+    request: CompletionRequest,
+    signal?: AbortSignal,
+  ): Promise<ChatMessage> {
     return this.exclusive(() => this.generateOnce(request, signal));
   }
 
@@ -152,8 +156,19 @@ export class LlamaCppModel extends ApiModel implements AsyncDisposable {
       (message) => {
         for (const [index, call] of (message.toolCalls ?? []).entries()) {
           const argumentsText =
-            typeof call.function.arguments === "string" ? call.function.arguments : JSON.stringify(call.function.arguments);
-          deltas.push({ toolCalls: [{ index, id: call.id, type: "function", function: { name: call.function.name, arguments: argumentsText } }] });
+            typeof call.function.arguments === "string"
+              ? call.function.arguments
+              : JSON.stringify(call.function.arguments);
+          deltas.push({
+            toolCalls: [
+              {
+                index,
+                id: call.id,
+                type: "function",
+                function: { name: call.function.name, arguments: argumentsText },
+              },
+            ],
+          });
         }
         if (message.tokenUsage) deltas.push({ tokenUsage: message.tokenUsage });
         deltas.end();
@@ -177,14 +192,21 @@ export class LlamaCppModel extends ApiModel implements AsyncDisposable {
   ): Promise<ChatMessage> {
     const { llama, chat } = await this.load();
     signal?.throwIfAborted();
-    const { grammar: grammarText, customStopTriggers, ...options } = toGenerationParameters(
-      request.completionParameters,
-      request.stopSequences,
-    );
+    const {
+      grammar: grammarText,
+      customStopTriggers,
+      ...options
+    } = toGenerationParameters(request.completionParameters, request.stopSequences);
     const callsTools = request.tools !== undefined && request.toolChoice !== "none";
     let grammar: LlamaGrammar | undefined;
-    if (callsTools) grammar = await llama.createGrammarForJsonSchema<GbnfJsonSchema>(toolCallSchema(request.tools!, request.toolChoice));
-    else if (request.responseFormat) grammar = await llama.createGrammarForJsonSchema<GbnfJsonSchema>(toGrammarSchema(request.responseFormat.jsonSchema.schema));
+    if (callsTools)
+      grammar = await llama.createGrammarForJsonSchema<GbnfJsonSchema>(
+        toolCallSchema(request.tools!, request.toolChoice),
+      );
+    else if (request.responseFormat)
+      grammar = await llama.createGrammarForJsonSchema<GbnfJsonSchema>(
+        toGrammarSchema(request.responseFormat.jsonSchema.schema),
+      );
     else if (grammarText) grammar = await llama.createGrammar({ grammar: grammarText });
 
     const meter = chat.sequence.tokenMeter;
@@ -207,8 +229,15 @@ export class LlamaCppModel extends ApiModel implements AsyncDisposable {
       raw: { stopReason: result.metadata.stopReason },
     };
     if (callsTools) {
-      const allowed = typeof request.toolChoice === "object" ? [request.toolChoice.name] : request.tools!.map((tool) => tool.name);
-      const { toolCalls, content } = parseToolCallOutput(result.response, `call_${randomUUID().slice(0, 8)}`, allowed);
+      const allowed =
+        typeof request.toolChoice === "object"
+          ? [request.toolChoice.name]
+          : request.tools!.map((tool) => tool.name);
+      const { toolCalls, content } = parseToolCallOutput(
+        result.response,
+        `call_${randomUUID().slice(0, 8)}`,
+        allowed,
+      );
       message.content = content;
       if (toolCalls.length > 0) message.toolCalls = toolCalls;
     }
@@ -218,7 +247,9 @@ export class LlamaCppModel extends ApiModel implements AsyncDisposable {
   /** Loads (and downloads) the model once; a failed load is tried again by the next call. */
   private load(): Promise<LoadedModel> {
     if (this.disposed) {
-      return Promise.reject(new ModelConfigurationError(`This LlamaCppModel (${this.modelId}) was disposed.`));
+      return Promise.reject(
+        new ModelConfigurationError(`This LlamaCppModel (${this.modelId}) was disposed.`),
+      );
     }
     this.loading ??= this.loadOnce().catch((error: unknown) => {
       this.loading = undefined;
@@ -283,6 +314,15 @@ export class LlamaCppModel extends ApiModel implements AsyncDisposable {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.dispose();
+  }
+
+  /**
+   * Nothing local is worth retrying: a failure is a setup problem (reported as such) or a bug.
+   * The default mapping would take a failed download, whose cause is a network error, for a
+   * flaky API and retry it.
+   */
+  protected override toModelApiError(error: unknown): ModelApiError | undefined {
+    return ModelApiError.isInstance(error) ? error : undefined;
   }
 
   protected override toDictOptions(): Record<string, unknown> {

@@ -47,9 +47,12 @@ export async function loadLlamaModel(
     return { llama, model, ownsLlama };
   } catch (error) {
     if (ownsLlama) await llama.dispose();
-    throw new ModelConfigurationError(`llama.cpp could not load the model at ${modelPath}: ${messageOf(error)}`, {
-      cause: error,
-    });
+    throw new ModelConfigurationError(
+      `llama.cpp could not load the model at ${modelPath}: ${messageOf(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -75,7 +78,10 @@ async function resolveModelPath(
       // node-llama-cpp draws its own progress bar; a callback replaces it.
       cli: report === undefined && Boolean(process.stderr.isTTY),
       ...(report
-        ? { onProgress: ({ downloadedSize, totalSize }) => report({ downloadedBytes: downloadedSize, totalBytes: totalSize }) }
+        ? {
+            onProgress: ({ downloadedSize, totalSize }) =>
+              report({ downloadedBytes: downloadedSize, totalBytes: totalSize }),
+          }
         : {}),
     });
   } catch (error) {

@@ -40,9 +40,16 @@ describe("toolCallSchema", () => {
   });
 
   it("offers every tool, or only the one toolChoice names", () => {
-    const both = toolCallSchema([weather, finalAnswer], "auto") as { oneOf: { properties: { name: unknown } }[] };
-    expect(both.oneOf.map((branch) => branch.properties.name)).toEqual([{ const: "get_weather" }, { const: "final_answer" }]);
-    const one = toolCallSchema([weather, finalAnswer], { name: "final_answer" }) as { properties: { name: unknown } };
+    const both = toolCallSchema([weather, finalAnswer], "auto") as unknown as {
+      oneOf: { properties: { name: unknown } }[];
+    };
+    expect(both.oneOf.map((branch) => branch.properties.name)).toEqual([
+      { const: "get_weather" },
+      { const: "final_answer" },
+    ]);
+    const one = toolCallSchema([weather, finalAnswer], { name: "final_answer" }) as unknown as {
+      properties: { name: unknown };
+    };
     expect(one.properties.name).toEqual({ const: "final_answer" });
     expect(() => toolCallSchema([weather], { name: "nope" })).toThrow(ModelConfigurationError);
   });
@@ -89,24 +96,33 @@ describe("parseToolCallOutput", () => {
   it("reads a complete call", () => {
     expect(parseToolCallOutput('{"name": "get_weather", "arguments": {"city": "Paris"}}', "call_1")).toEqual({
       content: "",
-      toolCalls: [{ id: "call_1", type: "function", function: { name: "get_weather", arguments: { city: "Paris" } } }],
+      toolCalls: [
+        { id: "call_1", type: "function", function: { name: "get_weather", arguments: { city: "Paris" } } },
+      ],
     });
   });
 
   it("keeps a call cut short, for the agent to explain to the model", () => {
     const { toolCalls } = parseToolCallOutput('{"name": "get_weather", "arguments": {"ci', "call_2");
     expect(toolCalls[0]?.function).toEqual({ name: "get_weather", arguments: '{"ci' });
-    expect(() => parseToolCallArguments(toolCalls[0]!.function.arguments, "get_weather")).toThrow(AgentToolCallError);
+    expect(() => parseToolCallArguments(toolCalls[0]!.function.arguments, "get_weather")).toThrow(
+      AgentToolCallError,
+    );
   });
 
   it("names the tool of a call cut inside its name when only one tool fits", () => {
     const { toolCalls } = parseToolCallOutput('{"name": "get_we', "call_3", ["get_weather", "final_answer"]);
     expect(toolCalls[0]?.function).toEqual({ name: "get_weather", arguments: '{"name": "get_we' });
-    expect(parseToolCallOutput('{"na', "call_4", ["final_answer"]).toolCalls[0]?.function.name).toBe("final_answer");
+    expect(parseToolCallOutput('{"na', "call_4", ["final_answer"]).toolCalls[0]?.function.name).toBe(
+      "final_answer",
+    );
   });
 
   it("returns text with no tool to name as content", () => {
     expect(parseToolCallOutput('{"na', "call_5", ["a", "b"])).toEqual({ toolCalls: [], content: '{"na' });
-    expect(parseToolCallOutput('{"name": "x', "call_6", ["a", "b"])).toEqual({ toolCalls: [], content: '{"name": "x' });
+    expect(parseToolCallOutput('{"name": "x', "call_6", ["a", "b"])).toEqual({
+      toolCalls: [],
+      content: '{"name": "x',
+    });
   });
 });

@@ -1,4 +1,9 @@
-import { type ChatMessageToolCall, type GenerateOptions, ModelConfigurationError, type ToolSpec } from "@smol/core";
+import {
+  type ChatMessageToolCall,
+  type GenerateOptions,
+  ModelConfigurationError,
+  type ToolSpec,
+} from "@smol/core";
 import type { GbnfJsonSchema } from "node-llama-cpp";
 
 type JsonSchema = Record<string, unknown>;
@@ -27,8 +32,12 @@ const anyValue: GbnfJsonSchema = {
  * toolCallSchema([weatherTool], "required");
  * // { type: "object", properties: { name: { const: "get_weather" }, arguments: { … } }, required: ["name", "arguments"] }
  */
-export function toolCallSchema(tools: readonly ToolSpec[], toolChoice: GenerateOptions["toolChoice"]): GbnfJsonSchema {
-  const chosen = typeof toolChoice === "object" ? tools.filter((tool) => tool.name === toolChoice.name) : tools;
+export function toolCallSchema(
+  tools: readonly ToolSpec[],
+  toolChoice: GenerateOptions["toolChoice"],
+): GbnfJsonSchema {
+  const chosen =
+    typeof toolChoice === "object" ? tools.filter((tool) => tool.name === toolChoice.name) : tools;
   const branches = chosen.map(
     (tool): GbnfJsonSchema => ({
       type: "object",
@@ -39,7 +48,9 @@ export function toolCallSchema(tools: readonly ToolSpec[], toolChoice: GenerateO
   );
   if (branches.length === 0) {
     const name = typeof toolChoice === "object" ? toolChoice.name : "";
-    throw new ModelConfigurationError(`toolChoice names the tool "${name}", which is not among the tools given.`);
+    throw new ModelConfigurationError(
+      `toolChoice names the tool "${name}", which is not among the tools given.`,
+    );
   }
   return branches.length === 1 ? branches[0]! : { oneOf: branches };
 }
@@ -56,17 +67,27 @@ export function toGrammarSchema(schema: unknown): GbnfJsonSchema {
   const source = schema as JsonSchema;
   const description = typeof source.description === "string" ? { description: source.description } : {};
   if (Array.isArray(source.enum)) {
-    const values = source.enum.filter((value) => value === null || ["string", "number", "boolean"].includes(typeof value));
+    const values = source.enum.filter(
+      (value) => value === null || ["string", "number", "boolean"].includes(typeof value),
+    );
     if (values.length > 0) return { enum: values as (string | number | boolean | null)[], ...description };
   }
-  if ("const" in source && (source.const === null || ["string", "number", "boolean"].includes(typeof source.const))) {
+  if (
+    "const" in source &&
+    (source.const === null || ["string", "number", "boolean"].includes(typeof source.const))
+  ) {
     return { const: source.const as string | number | boolean | null, ...description };
   }
   const alternatives = (source.anyOf ?? source.oneOf) as unknown;
   if (Array.isArray(alternatives) && alternatives.length > 0) {
     return { oneOf: alternatives.map(toGrammarSchema), ...description };
   }
-  const types = typeof source.type === "string" ? [source.type] : Array.isArray(source.type) ? (source.type as string[]) : [];
+  const types =
+    typeof source.type === "string"
+      ? [source.type]
+      : Array.isArray(source.type)
+        ? (source.type as string[])
+        : [];
   if (types.length === 0) return anyValue;
   if (types.length > 1) {
     // `type: ["string", "null"]` with `maxLength` keeps the bound only as a union of single types.
@@ -85,7 +106,9 @@ function singleType(type: string, source: JsonSchema, description: { description
       const properties = isObject(source.properties) ? source.properties : undefined;
       const propertyNames = Object.keys(properties ?? {});
       const required = Array.isArray(source.required)
-        ? (source.required as unknown[]).filter((name): name is string => typeof name === "string" && propertyNames.includes(name))
+        ? (source.required as unknown[]).filter(
+            (name): name is string => typeof name === "string" && propertyNames.includes(name),
+          )
         : [];
       // A schema that lists its properties means those; one that lists none means any object.
       const additional = isObject(source.additionalProperties)
@@ -96,7 +119,11 @@ function singleType(type: string, source: JsonSchema, description: { description
       return {
         type: "object",
         ...(properties
-          ? { properties: Object.fromEntries(propertyNames.map((name) => [name, toGrammarSchema(properties[name])])) }
+          ? {
+              properties: Object.fromEntries(
+                propertyNames.map((name) => [name, toGrammarSchema(properties[name])]),
+              ),
+            }
           : {}),
         ...(required.length > 0 ? { required } : {}),
         additionalProperties: additional,
@@ -106,7 +133,9 @@ function singleType(type: string, source: JsonSchema, description: { description
     case "array":
       return {
         type: "array",
-        ...(source.items !== undefined && !Array.isArray(source.items) ? { items: toGrammarSchema(source.items) } : {}),
+        ...(source.items !== undefined && !Array.isArray(source.items)
+          ? { items: toGrammarSchema(source.items) }
+          : {}),
         ...(typeof source.minItems === "number" ? { minItems: source.minItems } : {}),
         ...(typeof source.maxItems === "number" ? { maxItems: source.maxItems } : {}),
         ...description,
@@ -147,8 +176,15 @@ export function parseToolCallOutput(
   try {
     const parsed = JSON.parse(text) as { name?: unknown; arguments?: unknown };
     if (typeof parsed.name === "string") {
-      const argumentsValue = isObject(parsed.arguments) ? parsed.arguments : JSON.stringify(parsed.arguments ?? {});
-      return { toolCalls: [{ id: callId, type: "function", function: { name: parsed.name, arguments: argumentsValue } }], content: "" };
+      const argumentsValue = isObject(parsed.arguments)
+        ? parsed.arguments
+        : JSON.stringify(parsed.arguments ?? {});
+      return {
+        toolCalls: [
+          { id: callId, type: "function", function: { name: parsed.name, arguments: argumentsValue } },
+        ],
+        content: "",
+      };
     }
   } catch {
     // Cut output: fall through to reading what is there.
@@ -158,7 +194,10 @@ export function parseToolCallOutput(
   const name = written?.[2] ? written[1] : candidates.length === 1 ? candidates[0] : undefined;
   if (!name) return { toolCalls: [], content: text };
   const argumentsText = /"arguments"\s*:\s*([\s\S]*)$/.exec(text)?.[1] ?? text;
-  return { toolCalls: [{ id: callId, type: "function", function: { name, arguments: argumentsText } }], content: "" };
+  return {
+    toolCalls: [{ id: callId, type: "function", function: { name, arguments: argumentsText } }],
+    content: "",
+  };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

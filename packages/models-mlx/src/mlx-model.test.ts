@@ -1,7 +1,12 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
-import { aggregateStreamDeltas, type ChatMessageStreamDelta, ModelConfigurationError, messageText } from "@smol/core";
+import {
+  aggregateStreamDeltas,
+  type ChatMessageStreamDelta,
+  ModelConfigurationError,
+  messageText,
+} from "@smol/core";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "@smol/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { MLXModel, type MLXModelOptions } from "./index.js";
@@ -78,9 +83,12 @@ describe("MLXModel starting mlx_lm.server", () => {
     expect(await standIn.events()).toEqual([]);
   });
 
-  it.skipIf(process.platform === "darwin" && process.arch === "arm64")("checks the machine it runs on by default", () => {
-    expect(() => new MLXModel(modelId)).toThrow(`this machine is ${process.platform} ${process.arch}`);
-  });
+  it.skipIf(process.platform === "darwin" && process.arch === "arm64")(
+    "checks the machine it runs on by default",
+    () => {
+      expect(() => new MLXModel(modelId)).toThrow(`this machine is ${process.platform} ${process.arch}`);
+    },
+  );
 
   it("starts the server for the model on a free port, waits until it serves, then talks to it", async () => {
     vi.stubEnv("STAND_IN_DELAY_MS", "700");
@@ -92,7 +100,15 @@ describe("MLXModel starting mlx_lm.server", () => {
     expect(messageText(reply)).toBe("mlx says: Fibonacci 118?");
     const [started] = await eventsOf("started");
     const port = Number(started?.argv?.[5]);
-    expect(started?.argv).toEqual(["--model", modelId, "--host", "127.0.0.1", "--port", String(port), "--trust-remote-code"]);
+    expect(started?.argv).toEqual([
+      "--model",
+      modelId,
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--trust-remote-code",
+    ]);
     expect(port).toBeGreaterThan(0);
     expect(await eventsOf("listening")).toEqual([{ event: "listening", port }]);
     expect(output.join("")).toContain("Fetching 7 files");
@@ -115,7 +131,8 @@ describe("MLXModel starting mlx_lm.server", () => {
     await model.start();
     const [first] = await eventsOf("started");
     process.kill(first!.pid!, "SIGKILL");
-    for (let wait = 0; wait < 50 && isRunning(first!.pid!); wait++) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let wait = 0; wait < 50 && isRunning(first!.pid!); wait++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
 
     const reply = await model.generate([{ role: "user", content: "still there?" }]);
 
@@ -139,7 +156,9 @@ describe("MLXModel starting mlx_lm.server", () => {
     const model = startedModel({ startupTimeoutMs: 800 });
     const error = await model.generate([{ role: "user", content: "Hi" }]).catch((caught: unknown) => caught);
     expect(ModelConfigurationError.isInstance(error), String(error)).toBe(true);
-    expect((error as Error).message).toMatch(/did not answer at http:\/\/127\.0\.0\.1:\d+ within 1 s.*startupTimeoutMs/s);
+    expect((error as Error).message).toMatch(
+      /did not answer at http:\/\/127\.0\.0\.1:\d+ within 1 s.*startupTimeoutMs/s,
+    );
     const [started] = await eventsOf("started");
     expect(await eventsOf("stopped")).toEqual([{ event: "stopped", signal: "SIGTERM" }]);
     expect(isRunning(started!.pid!)).toBe(false);
@@ -147,7 +166,9 @@ describe("MLXModel starting mlx_lm.server", () => {
 
   it("says how to install mlx-lm when the command is missing", async () => {
     const model = startedModel({ command: join(directory, "missing", "mlx_lm.server") });
-    await expect(model.generate([{ role: "user", content: "Hi" }])).rejects.toThrow(/could not find .*pip install mlx-lm/);
+    await expect(model.generate([{ role: "user", content: "Hi" }])).rejects.toThrow(
+      /could not find .*pip install mlx-lm/,
+    );
   });
 });
 
@@ -163,7 +184,12 @@ describe("MLXModel attached to a running server", () => {
   it("saves and restores itself", () => {
     const model = new MLXModel({ modelId, baseUrl: "http://192.168.1.20:8080", temperature: 0.2 });
     const saved = model.toDict();
-    expect(saved).toMatchObject({ class: "MLXModel", modelId, baseUrl: "http://192.168.1.20:8080", temperature: 0.2 });
+    expect(saved).toMatchObject({
+      class: "MLXModel",
+      modelId,
+      baseUrl: "http://192.168.1.20:8080",
+      temperature: 0.2,
+    });
     expect(JSON.stringify(saved)).not.toContain("apiKey");
     expect(MLXModel.fromDict(JSON.parse(JSON.stringify(saved))).toDict()).toEqual(saved);
   });

@@ -124,7 +124,10 @@ export class MLXModel extends OpenAIModel implements AsyncDisposable {
     await this.dispose();
   }
 
-  protected override async doGenerate(request: CompletionRequest, signal?: AbortSignal): Promise<ChatMessage> {
+  protected override async doGenerate(
+    request: CompletionRequest,
+    signal?: AbortSignal,
+  ): Promise<ChatMessage> {
     await this.start(signal);
     return super.doGenerate(request, signal);
   }

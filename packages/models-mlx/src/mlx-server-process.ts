@@ -67,9 +67,13 @@ export class MlxServerProcess {
     const { modelId, command, serverArguments, host, startupTimeoutMs } = this.options;
     const port = this.options.port ?? (await freePort(host));
     const baseUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
-    const child = spawn(command, ["--model", modelId, "--host", host, "--port", String(port), ...serverArguments], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      command,
+      ["--model", modelId, "--host", host, "--port", String(port), ...serverArguments],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     this.child = child;
     process.on("exit", this.killOnExit);
     let output = "";
@@ -98,7 +102,9 @@ export class MlxServerProcess {
                 `MLXModel could not find \`${command}\`. Install mlx-lm (\`pip install mlx-lm\`) so that it is on the PATH, or pass \`command\` with its path.`,
                 { cause: error },
               )
-            : new ModelConfigurationError(`MLXModel could not start \`${command}\`: ${error.message}`, { cause: error }),
+            : new ModelConfigurationError(`MLXModel could not start \`${command}\`: ${error.message}`, {
+                cause: error,
+              }),
         );
       });
       child.once("exit", (code, exitSignal) => {
@@ -132,13 +138,19 @@ export class MlxServerProcess {
 class StartupTimeout extends Error {}
 
 /** Polls `GET /v1/models` until it answers 200; throws `StartupTimeout` after `timeoutMs`. */
-async function waitUntilServing(baseUrl: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+async function waitUntilServing(
+  baseUrl: string,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const attempts = Math.ceil(timeoutMs / readinessPollMs) + 1;
   for (let attempt = 0; attempt < attempts && Date.now() < deadline; attempt++) {
     signal?.throwIfAborted();
     try {
-      const response = await fetch(`${baseUrl}/v1/models`, { signal: AbortSignal.timeout(readinessPollMs * 5) });
+      const response = await fetch(`${baseUrl}/v1/models`, {
+        signal: AbortSignal.timeout(readinessPollMs * 5),
+      });
       await response.body?.cancel();
       if (response.ok) return;
     } catch {

@@ -17,7 +17,10 @@ export interface TransformersLoadProgress {
  * const report = progressBar(process.stderr);
  * await pipeline("text-generation", modelId, { progress_callback: report });
  */
-export function progressBar(stream: { write(text: string): unknown }, width = 30): (event: TransformersLoadProgress) => void {
+export function progressBar(
+  stream: { write(text: string): unknown },
+  width = 30,
+): (event: TransformersLoadProgress) => void {
   let drawn = false;
   return (event) => {
     if (event.status === "ready") {
@@ -30,7 +33,9 @@ export function progressBar(stream: { write(text: string): unknown }, width = 30
     const filled = Math.round(fraction * width);
     const label = event.status === "progress_total" ? (event.name ?? "model") : (event.file ?? "");
     const sizes = event.total ? ` ${megabytes(event.loaded ?? 0)}/${megabytes(event.total)} MB` : "";
-    stream.write(`\r${label} [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${Math.round(fraction * 100)}%${sizes}`);
+    stream.write(
+      `\r${label} [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${Math.round(fraction * 100)}%${sizes}`,
+    );
     drawn = true;
   };
 }

@@ -25,7 +25,9 @@ export function parseTextToolCalls(
   const end = text.lastIndexOf("}");
   if (start === -1 || end <= start) return { content: text, toolCalls: [] };
   const toolCalls = toCall(text.slice(start, end + 1), `${idPrefix}_0`);
-  return toolCalls.length > 0 ? { content: text.slice(0, start).trim(), toolCalls } : { content: text, toolCalls: [] };
+  return toolCalls.length > 0
+    ? { content: text.slice(0, start).trim(), toolCalls }
+    : { content: text, toolCalls: [] };
 }
 
 function toCall(blob: string, id: string): ChatMessageToolCall[] {
@@ -38,7 +40,10 @@ function toCall(blob: string, id: string): ChatMessageToolCall[] {
       {
         id,
         type: "function",
-        function: { name, arguments: typeof argumentsValue === "string" ? argumentsValue : JSON.stringify(argumentsValue) },
+        function: {
+          name,
+          arguments: typeof argumentsValue === "string" ? argumentsValue : JSON.stringify(argumentsValue),
+        },
       },
     ];
   } catch {

@@ -14,7 +14,7 @@ export const smolagentBin = join(cliRoot, "dist", "smolagent.js");
 export const webagentBin = join(cliRoot, "dist", "webagent.js");
 
 /** The packages the commands import at run time in these tests. */
-const RUNTIME_PACKAGES = ["core", "models-openai", "models-ollama", "executor-local", "tools-toolkit", "testing"];
+const RUNTIME_PACKAGES = ["core", "models-openai", "models-ollama", "models-hf", "executor-local", "tools-toolkit", "testing"];
 
 function newestSourceTime(directory: string): number {
   let newest = 0;
@@ -33,7 +33,11 @@ function newestSourceTime(directory: string): number {
 export function ensureBuilt(): void {
   const commands: string[] = [];
   for (const name of RUNTIME_PACKAGES) {
-    if (!existsSync(join(packagesRoot, name, "dist", "index.js"))) commands.push(`pnpm --filter @smol/${name} build`);
+    const built = join(packagesRoot, name, "dist", "index.js");
+    // Rebuilt when missing or older than its sources: the commands must run today's code.
+    if (!existsSync(built) || statSync(built).mtimeMs < newestSourceTime(join(packagesRoot, name, "src"))) {
+      commands.push(`pnpm --filter @smol/${name} build`);
+    }
   }
   const cliStale =
     !existsSync(smolagentBin) ||
@@ -42,12 +46,13 @@ export function ensureBuilt(): void {
     statSync(smolagentBin).mtimeMs < statSync(join(cliRoot, "package.json")).mtimeMs;
   if (cliStale) commands.push("pnpm --filter @smol/cli build");
   if (commands.length === 0) return;
-  // Checked again under the lock: another test file may have just built them.
+  // Each build is checked again under the lock: another test file may have just done it.
   const script = commands
     .map((command) => {
       const name = command.split(" ")[2]!.replace("@smol/", "");
       const marker = name === "cli" ? smolagentBin : join(packagesRoot, name, "dist", "index.js");
-      return name === "cli" ? command : `[ -f '${marker}' ] || ${command}`;
+      const sources = join(packagesRoot, name, "src");
+      return `{ [ -f '${marker}' ] && [ -z "$(find '${sources}' -name '*.ts' ! -name '*.test.ts' -newer '${marker}' | head -1)" ] || ${command}; }`;
     })
     .join(" && ");
   execFileSync("flock", ["/tmp/smol-cli-test-build.lock", "sh", "-c", script], {

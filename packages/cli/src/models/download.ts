@@ -62,13 +62,15 @@ export async function downloadFile(
   await rename(partial, destination);
 }
 
-/** The most telling part of a fetch failure: `ENOTFOUND`, `ECONNREFUSED`, … */
+/** The most telling part of a fetch failure: `ENOTFOUND`, `ECONNREFUSED`, … else the deepest message. */
 export function networkReason(error: unknown): string {
   let current: unknown = error;
-  for (let depth = 0; depth < 5 && current; depth += 1) {
+  let deepestMessage = error instanceof Error ? error.message : String(error);
+  for (let depth = 0; depth < 6 && current; depth += 1) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && code !== "") return code;
+    if (typeof code === "string" && code !== "" && !code.startsWith("ABORT")) return code;
+    if (current instanceof Error && current.message) deepestMessage = current.message;
     current = (current as { cause?: unknown }).cause;
   }
-  return error instanceof Error ? error.message : String(error);
+  return deepestMessage;
 }

@@ -64,7 +64,8 @@ export function describeError(error: unknown, context: ErrorContext = {}): strin
 function describeModelApiError(error: ModelApiError, context: ErrorContext): string {
   const where = context.apiBase ? ` at ${context.apiBase}` : "";
   const keyHint = context.apiKeyVariable ? `--api-key or ${context.apiKeyVariable}` : "--api-key";
-  const detail = oneLine(error.message);
+  // The provider's own hint names its options (`apiKey`); the CLI names its flags instead.
+  const detail = oneLine(error.message).replace(/\s*Check `[^`]+`[^.]*\.$/, "");
   switch (error.statusCode) {
     case 401:
     case 403:

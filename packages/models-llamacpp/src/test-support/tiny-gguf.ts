@@ -119,9 +119,17 @@ export function buildTinyLlamaGguf(shape: Partial<TinyModelShape> = {}): Uint8Ar
   const weights = (count: number) => Float32Array.from({ length: count }, () => (random() - 0.5) * 0.2);
   const ones = (count: number) => new Float32Array(count).fill(1);
   const tensors: Tensor[] = [
-    { name: "token_embd.weight", dimensions: [embeddingLength, vocabularySize], data: weights(embeddingLength * vocabularySize) },
+    {
+      name: "token_embd.weight",
+      dimensions: [embeddingLength, vocabularySize],
+      data: weights(embeddingLength * vocabularySize),
+    },
     { name: "output_norm.weight", dimensions: [embeddingLength], data: ones(embeddingLength) },
-    { name: "output.weight", dimensions: [embeddingLength, vocabularySize], data: weights(embeddingLength * vocabularySize) },
+    {
+      name: "output.weight",
+      dimensions: [embeddingLength, vocabularySize],
+      data: weights(embeddingLength * vocabularySize),
+    },
   ];
   for (let block = 0; block < blockCount; block++) {
     const square = () => weights(embeddingLength * embeddingLength);
@@ -131,7 +139,11 @@ export function buildTinyLlamaGguf(shape: Partial<TinyModelShape> = {}): Uint8Ar
       { name: `${prefix}.attn_q.weight`, dimensions: [embeddingLength, embeddingLength], data: square() },
       { name: `${prefix}.attn_k.weight`, dimensions: [embeddingLength, embeddingLength], data: square() },
       { name: `${prefix}.attn_v.weight`, dimensions: [embeddingLength, embeddingLength], data: square() },
-      { name: `${prefix}.attn_output.weight`, dimensions: [embeddingLength, embeddingLength], data: square() },
+      {
+        name: `${prefix}.attn_output.weight`,
+        dimensions: [embeddingLength, embeddingLength],
+        data: square(),
+      },
       { name: `${prefix}.ffn_norm.weight`, dimensions: [embeddingLength], data: ones(embeddingLength) },
       {
         name: `${prefix}.ffn_gate.weight`,
