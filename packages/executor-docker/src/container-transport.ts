@@ -111,7 +111,7 @@ function wireTransport(
   });
   const stderrLines = new LineChannel({ maxLineLength: 1024 * 1024 });
   void (async () => {
-    for await (const line of stderrLines) lines.write(`${line}\n`);
+    for await (const line of stderrLines) lines.writeLine(line);
   })();
   // A whole protocol line answers the host's last request: until the host writes again, it
   // waits for nothing, and the connection must not keep the process alive. (A big line spans

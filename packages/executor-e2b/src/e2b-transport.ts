@@ -62,7 +62,7 @@ export async function startE2BRuntime(options: E2BRuntimeOptions): Promise<Runti
   });
   const stderrLines = new LineChannel({ maxLineLength: 1024 * 1024 });
   void (async () => {
-    for await (const line of stderrLines) lines.write(`${line}\n`);
+    for await (const line of stderrLines) lines.writeLine(line);
   })();
 
   let handle: CommandHandle | undefined;

@@ -152,12 +152,13 @@ describe("MLXModel starting mlx_lm.server", () => {
   });
 
   it("gives up on a server that does not answer in time, and stops it", async () => {
-    vi.stubEnv("STAND_IN_DELAY_MS", "20000");
-    const model = startedModel({ startupTimeoutMs: 800 });
+    vi.stubEnv("STAND_IN_DELAY_MS", "60000");
+    // Long enough for the stand-in's Node to boot and set up its SIGTERM handler, on a busy machine too.
+    const model = startedModel({ startupTimeoutMs: 3000 });
     const error = await model.generate([{ role: "user", content: "Hi" }]).catch((caught: unknown) => caught);
     expect(ModelConfigurationError.isInstance(error), String(error)).toBe(true);
     expect((error as Error).message).toMatch(
-      /did not answer at http:\/\/127\.0\.0\.1:\d+ within 1 s.*startupTimeoutMs/s,
+      /did not answer at http:\/\/127\.0\.0\.1:\d+ within 3 s.*startupTimeoutMs/s,
     );
     const [started] = await eventsOf("started");
     expect(await eventsOf("stopped")).toEqual([{ event: "stopped", signal: "SIGTERM" }]);

@@ -107,7 +107,7 @@ export function spawnRuntimeProcess(options: SpawnRuntimeProcessOptions): Promis
 }
 
 async function forwardLines(from: LineChannel, to: LineChannel): Promise<void> {
-  for await (const line of from) to.write(`${line}\n`);
+  for await (const line of from) to.writeLine(line);
 }
 
 function writeLine(child: ChildProcess, line: string): Promise<void> {

@@ -55,3 +55,16 @@ describe("LineChannel", () => {
     await expect(collect(channel)).rejects.toThrow("only once");
   });
 });
+
+describe("LineChannel.writeLine", () => {
+  it("keeps a whole line from another stream out of a half-received line", async () => {
+    const channel = new LineChannel();
+    channel.write('smol:abc {"type":');
+    channel.writeLine("a warning on stderr");
+    channel.write('"ready"}\n');
+    channel.end();
+    const lines: string[] = [];
+    for await (const line of channel) lines.push(line);
+    expect(lines).toEqual(["a warning on stderr", 'smol:abc {"type":"ready"}']);
+  });
+});

@@ -49,6 +49,20 @@ export class LineChannel implements AsyncIterable<string> {
     }
   }
 
+  /**
+   * Adds a line that is already whole (from another stream, such as stderr). It goes straight to
+   * the queue: mixing it into `write()` would splice it into a half-received stdout line and
+   * corrupt a protocol message.
+   */
+  writeLine(line: string): void {
+    if (this.#ended || this.#overflowed) return;
+    if (line.length > this.#maxLineLength) {
+      this.#push(line.slice(0, this.#maxLineLength));
+      return;
+    }
+    this.#push(line);
+  }
+
   /** The stream is over: an unterminated last line is delivered, then the iterator ends. */
   end(): void {
     if (this.#ended) return;
