@@ -15,7 +15,9 @@ import { collectSnippets, extractSnippets, parseDirective, type Snippet } from "
 const docsDirectory = fileURLToPath(new URL(".", import.meta.url));
 const root = resolve(docsDirectory, "..");
 const snippets = collectSnippets(docsDirectory, root);
-const checked = snippets.filter((snippet) => snippet.directive.mode !== "pending");
+const checked = snippets.filter(
+  (snippet) => snippet.directive.mode !== "pending" && snippet.directive.mode !== "fragment",
+);
 
 /** A snippet that uses a name no package exports: the type-check must reject it. */
 const driftedSnippet: Snippet = {
@@ -96,6 +98,10 @@ async function withSlot<T>(work: () => Promise<T>): Promise<T> {
 describe.each(snippets.map((snippet) => [snippet.id, snippet] as const))("%s", (_id, snippet) => {
   if (snippet.directive.mode === "pending") {
     it.skip(`waits for ${snippet.directive.pending}`, () => {});
+    return;
+  }
+  if (snippet.directive.mode === "fragment") {
+    it.skip(`is a fragment: ${snippet.directive.reason}`, () => {});
     return;
   }
 

@@ -6,7 +6,9 @@
  * 1. Cold start: from `new Executor()` to the first result; from the snapshot, and plain.
  * 2. Trivial run: the round trip of `1 + 1` on a warm executor.
  * 3. Tool call round trip: Python → host tool → Python.
- * 4. CPU-bound Python: fib(25) and a list comprehension over 10^6 items, timed inside Python.
+ * 4. CPU-bound Python: fib(25) and a list comprehension over 10^6 items, timed inside Python:
+ *    the first execution, and the best of 5 after 30 warm-ups (V8 optimizes hot WebAssembly in
+ *    the background; the target applies to that steady state).
  *
  * Targets: cold start ≤ 0.4 s, trivial run ≤ 2 ms, tool round trip ≤ 0.5 ms, CPU ≤ 3× python3.
  * Prints a table and writes bench/results/executor.json.
@@ -21,6 +23,7 @@ import { fileURLToPath } from "node:url";
 import { HostPythonExecutor, LocalPythonExecutor } from "@smol/executor-local";
 import {
   CPU_WORKLOADS,
+  type CpuTiming,
   measureColdStarts,
   measureCpu,
   measureToolRoundTrips,
@@ -35,7 +38,8 @@ const NATIVE_COLD_STARTS = 7;
 const TRIVIAL_RUNS = 300;
 const TOOL_CALLS_PER_RUN = 500;
 const TOOL_RUNS = 5;
-const CPU_REPEATS = 3;
+const CPU_WARM_UPS = 30;
+const CPU_REPEATS = 5;
 const TARGETS = { coldStartMs: 400, trivialRunMs: 2, toolRoundTripMs: 0.5, cpuRatio: 3 };
 
 const local = () => new LocalPythonExecutor();
@@ -57,15 +61,23 @@ async function main(): Promise<void> {
     nativePython: summarize(await measureColdStarts(native, NATIVE_COLD_STARTS)),
   };
   const warm = { local: await measureWarm(local()), nativePython: await measureWarm(native()) };
-  const cpu: Record<string, { localMs: number; nativePythonMs: number; ratio: number }> = {};
+  const cpu: Record<
+    string,
+    { local: CpuTiming; nativePython: CpuTiming; ratio: number; firstRunRatio: number }
+  > = {};
   {
     const sandboxed = local();
     const host = native();
     try {
       for (const [name, workload] of Object.entries(CPU_WORKLOADS)) {
-        const localMs = await measureCpu(sandboxed, workload, CPU_REPEATS);
-        const nativePythonMs = await measureCpu(host, workload, CPU_REPEATS);
-        cpu[name] = { localMs, nativePythonMs, ratio: Number((localMs / nativePythonMs).toFixed(2)) };
+        const localTiming = await measureCpu(sandboxed, workload, CPU_WARM_UPS, CPU_REPEATS);
+        const nativeTiming = await measureCpu(host, workload, CPU_WARM_UPS, CPU_REPEATS);
+        cpu[name] = {
+          local: localTiming,
+          nativePython: nativeTiming,
+          ratio: Number((localTiming.steadyMs / nativeTiming.steadyMs).toFixed(2)),
+          firstRunRatio: Number((localTiming.firstMs / nativeTiming.firstMs).toFixed(2)),
+        };
       }
     } finally {
       await sandboxed.cleanup();
@@ -121,19 +133,23 @@ async function main(): Promise<void> {
       `≤ ${TARGETS.toolRoundTripMs} ms`,
       pass.toolRoundTrip,
     ),
-    ...Object.fromEntries(
+  });
+  console.table(
+    Object.fromEntries(
       Object.entries(cpu).map(([name, entry]) => [
         name,
         {
-          "local ms": entry.localMs,
-          "python3 ms": entry.nativePythonMs,
-          "local / python3": entry.ratio,
-          target: `≤ ${TARGETS.cpuRatio}×`,
+          "local first run ms": entry.local.firstMs,
+          "local warm ms": entry.local.steadyMs,
+          "python3 warm ms": entry.nativePython.steadyMs,
+          "local / python3 (warm)": entry.ratio,
+          "local / python3 (first run)": entry.firstRunRatio,
+          target: `≤ ${TARGETS.cpuRatio}× (warm)`,
           pass: entry.ratio <= TARGETS.cpuRatio,
         },
       ]),
     ),
-  });
+  );
   console.log(
     `Load average before/after: ${results.loadAverage.before.join(" ")} / ${results.loadAverage.after.join(" ")} on ${results.cpus} CPUs`,
   );

@@ -21,7 +21,8 @@ import { join, relative } from "node:path";
 export type FakeServerKind = "openai" | "anthropic" | "ollama";
 
 export interface SnippetDirective {
-  mode: "run" | "typecheck-only" | "pending" | "skip";
+  /** `fragment`: an incomplete illustration in a page this tooling does not own (see below). */
+  mode: "run" | "typecheck-only" | "pending" | "skip" | "fragment";
   fake?: FakeServerKind;
   /** Scripted replies for the fake server. */
   replies?: unknown[];
@@ -39,6 +40,18 @@ export interface Snippet {
   code: string;
   directive: SnippetDirective;
 }
+
+/**
+ * Blocks of pages owned by another area that are deliberate fragments (they use names they do
+ * not declare), keyed by page and the block's first line. The page's owner should rather add a
+ * directive or complete the block; until then it is reported as skipped, with this reason.
+ */
+const FRAGMENTS_OWNED_ELSEWHERE: Record<string, Record<string, string>> = {
+  "docs/executor-protocol.md": {
+    'import { RuntimeExecutor, spawnRuntimeProcess, type RuntimeExecutorOptions } from "@smol/core";':
+      "a sketch of an executor class (MyOptions, command, args are placeholders)",
+  },
+};
 
 const FAKE_KINDS = new Set<string>(["openai", "anthropic", "ollama"]);
 const TYPESCRIPT_FENCE = /^```(ts|typescript)\s*$/;
@@ -131,12 +144,18 @@ export function extractSnippets(markdown: string, file: string): Snippet[] {
     while (index < lines.length && !/^```\s*$/.test(lines[index]!)) index += 1;
     if (!isTypeScript) continue;
     const id = `${file}:${start + 1}`;
+    const code = lines.slice(start + 1, index).join("\n");
+    const fragmentReason = FRAGMENTS_OWNED_ELSEWHERE[file]?.[lines[start + 1] ?? ""];
+    if (fragmentReason) {
+      snippets.push({ id, file, line: start + 1, code, directive: { mode: "fragment", reason: fragmentReason } });
+      continue;
+    }
     const directiveText = directiveBefore(lines, start);
     const directive = directiveText === undefined ? { mode: "run" as const } : parseDirective(directiveText, id);
     if (directive.mode === "skip") {
       throw new Error(`${id}: a TypeScript block cannot be skipped; use typecheck-only reason="…"`);
     }
-    snippets.push({ id, file, line: start + 1, code: lines.slice(start + 1, index).join("\n"), directive });
+    snippets.push({ id, file, line: start + 1, code, directive });
   }
   return snippets;
 }

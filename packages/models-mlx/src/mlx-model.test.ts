@@ -180,6 +180,11 @@ describe("MLXModel attached to a running server", () => {
     expect(messageText(reply)).toBe("mlx says: attached");
     expect(upstream.chatRequests.at(-1)).toMatchObject({ model: modelId, max_tokens: 100 });
     expect(await standIn.events()).toEqual([]);
+    // `apiBase`, OpenAIModel's name for it, works too.
+    const viaApiBase = new MLXModel({ modelId, apiBase: `${upstream.url}/v1` });
+    expect(messageText(await viaApiBase.generate([{ role: "user", content: "alias" }]))).toBe(
+      "mlx says: alias",
+    );
   });
 
   it("saves and restores itself", () => {

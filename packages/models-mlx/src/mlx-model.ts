@@ -9,6 +9,8 @@ import { OpenAIModel, type OpenAIModelOptions } from "@smol/models-openai";
 import { MlxServerProcess } from "./mlx-server-process.js";
 
 export interface MLXModelOptions extends Omit<OpenAIModelOptions, "apiBase" | "client"> {
+  /** The same as `baseUrl`, under `OpenAIModel`'s name for it. */
+  apiBase?: string;
   /** A model on the Hugging Face Hub (`mlx-community/…`) or a local MLX model directory. */
   modelId: string;
   /** Attach to an `mlx_lm.server` already running (`http://127.0.0.1:8080`) instead of starting one. */
@@ -66,7 +68,8 @@ export class MLXModel extends OpenAIModel implements AsyncDisposable {
     const resolved: MLXModelOptions =
       typeof modelIdOrOptions === "string" ? { ...options, modelId: modelIdOrOptions } : modelIdOrOptions;
     const {
-      baseUrl,
+      baseUrl: givenBaseUrl,
+      apiBase,
       command = defaultCommand,
       serverArguments = [],
       host = "127.0.0.1",
@@ -76,6 +79,7 @@ export class MLXModel extends OpenAIModel implements AsyncDisposable {
       platform = { os: process.platform, arch: process.arch },
       ...openAIOptions
     } = resolved;
+    const baseUrl = givenBaseUrl ?? apiBase;
     if (baseUrl === undefined && !(platform.os === "darwin" && platform.arch === "arm64")) {
       throw new ModelConfigurationError(
         `MLXModel starts mlx_lm.server, which runs on Apple silicon only (macOS on arm64); this machine is ${platform.os} ${platform.arch}. ` +

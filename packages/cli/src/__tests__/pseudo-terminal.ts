@@ -77,7 +77,23 @@ export function startInPseudoTerminal(command: readonly string[], env: NodeJS.Pr
     },
     waitFor: (text) =>
       new Promise<void>((resolve, reject) => {
-        waiters.push({ text, resolve, reject });
+        // A prompt that never comes fails with what the screen shows instead of a bare timeout.
+        const timer = setTimeout(() => {
+          const index = waiters.findIndex((waiter) => waiter.text === text);
+          if (index !== -1) waiters.splice(index, 1);
+          reject(new Error(`"${text}" did not appear. Screen:\n${stripAnsi(raw).slice(-3000)}`));
+        }, 20_000);
+        waiters.push({
+          text,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+          reject: (error) => {
+            clearTimeout(timer);
+            reject(error);
+          },
+        });
         check();
       }),
     type: (keys) => {

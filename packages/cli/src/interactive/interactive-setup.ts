@@ -156,7 +156,6 @@ export async function promptForRun(
   const task = await input(
     {
       message: "What should the agent do?",
-      required: true,
       validate: (value) => value.trim() !== "" || "Write a task for the agent.",
     },
     context,
