@@ -20,7 +20,7 @@ const apiKey = "sk-local-demo";
 // sandbox: the answer is what Python computed, not a canned string.
 const replies = [
   "Thought: I will compute the Fibonacci sequence iteratively in Python, counting F(1) = F(2) = 1.\n" +
-    "<code>\na, b = 0, 1\nfor _ in range(118):\n    a, b = b, a + b\nprint(f\"F(118) = {a}\")\n</code>",
+    '<code>\na, b = 0, 1\nfor _ in range(118):\n    a, b = b, a + b\nprint(f"F(118) = {a}")\n</code>',
   "Thought: The sandbox printed F(118); I give it as the final answer.\n<code>\nfinal_answer(str(a))\n</code>",
 ];
 
@@ -31,7 +31,19 @@ console.log(
 );
 const child = spawn(
   process.execPath,
-  [bin, task, "--model-type", "OpenAIModel", "--model-id", "scripted-demo", "--api-base", server.baseURL, "--api-key", apiKey, ...process.argv.slice(2)],
+  [
+    bin,
+    task,
+    "--model-type",
+    "OpenAIModel",
+    "--model-id",
+    "scripted-demo",
+    "--api-base",
+    server.baseURL,
+    "--api-key",
+    apiKey,
+    ...process.argv.slice(2),
+  ],
   { stdio: "inherit" },
 );
 // Ctrl-C reaches smolagent too (same terminal); this process waits for it to clean up.

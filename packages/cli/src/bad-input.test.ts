@@ -27,7 +27,14 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const fakeModel = ["--model-type", "OpenAIModel", "--api-base", "http://127.0.0.1:9/v1", "--api-key", "sk-fake"];
+const fakeModel = [
+  "--model-type",
+  "OpenAIModel",
+  "--api-base",
+  "http://127.0.0.1:9/v1",
+  "--api-key",
+  "sk-fake",
+];
 
 describe("bad usage: exit code 2", () => {
   it("an unknown flag, with a suggestion", async () => {

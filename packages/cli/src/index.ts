@@ -20,6 +20,6 @@ export { type AgentSettings, DEFAULT_SETTINGS } from "./settings/settings.js";
 export { smolagent } from "./smolagent.js";
 export { type LoadedTools, loadTools } from "./tools/load-tools.js";
 export { parseToolSpecs, TOOLKIT_TOOLS, type ToolSpec } from "./tools/tool-specs.js";
-export { webagent, WEBAGENT_INSTRUCTIONS } from "./webagent.js";
 export { browserTools } from "./webagent/browser-tools.js";
-export { screenshotStepCallback, SCREENSHOTS_KEPT } from "./webagent/screenshot-callback.js";
+export { SCREENSHOTS_KEPT, screenshotStepCallback } from "./webagent/screenshot-callback.js";
+export { WEBAGENT_INSTRUCTIONS, webagent } from "./webagent.js";

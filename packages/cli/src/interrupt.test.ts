@@ -74,7 +74,10 @@ describe("Ctrl-C", () => {
       cli.kill("SIGINT");
       const result = await cli.result;
       expect(result.code).toBe(130);
-      expect(JSON.parse(result.stdout)).toMatchObject({ status: "interrupted", error: { type: "AgentInterruptedError" } });
+      expect(JSON.parse(result.stdout)).toMatchObject({
+        status: "interrupted",
+        error: { type: "AgentInterruptedError" },
+      });
     } finally {
       release();
     }

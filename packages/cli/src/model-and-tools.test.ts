@@ -46,13 +46,19 @@ describe("model resolution with no model flag", () => {
   it("prefers HF_TOKEN (InferenceClientModel), here pointed at a local server through modelOptions", async () => {
     await using server = await startFakeOpenAIServer({ replies: ["<code>\nfinal_answer('hf')\n</code>"] });
     const directory = mkdtempSync(join(tmpdir(), "smol-cli-hf-"));
-    writeFileSync(join(directory, "smol.config.json"), JSON.stringify({ modelOptions: { baseUrl: server.baseURL } }));
+    writeFileSync(
+      join(directory, "smol.config.json"),
+      JSON.stringify({ modelOptions: { baseUrl: server.baseURL } }),
+    );
     const result = await runCli(smolagentBin, ["Hi", "--executor", "python", "--output", "json"], {
       cwd: directory,
       env: cleanEnvironment({ HF_TOKEN: "hf_fake", OPENAI_API_KEY: "sk-not-this-one" }),
     });
     expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ output: "hf", model: { type: "InferenceClientModel" } });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      output: "hf",
+      model: { type: "InferenceClientModel" },
+    });
     expect(result.stderr).toContain("HF_TOKEN is set");
     expect(server.requests[0]!.headers.authorization).toBe("Bearer hf_fake");
   });
@@ -61,14 +67,20 @@ describe("model resolution with no model flag", () => {
     const cache = mkdtempSync(join(tmpdir(), "smol-cli-cache-"));
     const fakeModelBytes = Buffer.alloc(64 * 1024, 7);
     let downloads = 0;
-    const server = createServer((request, response) => {
+    const server = createServer((_request, response) => {
       downloads += 1;
-      response.writeHead(200, { "content-length": fakeModelBytes.length, "content-type": "application/octet-stream" });
+      response.writeHead(200, {
+        "content-length": fakeModelBytes.length,
+        "content-type": "application/octet-stream",
+      });
       response.end(fakeModelBytes);
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as { port: number };
-    const env = cleanEnvironment({ SMOL_CACHE_DIR: cache, SMOL_DEFAULT_MODEL_URL: `http://127.0.0.1:${port}/model.gguf` });
+    const env = cleanEnvironment({
+      SMOL_CACHE_DIR: cache,
+      SMOL_DEFAULT_MODEL_URL: `http://127.0.0.1:${port}/model.gguf`,
+    });
     try {
       const first = await runCli(smolagentBin, ["Hi", "--executor", "python"], { env });
       const modelFile = join(cache, "models", "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf");
@@ -92,12 +104,24 @@ describe("model resolution with no model flag", () => {
   it("offline with nothing cached, lists the ways to point smol at a model", async () => {
     const cache = mkdtempSync(join(tmpdir(), "smol-cli-cache-"));
     const result = await runCli(smolagentBin, ["Hi"], {
-      env: cleanEnvironment({ SMOL_CACHE_DIR: cache, SMOL_DEFAULT_MODEL_URL: `http://127.0.0.1:${await closedPort()}/model.gguf` }),
+      env: cleanEnvironment({
+        SMOL_CACHE_DIR: cache,
+        SMOL_DEFAULT_MODEL_URL: `http://127.0.0.1:${await closedPort()}/model.gguf`,
+      }),
     });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("smolagent: No model is configured, and the default model could not be downloaded");
+    expect(result.stderr).toContain(
+      "smolagent: No model is configured, and the default model could not be downloaded",
+    );
     expect(result.stderr).toContain("ECONNREFUSED");
-    for (const way of ["HF_TOKEN", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "--api-base", "Ollama", "LlamaCppModel"]) {
+    for (const way of [
+      "HF_TOKEN",
+      "OPENAI_API_KEY",
+      "ANTHROPIC_API_KEY",
+      "--api-base",
+      "Ollama",
+      "LlamaCppModel",
+    ]) {
       expect(result.stderr).toContain(way);
     }
     expect(result.stderr).not.toMatch(/^\s+at /m);
@@ -143,7 +167,9 @@ describe("MCP tools", () => {
       "mcp:stdio:/nonexistent/mcp-server --flag",
     ]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^smolagent: Could not load the tools of the MCP server "mcp:stdio:\/nonexistent\/mcp-server --flag"/);
+    expect(result.stderr).toMatch(
+      /^smolagent: Could not load the tools of the MCP server "mcp:stdio:\/nonexistent\/mcp-server --flag"/,
+    );
     expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
   });
 });

@@ -17,7 +17,8 @@ export async function importOptionalPackage(
     const specifier: string = packageName;
     return (await import(specifier)) as Record<string, unknown>;
   } catch (error) {
-    if (isModuleNotFound(error, packageName)) throw new MissingPackageError(packageName, purpose, { cause: error });
+    if (isModuleNotFound(error, packageName))
+      throw new MissingPackageError(packageName, purpose, { cause: error });
     throw error;
   }
 }
@@ -42,7 +43,11 @@ export function exportedClass<T>(
 ) => T {
   const value = module[name];
   if (typeof value !== "function") {
-    throw new SmolError(`${packageName} does not export ${name}: update it to a version that matches @smol/cli.`);
+    throw new SmolError(
+      `${packageName} does not export ${name}: update it to a version that matches @smol/cli.`,
+    );
   }
-  return value as new (options?: Record<string, unknown>) => T;
+  return value as new (
+    options?: Record<string, unknown>,
+  ) => T;
 }

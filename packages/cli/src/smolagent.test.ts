@@ -17,7 +17,16 @@ const codeReplies = [
 ];
 
 function modelFlags(baseURL: string): string[] {
-  return ["--model-type", "OpenAIModel", "--model-id", "gpt-4o", "--api-base", baseURL, "--api-key", "sk-fake"];
+  return [
+    "--model-type",
+    "OpenAIModel",
+    "--model-id",
+    "gpt-4o",
+    "--api-base",
+    baseURL,
+    "--api-key",
+    "sk-fake",
+  ];
 }
 
 function systemPrompt(request: Record<string, any>): string {
@@ -27,7 +36,12 @@ function systemPrompt(request: Record<string, any>): string {
 describe("smolagent with a prompt", () => {
   it("runs a CodeAgent in the local sandbox and prints a JSON summary with --output json", async () => {
     await using server = await startFakeOpenAIServer({ replies: codeReplies, apiKey: "sk-fake" });
-    const result = await runCli(smolagentBin, ["What is 6 times 7?", ...modelFlags(server.baseURL), "--output", "json"]);
+    const result = await runCli(smolagentBin, [
+      "What is 6 times 7?",
+      ...modelFlags(server.baseURL),
+      "--output",
+      "json",
+    ]);
 
     expect(result.code, result.stderr).toBe(0);
     const summary = JSON.parse(result.stdout);
@@ -89,7 +103,9 @@ describe("smolagent with a prompt", () => {
     expect(result.stdout).toContain("Executing parsed code:");
     expect(result.stdout).toContain("answer = 6 * 7");
     expect(result.stdout).toContain("Execution logs:\ncomputed 42");
-    expect(result.stdout).toMatch(/\[Step 1: Duration \d+\.\d\d seconds \| Input tokens: [\d,]+ \| Output tokens: \d+\]/);
+    expect(result.stdout).toMatch(
+      /\[Step 1: Duration \d+\.\d\d seconds \| Input tokens: [\d,]+ \| Output tokens: \d+\]/,
+    );
     expect(result.stdout).toContain("Final answer: 42");
     // The streamed thought came before the code panel.
     expect(result.stdout.indexOf("Thought: I compute it in Python.")).toBeLessThan(
@@ -108,7 +124,12 @@ describe("smolagent with a prompt", () => {
 
   it("prints only the answer with --verbosity-level off", async () => {
     await using server = await startFakeOpenAIServer({ replies: codeReplies, apiKey: "sk-fake" });
-    const result = await runCli(smolagentBin, ["6 times 7?", ...modelFlags(server.baseURL), "--verbosity-level", "off"]);
+    const result = await runCli(smolagentBin, [
+      "6 times 7?",
+      ...modelFlags(server.baseURL),
+      "--verbosity-level",
+      "off",
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe("42\n");
   });
@@ -150,7 +171,11 @@ describe("smolagent with a prompt", () => {
       "json",
     ]);
     expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ status: "answered", state: "max_steps_error", output: "My best answer: 41." });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      status: "answered",
+      state: "max_steps_error",
+      output: "My best answer: 41.",
+    });
   });
 
   it("reads smol.config.json and a .env file; flags win over the file", async () => {

@@ -11,7 +11,9 @@ import { cleanEnvironment, ensureBuilt, runCli, webagentBin } from "./__tests__/
 const chromiumPath = process.env.SMOL_CHROMIUM_PATH ?? "/usr/bin/chromium";
 const hasChromium = existsSync(chromiumPath);
 if (!hasChromium) {
-  console.warn(`\n!!! webagent browser tests SKIPPED: no Chromium at ${chromiumPath} (apt-get install -y chromium).\n`);
+  console.warn(
+    `\n!!! webagent browser tests SKIPPED: no Chromium at ${chromiumPath} (apt-get install -y chromium).\n`,
+  );
 }
 
 const pages: Record<string, string> = {
@@ -51,7 +53,16 @@ function imageCount(request: Record<string, any>): number {
   return JSON.stringify(request.messages).match(/data:image\/png;base64,iVBOR/g)?.length ?? 0;
 }
 
-const modelFlags = (baseURL: string) => ["--model-type", "OpenAIModel", "--model-id", "gpt-4o", "--api-base", baseURL, "--api-key", "sk-fake"];
+const modelFlags = (baseURL: string) => [
+  "--model-type",
+  "OpenAIModel",
+  "--model-id",
+  "gpt-4o",
+  "--api-base",
+  baseURL,
+  "--api-key",
+  "sk-fake",
+];
 
 describe.skipIf(!hasChromium)("webagent in headless Chromium", () => {
   it("browses with its tools, sees a screenshot after each step, and keeps only the last two", async () => {
@@ -70,7 +81,11 @@ describe.skipIf(!hasChromium)("webagent in headless Chromium", () => {
     );
 
     expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ status: "answered", output: "The blue mug costs 12 euros.", steps: 4 });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      status: "answered",
+      output: "The blue mug costs 12 euros.",
+      steps: 4,
+    });
     const requests = server.chatRequests;
     expect(requests).toHaveLength(4);
     // A screenshot per finished step, at most the last two in memory.
@@ -83,11 +98,21 @@ describe.skipIf(!hasChromium)("webagent in headless Chromium", () => {
     expect(third).toContain(`Clicked \\"Go to the shop\\". Now on ${siteUrl}/shop`);
     expect(third).toContain(`Current url: ${siteUrl}/shop`);
     const fourth = JSON.stringify(requests[3]!.messages);
-    expect(fourth).toContain('Found 1 match for \\"blue mug\\". Focused on match 1 of 1: \\"…The blue mug costs 12 euros.…\\"');
+    expect(fourth).toContain(
+      'Found 1 match for \\"blue mug\\". Focused on match 1 of 1: \\"…The blue mug costs 12 euros.…\\"',
+    );
     expect(fourth).toMatch(/Scrolled up 200 pixels; the page is now scrolled to \d+ px/);
     // The tools are in the system prompt as Python functions.
     const systemPrompt = String(requests[0]!.messages[0].content);
-    for (const name of ["go_to", "click", "type_text", "scroll", "go_back", "close_popups", "search_item_ctrl_f"]) {
+    for (const name of [
+      "go_to",
+      "click",
+      "type_text",
+      "scroll",
+      "go_back",
+      "close_popups",
+      "search_item_ctrl_f",
+    ]) {
       expect(systemPrompt).toContain(`def ${name}(`);
     }
   }, 120_000);
@@ -95,16 +120,21 @@ describe.skipIf(!hasChromium)("webagent in headless Chromium", () => {
   it("types into a field and submits it", async () => {
     pages["/search"] = `<!doctype html><html><head><title>Search</title></head><body>
       <form action="/results"><label>Query <input name="q"></label></form></body></html>`;
-    pages["/results"] = "<!doctype html><html><head><title>Results</title></head><body>One result.</body></html>";
+    pages["/results"] =
+      "<!doctype html><html><head><title>Results</title></head><body>One result.</body></html>";
     await using server = await startFakeOpenAIServer({
       replies: [
         `<code>\nprint(go_to("${siteUrl}/search"))\nprint(type_text("blue mug", into="Query", press_enter=True))\n</code>`,
         '<code>\nfinal_answer("done")\n</code>',
       ],
     });
-    const result = await runCli(webagentBin, ["Search for the blue mug.", ...modelFlags(server.baseURL), "--executor", "python"], {
-      env: cleanEnvironment({ SMOL_CHROMIUM_PATH: chromiumPath }),
-    });
+    const result = await runCli(
+      webagentBin,
+      ["Search for the blue mug.", ...modelFlags(server.baseURL), "--executor", "python"],
+      {
+        env: cleanEnvironment({ SMOL_CHROMIUM_PATH: chromiumPath }),
+      },
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.stringify(server.chatRequests[1]!.messages)).toContain(
       `Typed \\"blue mug\\" into \\"Query\\" and pressed Enter. Now on ${siteUrl}/results?q=blue+mug`,
@@ -114,7 +144,13 @@ describe.skipIf(!hasChromium)("webagent in headless Chromium", () => {
 
 describe("webagent without what it needs", () => {
   it("says how to install a browser when there is none", async () => {
-    const result = await runCli(webagentBin, ["Hi", "--browser-path", "/nonexistent/chromium", "--model-type", "OpenAIModel"]);
+    const result = await runCli(webagentBin, [
+      "Hi",
+      "--browser-path",
+      "/nonexistent/chromium",
+      "--model-type",
+      "OpenAIModel",
+    ]);
     expect(result.code).toBe(1);
     expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(result.stderr).toContain("webagent: No browser at /nonexistent/chromium");

@@ -34,7 +34,9 @@ export async function webagent(argv: readonly string[], io: CliIo = processIo())
     });
     if ("exitCode" in commandLine) return commandLine.exitCode;
     if (commandLine.prompt === undefined) {
-      throw new CliUsageError('webagent needs a task, e.g. webagent "Find the opening hours on https://…" (see webagent --help)');
+      throw new CliUsageError(
+        'webagent needs a task, e.g. webagent "Find the opening hours on https://…" (see webagent --help)',
+      );
     }
     const settings = { ...prepareSettings(commandLine, io), actionType: "code" as const };
     // Before any download or model call: without a browser there is nothing to do.

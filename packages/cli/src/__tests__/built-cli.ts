@@ -14,14 +14,23 @@ export const smolagentBin = join(cliRoot, "dist", "smolagent.js");
 export const webagentBin = join(cliRoot, "dist", "webagent.js");
 
 /** The packages the commands import at run time in these tests. */
-const RUNTIME_PACKAGES = ["core", "models-openai", "models-ollama", "models-hf", "executor-local", "tools-toolkit", "testing"];
+const RUNTIME_PACKAGES = [
+  "core",
+  "models-openai",
+  "models-ollama",
+  "models-hf",
+  "executor-local",
+  "tools-toolkit",
+  "testing",
+];
 
 function newestSourceTime(directory: string): number {
   let newest = 0;
   for (const entry of readdirSync(directory, { withFileTypes: true })) {
     const path = join(directory, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestSourceTime(path));
-    else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts")) newest = Math.max(newest, statSync(path).mtimeMs);
+    else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts"))
+      newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;
 }
@@ -112,7 +121,8 @@ export function startCli(
   const check = () => {
     for (const waiter of [...waiters]) {
       const text = stdout + stderr;
-      const found = typeof waiter.pattern === "string" ? text.includes(waiter.pattern) : waiter.pattern.test(text);
+      const found =
+        typeof waiter.pattern === "string" ? text.includes(waiter.pattern) : waiter.pattern.test(text);
       if (found) {
         waiters.splice(waiters.indexOf(waiter), 1);
         waiter.resolve();
@@ -131,7 +141,9 @@ export function startCli(
     child.on("error", reject);
     child.on("close", (code, signal) => {
       for (const waiter of waiters.splice(0)) {
-        waiter.reject(new Error(`The command ended before printing ${String(waiter.pattern)}.\n${stdout}\n${stderr}`));
+        waiter.reject(
+          new Error(`The command ended before printing ${String(waiter.pattern)}.\n${stdout}\n${stderr}`),
+        );
       }
       resolvePromise({ code, signal, stdout, stderr });
     });

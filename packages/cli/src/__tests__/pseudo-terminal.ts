@@ -33,7 +33,11 @@ function shellQuote(word: string): string {
 }
 
 /** Starts `command` in a pseudo-terminal of 120 columns. */
-export function startInPseudoTerminal(command: readonly string[], env: NodeJS.ProcessEnv, cwd?: string): PseudoTerminal {
+export function startInPseudoTerminal(
+  command: readonly string[],
+  env: NodeJS.ProcessEnv,
+  cwd?: string,
+): PseudoTerminal {
   const commandLine = `stty cols 120 rows 40; exec ${command.map(shellQuote).join(" ")}`;
   const child = spawn("script", ["-qfec", commandLine, "/dev/null"], {
     env: { ...env, TERM: "xterm-256color" },

@@ -1,12 +1,7 @@
 import { checkbox, input, password, select } from "@inquirer/prompts";
 import type { ModelChoice } from "../models/choose-model.js";
 import { findModelType, MODEL_TYPES } from "../models/model-types.js";
-import {
-  type ActionType,
-  type AgentSettings,
-  EXECUTOR_TYPES,
-  parseImports,
-} from "../settings/settings.js";
+import { type ActionType, type AgentSettings, EXECUTOR_TYPES, parseImports } from "../settings/settings.js";
 import { parseToolSpecs, TOOLKIT_TOOL_NAMES, TOOLKIT_TOOLS } from "../tools/tool-specs.js";
 
 /** Where the prompts read and write: the terminal. */
@@ -69,7 +64,11 @@ export async function promptForRun(
       message: "Which model type?",
       choices: [
         { name: `Automatic: ${automaticLabel}`, value: AUTOMATIC, description: automatic.reason },
-        ...MODEL_TYPES.map((entry) => ({ name: entry.className, value: entry.className, description: entry.summary })),
+        ...MODEL_TYPES.map((entry) => ({
+          name: entry.className,
+          value: entry.className,
+          description: entry.summary,
+        })),
       ],
       default: initial.modelType ? findModelType(initial.modelType)?.className : AUTOMATIC,
       pageSize: 12,
@@ -80,7 +79,8 @@ export async function promptForRun(
   const entry = settings.modelType ? findModelType(settings.modelType)! : automatic.entry;
 
   if (modelType !== AUTOMATIC || !automatic.isEmbeddedDefault) {
-    const defaultId = initial.modelId ?? (modelType === AUTOMATIC ? automatic.flags.modelId : entry.defaultModelId);
+    const defaultId =
+      initial.modelId ?? (modelType === AUTOMATIC ? automatic.flags.modelId : entry.defaultModelId);
     const answer = await input(
       {
         message: `Model id for ${entry.className}${entry.requiresModelId || defaultId ? "" : " (empty: its default)"}:`,
@@ -146,7 +146,11 @@ export async function promptForRun(
     settings.executor = await select(
       {
         message: "Where should the code run?",
-        choices: EXECUTOR_TYPES.map((type) => ({ name: type, value: type, description: executorDescriptions[type] })),
+        choices: EXECUTOR_TYPES.map((type) => ({
+          name: type,
+          value: type,
+          description: executorDescriptions[type],
+        })),
         default: initial.executor,
       },
       context,

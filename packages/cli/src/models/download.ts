@@ -32,7 +32,9 @@ export async function downloadFile(
   try {
     response = await fetch(url, { signal: options.signal, redirect: "follow" });
   } catch (error) {
-    throw new DownloadError(`could not reach ${new URL(url).host} (${networkReason(error)})`, { cause: error });
+    throw new DownloadError(`could not reach ${new URL(url).host} (${networkReason(error)})`, {
+      cause: error,
+    });
   }
   if (!response.ok || !response.body) {
     throw new DownloadError(`${url} answered HTTP ${response.status} ${response.statusText}`.trim());

@@ -10,7 +10,10 @@ import type { ModelChoice } from "./choose-model.js";
  * @example
  * const model = await loadModel(choice, { temperature: 0.2 });
  */
-export async function loadModel(choice: ModelChoice, modelOptions: Record<string, unknown> = {}): Promise<Model> {
+export async function loadModel(
+  choice: ModelChoice,
+  modelOptions: Record<string, unknown> = {},
+): Promise<Model> {
   const { entry } = choice;
   const module = await importOptionalPackage(entry.packageName, `--model-type ${entry.className}`);
   const ModelClass = exportedClass<Model>(module, entry.className, entry.packageName);

@@ -46,7 +46,12 @@ export const MODEL_TYPES: readonly ModelTypeEntry[] = [
     apiBaseMeaning: "an Inference Endpoint or any OpenAI-compatible URL instead of the router",
     takesProvider: true,
     toOptions: (flags) =>
-      defined({ modelId: flags.modelId, provider: flags.provider, token: flags.apiKey, baseUrl: flags.apiBase }),
+      defined({
+        modelId: flags.modelId,
+        provider: flags.provider,
+        token: flags.apiKey,
+        baseUrl: flags.apiBase,
+      }),
   },
   {
     className: "OpenAIModel",
@@ -96,7 +101,8 @@ export const MODEL_TYPES: readonly ModelTypeEntry[] = [
     apiKeyVariable: "AZURE_OPENAI_API_KEY",
     apiBaseMeaning: "https://<resource>.openai.azure.com",
     takesProvider: false,
-    toOptions: (flags) => defined({ modelId: flags.modelId, azureEndpoint: flags.apiBase, apiKey: flags.apiKey }),
+    toOptions: (flags) =>
+      defined({ modelId: flags.modelId, azureEndpoint: flags.apiBase, apiKey: flags.apiKey }),
   },
   {
     className: "AmazonBedrockModel",
@@ -106,7 +112,10 @@ export const MODEL_TYPES: readonly ModelTypeEntry[] = [
     apiBaseMeaning: "another Bedrock runtime endpoint",
     takesProvider: false,
     toOptions: (flags) =>
-      defined({ modelId: flags.modelId, clientOptions: flags.apiBase ? { endpoint: flags.apiBase } : undefined }),
+      defined({
+        modelId: flags.modelId,
+        clientOptions: flags.apiBase ? { endpoint: flags.apiBase } : undefined,
+      }),
   },
   {
     className: "TransformersModel",

@@ -85,7 +85,8 @@ function describeModelApiError(error: ModelApiError, context: ErrorContext): str
 export function describeErrorInDetail(error: unknown): string {
   return causeChain(error)
     .map((entry, index) => {
-      const text = entry instanceof Error ? (entry.stack ?? `${entry.name}: ${entry.message}`) : String(entry);
+      const text =
+        entry instanceof Error ? (entry.stack ?? `${entry.name}: ${entry.message}`) : String(entry);
       return index === 0 ? text : `Caused by: ${text}`;
     })
     .join("\n");

@@ -40,7 +40,10 @@ export class LiveLogger extends AgentLogger {
       },
     });
     this.#stream = options.stream;
-    this.spinner = new Spinner((text) => options.stream.write(text), isLiveTerminal(options.stream, environment));
+    this.spinner = new Spinner(
+      (text) => options.stream.write(text),
+      isLiveTerminal(options.stream, environment),
+    );
     hooks.beforeWrite = () => this.#startCleanLine();
   }
 

@@ -1,5 +1,5 @@
-import type { SignalSource } from "./interruption.js";
 import type { OutputStream } from "../output/terminal.js";
+import type { SignalSource } from "./interruption.js";
 
 /** What a command touches of the outside world; `processIo()` in the binaries, stand-ins in tests. */
 export interface CliIo {

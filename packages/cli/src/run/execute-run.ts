@@ -72,18 +72,29 @@ export async function executeRun(options: ExecuteOptions): Promise<number> {
   let failure: unknown;
   try {
     const specs = parseToolSpecs(settings.tools, "--tools");
-    choice = await chooseModel(settings, { environment: io.environment, probeOllama: () => probeOllama(io.environment) });
+    choice = await chooseModel(settings, {
+      environment: io.environment,
+      probeOllama: () => probeOllama(io.environment),
+    });
     warnAboutUnusedFlags(settings, choice, logger);
     if (choice.isEmbeddedDefault) {
       const path = await downloadDefaultModel(io, logger, interruption.signal);
       choice.flags = { ...choice.flags, modelId: path };
     }
-    logger.notice(`Model: ${choice.entry.className} ${choice.flags.modelId ?? "(its default model)"} — ${choice.reason}`);
+    logger.notice(
+      `Model: ${choice.entry.className} ${choice.flags.modelId ?? "(its default model)"} — ${choice.reason}`,
+    );
     const model = await loadModel(choice, settings.modelOptions);
     releases.push(() => disposeIfPossible(model));
     interruption.signal.throwIfAborted();
-    if (settings.executor === "python" && (settings.actionType === "code" || command === "webagent" || usesPython(specs))) {
-      logger.notice("Note: --executor python runs the code in this machine's python3, with your rights: it is not a sandbox.", LogLevel.ERROR);
+    if (
+      settings.executor === "python" &&
+      (settings.actionType === "code" || command === "webagent" || usesPython(specs))
+    ) {
+      logger.notice(
+        "Note: --executor python runs the code in this machine's python3, with your rights: it is not a sandbox.",
+        LogLevel.ERROR,
+      );
     }
     const tools: LoadedTools = await loadTools(specs, {
       // The Python tool runs on the executor of the settings, loaded from the CLI's installation.
@@ -104,7 +115,10 @@ export async function executeRun(options: ExecuteOptions): Promise<number> {
     });
     interruption.onInterrupt = () => {
       logger.finish();
-      logger.notice("Interrupted: stopping the agent and removing its sandbox (Ctrl-C again to quit at once)…", LogLevel.ERROR);
+      logger.notice(
+        "Interrupted: stopping the agent and removing its sandbox (Ctrl-C again to quit at once)…",
+        LogLevel.ERROR,
+      );
       prepared.agent.interrupt();
       // Code in flight may not listen to the abort signal: stopping the sandbox ends it for sure.
       prepared.agent.cleanup().catch(() => {});
@@ -150,7 +164,11 @@ async function downloadDefaultModel(io: CliIo, logger: LiveLogger, signal: Abort
     signal,
     onStart: ({ destination }) => {
       logger.notice(`Downloading the default model, once, into ${destination}`);
-      bar = new ProgressBar("Default model", (text) => io.stderr.write(text), isLiveTerminal(io.stderr, io.environment));
+      bar = new ProgressBar(
+        "Default model",
+        (text) => io.stderr.write(text),
+        isLiveTerminal(io.stderr, io.environment),
+      );
     },
     onProgress: ({ receivedBytes, totalBytes }) => bar?.update(receivedBytes, totalBytes),
   });
@@ -160,10 +178,16 @@ async function downloadDefaultModel(io: CliIo, logger: LiveLogger, signal: Abort
 
 function warnAboutUnusedFlags(settings: AgentSettings, choice: ModelChoice, logger: LiveLogger): void {
   if (settings.provider && !choice.entry.takesProvider) {
-    logger.notice(`Note: --provider is not used by ${choice.entry.className}; it is ignored.`, LogLevel.ERROR);
+    logger.notice(
+      `Note: --provider is not used by ${choice.entry.className}; it is ignored.`,
+      LogLevel.ERROR,
+    );
   }
   if (settings.apiBase && !choice.entry.apiBaseMeaning) {
-    logger.notice(`Note: --api-base is not used by ${choice.entry.className}; it is ignored.`, LogLevel.ERROR);
+    logger.notice(
+      `Note: --api-base is not used by ${choice.entry.className}; it is ignored.`,
+      LogLevel.ERROR,
+    );
   }
 }
 

@@ -1,7 +1,7 @@
+import type { CommandLine } from "../settings/command-line.js";
 import { readConfigFile } from "../settings/config-file.js";
 import { loadEnvFile } from "../settings/env-file.js";
 import { type AgentSettings, mergeSettings } from "../settings/settings.js";
-import type { CommandLine } from "../settings/command-line.js";
 import type { CliIo } from "./cli-io.js";
 
 /**

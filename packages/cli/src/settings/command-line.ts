@@ -75,14 +75,20 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-function buildCommand(name: CommandName, write: { out: (text: string) => void; err: (text: string) => void }) {
+function buildCommand(
+  name: CommandName,
+  write: { out: (text: string) => void; err: (text: string) => void },
+) {
   const command = new Command(name)
     .description(
       name === "smolagent"
         ? "Run a smol agent on a task: it thinks in code (or calls tools) and answers."
         : "Run a smol CodeAgent that drives a headless browser to do a task on the web.",
     )
-    .argument("[prompt]", name === "smolagent" ? "the task; without it, the interactive mode starts" : "the task")
+    .argument(
+      "[prompt]",
+      name === "smolagent" ? "the task; without it, the interactive mode starts" : "the task",
+    )
     .option("--model-type <class>", "the model class, e.g. OpenAIModel, InferenceClientModel (see below)")
     .option("--model-id <id>", "the model, e.g. gpt-4o, Qwen/Qwen2.5-Coder-32B-Instruct, a .gguf path")
     .option("--provider <name>", "the inference provider (InferenceClientModel), e.g. together, sambanova")
@@ -98,20 +104,31 @@ function buildCommand(name: CommandName, write: { out: (text: string) => void; e
       );
   }
   command
-    .option("--imports <modules>", 'modules the code may import besides the safe ones, e.g. "pandas numpy"', collect)
-    .option("--executor <type>", `where the code runs: ${EXECUTOR_TYPES.join(", ")} (default local, a sandbox)`)
+    .option(
+      "--imports <modules>",
+      'modules the code may import besides the safe ones, e.g. "pandas numpy"',
+      collect,
+    )
+    .option(
+      "--executor <type>",
+      `where the code runs: ${EXECUTOR_TYPES.join(", ")} (default local, a sandbox)`,
+    )
     .option("--max-steps <number>", "steps before the agent must answer (default 20)")
     .option("--verbosity-level <level>", "off, error, info (default) or debug (with stack traces)")
     .option("--stream", "stream the model's text as it is written (default)")
     .option("--no-stream", "print each step only once the model is done")
-    .option("--output <format>", "text (default) or json: a machine-readable answer and run summary on stdout")
+    .option(
+      "--output <format>",
+      "text (default) or json: a machine-readable answer and run summary on stdout",
+    )
     .option("--config <path>", "a config file (default: ./smol.config.json when present)")
     .option("--env-file <path>", "an environment file (default: ./.env when present)");
   if (name === "webagent") {
     command.addOption(
-      new Option("--browser-path <path>", "the Chrome or Chromium to drive (default: /usr/bin/chromium, …)").env(
-        "SMOL_CHROMIUM_PATH",
-      ),
+      new Option(
+        "--browser-path <path>",
+        "the Chrome or Chromium to drive (default: /usr/bin/chromium, …)",
+      ).env("SMOL_CHROMIUM_PATH"),
     );
   }
   command
@@ -174,7 +191,8 @@ export function parseCommandLine(
   }
   if (text("output")) settings.output = parseOutputFormat(text("output")!, "--output");
   const prompt = command.args[0];
-  if (prompt !== undefined && prompt.trim() === "") throw new CliUsageError("The prompt is empty: give a task.");
+  if (prompt !== undefined && prompt.trim() === "")
+    throw new CliUsageError("The prompt is empty: give a task.");
   return {
     prompt,
     settings,

@@ -16,7 +16,9 @@ export function parseEnvFile(content: string, source = ".env"): Record<string, s
     if (line === "" || line.startsWith("#")) return;
     const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
     if (!match) {
-      throw new CliUsageError(`${source}, line ${index + 1}: expected KEY=value, found "${line.slice(0, 60)}".`);
+      throw new CliUsageError(
+        `${source}, line ${index + 1}: expected KEY=value, found "${line.slice(0, 60)}".`,
+      );
     }
     values[match[1]!] = unquote(match[2]!);
   });

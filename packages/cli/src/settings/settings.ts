@@ -83,7 +83,9 @@ export function parseVerbosityLevel(value: string | number, source: string): Log
   if (text !== "" && Number.isInteger(number) && number >= LogLevel.OFF && number <= LogLevel.DEBUG) {
     return number as LogLevel;
   }
-  throw new CliUsageError(`${source}: unknown verbosity level "${value}"; use off, error, info or debug (or -1 to 2).`);
+  throw new CliUsageError(
+    `${source}: unknown verbosity level "${value}"; use off, error, info or debug (or -1 to 2).`,
+  );
 }
 
 export function parseMaxSteps(value: string | number, source: string): number {

@@ -16,7 +16,10 @@ interface ToolCollectionLike {
 }
 
 interface ToolCollectionClass {
-  fromMcp(parameters: Record<string, unknown>, options: { trustRemoteCode: boolean }): Promise<ToolCollectionLike>;
+  fromMcp(
+    parameters: Record<string, unknown>,
+    options: { trustRemoteCode: boolean },
+  ): Promise<ToolCollectionLike>;
 }
 
 /**
@@ -48,7 +51,8 @@ export async function loadTools(
         continue;
       }
       const ToolCollection = toolkit.ToolCollection as ToolCollectionClass | undefined;
-      if (!ToolCollection) throw new SmolError(`${TOOLKIT_PACKAGE} does not export ToolCollection: update it.`);
+      if (!ToolCollection)
+        throw new SmolError(`${TOOLKIT_PACKAGE} does not export ToolCollection: update it.`);
       const collection = await openMcpServer(ToolCollection, spec);
       collections.push(collection);
       tools.push(...collection.tools);
@@ -68,7 +72,9 @@ async function openMcpServer(
     return await ToolCollection.fromMcp(serverParameters(spec.server), { trustRemoteCode: true });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new SmolError(`Could not load the tools of the MCP server "${spec.text}": ${reason}`, { cause: error });
+    throw new SmolError(`Could not load the tools of the MCP server "${spec.text}": ${reason}`, {
+      cause: error,
+    });
   }
 }
 

@@ -63,7 +63,8 @@ function parseMcpServer(text: string, source: string): McpServerSpec {
   const target = prefix ? body.slice(prefix.length + 1).trim() : body.trim();
   if (prefix === "stdio") {
     const [command, ...args] = splitCommandLine(target, source);
-    if (!command) throw new CliUsageError(`${source}: "${text}" names no command; write mcp:stdio:<command> [args…].`);
+    if (!command)
+      throw new CliUsageError(`${source}: "${text}" names no command; write mcp:stdio:<command> [args…].`);
     return { transport: "stdio", command, args };
   }
   if (!/^https?:\/\/\S+$/.test(target)) {
@@ -87,7 +88,8 @@ export function splitCommandLine(commandLine: string, source: string): string[] 
     const character = commandLine[index]!;
     if (quote) {
       if (character === quote) quote = undefined;
-      else if (character === "\\" && quote === '"' && index + 1 < commandLine.length) word += commandLine[++index];
+      else if (character === "\\" && quote === '"' && index + 1 < commandLine.length)
+        word += commandLine[++index];
       else word += character;
     } else if (character === "'" || character === '"') {
       quote = character;

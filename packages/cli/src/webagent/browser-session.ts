@@ -33,7 +33,9 @@ export async function openBrowserSession(executablePath: string): Promise<Browse
     browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_FLAGS });
   } catch (error) {
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new BrowserUnavailableError(`Could not start the browser at ${executablePath}: ${reason}`, { cause: error });
+    throw new BrowserUnavailableError(`Could not start the browser at ${executablePath}: ${reason}`, {
+      cause: error,
+    });
   }
   try {
     const context = await browser.newContext({ viewport: { width: 1000, height: 1100 } });

@@ -36,7 +36,9 @@ export function browserTools(page: Page): Tool[] {
       name: "click",
       description:
         "Clicks the link, button or element whose visible text (or label) matches `text`; links and buttons are tried first.",
-      inputs: { text: { type: "string", description: "The visible text of what to click, e.g. 'Next page'." } },
+      inputs: {
+        text: { type: "string", description: "The visible text of what to click, e.g. 'Next page'." },
+      },
       outputType: "string",
     },
     async ({ text }) => {
@@ -54,7 +56,9 @@ export function browserTools(page: Page): Tool[] {
           return `Clicked "${text}". ${await pageSummary(page)}`;
         }
       }
-      throw new Error(`Nothing visible on the page matches "${text}". Use search_item_ctrl_f to look for it, or scroll.`);
+      throw new Error(
+        `Nothing visible on the page matches "${text}". Use search_item_ctrl_f to look for it, or scroll.`,
+      );
     },
   );
 
@@ -133,13 +137,16 @@ export function browserTools(page: Page): Tool[] {
           return box.width > 0 && box.height > 0 && getComputedStyle(element).visibility !== "hidden";
         };
         const overlays = Array.from(
-          document.querySelectorAll('dialog[open], [role="dialog"], [role="alertdialog"], [aria-modal="true"]'),
+          document.querySelectorAll(
+            'dialog[open], [role="dialog"], [role="alertdialog"], [aria-modal="true"]',
+          ),
         );
         let count = 0;
         for (const overlay of overlays.filter(isVisible)) {
           const button = Array.from(overlay.querySelectorAll("button, [role=button], a")).find(
             (candidate) =>
-              dismiss.test((candidate.textContent ?? "").trim()) || dismiss.test(candidate.getAttribute("aria-label") ?? ""),
+              dismiss.test((candidate.textContent ?? "").trim()) ||
+              dismiss.test(candidate.getAttribute("aria-label") ?? ""),
           );
           if (button instanceof HTMLElement) button.click();
           else if (overlay instanceof HTMLDialogElement) overlay.close();
@@ -148,7 +155,9 @@ export function browserTools(page: Page): Tool[] {
         }
         return count;
       }, DISMISS_LABELS.source);
-      return closed === 0 ? "Pressed Escape; no pop-up was found on the page." : `Closed ${closed} pop-up(s).`;
+      return closed === 0
+        ? "Pressed Escape; no pop-up was found on the page."
+        : `Closed ${closed} pop-up(s).`;
     },
   );
 
@@ -159,7 +168,11 @@ export function browserTools(page: Page): Tool[] {
         "Finds text on the page like Ctrl-F: says how many times it appears, scrolls to the nth match and shows the text around it.",
       inputs: {
         text: { type: "string", description: "The text to find (case does not matter)." },
-        nth_result: { type: "integer", description: "Which match to scroll to, from 1 (default 1).", nullable: true },
+        nth_result: {
+          type: "integer",
+          description: "Which match to scroll to, from 1 (default 1).",
+          nullable: true,
+        },
       },
       outputType: "string",
     },
@@ -177,7 +190,10 @@ export function browserTools(page: Page): Tool[] {
               const start = Math.max(0, index - 60);
               matches.push({
                 element: node.parentElement,
-                context: content.slice(start, index + needle.length + 60).replace(/\s+/g, " ").trim(),
+                context: content
+                  .slice(start, index + needle.length + 60)
+                  .replace(/\s+/g, " ")
+                  .trim(),
               });
               index = content.toLowerCase().indexOf(lowered, index + lowered.length);
             }

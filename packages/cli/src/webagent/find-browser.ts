@@ -19,14 +19,21 @@ export const BROWSER_CANDIDATES = [
  * @example
  * findBrowser(undefined); // "/usr/bin/chromium"
  */
-export function findBrowser(explicitPath: string | undefined, candidates: readonly string[] = BROWSER_CANDIDATES): string {
+export function findBrowser(
+  explicitPath: string | undefined,
+  candidates: readonly string[] = BROWSER_CANDIDATES,
+): string {
   if (explicitPath !== undefined) {
     if (existsSync(explicitPath)) return explicitPath;
-    throw new BrowserUnavailableError(`No browser at ${explicitPath} (from --browser-path or SMOL_CHROMIUM_PATH). ${INSTALL_HELP}`);
+    throw new BrowserUnavailableError(
+      `No browser at ${explicitPath} (from --browser-path or SMOL_CHROMIUM_PATH). ${INSTALL_HELP}`,
+    );
   }
   const found = candidates.find((candidate) => existsSync(candidate));
   if (found) return found;
-  throw new BrowserUnavailableError(`webagent needs Chromium or Google Chrome, and found none. ${INSTALL_HELP}`);
+  throw new BrowserUnavailableError(
+    `webagent needs Chromium or Google Chrome, and found none. ${INSTALL_HELP}`,
+  );
 }
 
 const INSTALL_HELP =

@@ -23,7 +23,8 @@ export function screenshotStepCallback(page: Page): StepCallback<ActionStep> {
     // Let what the step started (a navigation, a click) settle before the picture.
     await page.waitForLoadState("domcontentloaded").catch(() => {});
     const png = await page.screenshot({ type: "png" }).catch(() => undefined);
-    if (png) step.observationsImages = [{ type: "image", image: new Uint8Array(png), mediaType: "image/png" }];
+    if (png)
+      step.observationsImages = [{ type: "image", image: new Uint8Array(png), mediaType: "image/png" }];
     const location = `Current url: ${page.url()}`;
     step.observations = step.observations ? `${step.observations}\n${location}` : location;
   };

@@ -1,8 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { ModelApiError } from "../errors.js";
+import { ModelApiError, ModelConfigurationError } from "../errors.js";
 import { defaultToModelApiError, isNetworkError } from "./error-mapping.js";
 
 describe("defaultToModelApiError", () => {
+  it("leaves smol's own errors alone, even with a network failure in their cause chain", () => {
+    const offline = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+    const error = new ModelConfigurationError("The model file could not be downloaded.", { cause: offline });
+    expect(defaultToModelApiError(error, "Example")).toBeUndefined();
+  });
+
   it("keeps status, Retry-After and body of an HTTP error object", () => {
     const error = Object.assign(new Error("Service Unavailable"), {
       statusCode: 503,

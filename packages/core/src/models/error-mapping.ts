@@ -1,4 +1,4 @@
-import { ModelApiError } from "../errors.js";
+import { ModelApiError, SmolError } from "../errors.js";
 import { parseRetryAfter } from "./retry.js";
 
 /** Error codes of Node's sockets and of undici (Node's fetch) that mean "the network failed". */
@@ -47,6 +47,9 @@ export function isAbortError(error: unknown): boolean {
  */
 export function defaultToModelApiError(error: unknown, providerName: string): ModelApiError | undefined {
   if (ModelApiError.isInstance(error)) return error;
+  // Our own errors (a missing key, a model that cannot load) already say what to do; a network
+  // failure somewhere in their cause chain does not make them worth retrying.
+  if (SmolError.isInstance(error)) return undefined;
   if (typeof error !== "object" || error === null) return undefined;
   const candidate = error as {
     status?: unknown;
