@@ -9,8 +9,18 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runSnippet, type SnippetWorkspace, typecheckSnippets, writeSnippets } from "./tooling/check-snippets.js";
-import { collectSnippets, extractSnippets, parseDirective, type Snippet } from "./tooling/extract-snippets.js";
+import {
+  runSnippet,
+  type SnippetWorkspace,
+  typecheckSnippets,
+  writeSnippets,
+} from "./tooling/check-snippets.js";
+import {
+  collectSnippets,
+  extractSnippets,
+  parseDirective,
+  type Snippet,
+} from "./tooling/extract-snippets.js";
 
 const docsDirectory = fileURLToPath(new URL(".", import.meta.url));
 const root = resolve(docsDirectory, "..");
@@ -67,9 +77,9 @@ describe("snippet extraction", () => {
     expect(() => parseDirective("fake=gemini", "x")).toThrow(/fake must be one of/);
     expect(() => parseDirective("typecheck-only", "x")).toThrow(/needs a reason/);
     expect(() => parseDirective("run-twice", "x")).toThrow(/unknown snippet directive/);
-    expect(() => extractSnippets('<!-- snippet: skip reason="x" -->\n```ts\nlet a = 1;\n```', "p.md")).toThrow(
-      /cannot be skipped/,
-    );
+    expect(() =>
+      extractSnippets('<!-- snippet: skip reason="x" -->\n```ts\nlet a = 1;\n```', "p.md"),
+    ).toThrow(/cannot be skipped/);
   });
 
   it("finds the documentation's snippets", () => {

@@ -117,7 +117,10 @@ async function startFake(snippet: Snippet): Promise<FakeServer | undefined> {
       return undefined;
     case "openai": {
       const server = await startFakeOpenAIServer({ replies });
-      return { environment: { OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: "sk-fake" }, close: () => server.close() };
+      return {
+        environment: { OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: "sk-fake" },
+        close: () => server.close(),
+      };
     }
     case "anthropic": {
       const server = await startFakeAnthropicServer({ replies });
@@ -140,7 +143,11 @@ export interface SnippetRun {
 }
 
 /** Runs one snippet with tsx, against its fake server if it has one. */
-export async function runSnippet(snippet: Snippet, workspace: SnippetWorkspace, root: string): Promise<SnippetRun> {
+export async function runSnippet(
+  snippet: Snippet,
+  workspace: SnippetWorkspace,
+  root: string,
+): Promise<SnippetRun> {
   const fake = await startFake(snippet);
   try {
     const environment: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", ...fake?.environment };

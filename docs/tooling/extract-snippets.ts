@@ -147,11 +147,18 @@ export function extractSnippets(markdown: string, file: string): Snippet[] {
     const code = lines.slice(start + 1, index).join("\n");
     const fragmentReason = FRAGMENTS_OWNED_ELSEWHERE[file]?.[lines[start + 1] ?? ""];
     if (fragmentReason) {
-      snippets.push({ id, file, line: start + 1, code, directive: { mode: "fragment", reason: fragmentReason } });
+      snippets.push({
+        id,
+        file,
+        line: start + 1,
+        code,
+        directive: { mode: "fragment", reason: fragmentReason },
+      });
       continue;
     }
     const directiveText = directiveBefore(lines, start);
-    const directive = directiveText === undefined ? { mode: "run" as const } : parseDirective(directiveText, id);
+    const directive =
+      directiveText === undefined ? { mode: "run" as const } : parseDirective(directiveText, id);
     if (directive.mode === "skip") {
       throw new Error(`${id}: a TypeScript block cannot be skipped; use typecheck-only reason="…"`);
     }

@@ -1,3 +1,6 @@
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { ExecutorError, MissingPackageError } from "../errors.js";
 import type { PythonExecutor, PythonExecutorOptions } from "./python-executor.js";
 
@@ -30,7 +33,7 @@ export async function createExecutor(
     const known = Object.keys(EXECUTOR_PACKAGES).join(", ");
     throw new ExecutorError(`Unknown executorType ${JSON.stringify(type)}; use one of: ${known}.`);
   }
-  const module = await importExecutorPackage(entry.packageName, `executorType "${type}"`);
+  const module = await importOptionalPackage(entry.packageName, `executorType "${type}"`);
   const Executor = module[entry.className];
   if (typeof Executor !== "function") {
     throw new ExecutorError(
@@ -40,19 +43,37 @@ export async function createExecutor(
   return new (Executor as ExecutorClass)(options);
 }
 
-/** Imports an optional executor package; a missing one gives `MissingPackageError`. */
-export async function importExecutorPackage(
-  packageName: string,
-  purpose: string,
-): Promise<Record<string, unknown>> {
+/**
+ * Imports an optional package by name. It is tried from @smol/core's own location first, then
+ * from the application's (the current directory): under pnpm's strict layout, core cannot see a
+ * package it does not declare, but the application that installed both can. A package missing
+ * from both gives `MissingPackageError`.
+ *
+ * @example
+ * const { DockerExecutor } = await importOptionalPackage("@smol/executor-docker", 'executorType "docker"');
+ */
+export async function importOptionalPackage(packageName: string, purpose: string): Promise<Record<string, unknown>> {
   try {
-    // A variable specifier: @smol/core does not depend on the executor packages, they are optional.
+    // A variable specifier: @smol/core does not depend on the optional packages.
     const specifier: string = packageName;
     return (await import(specifier)) as Record<string, unknown>;
   } catch (error) {
-    if (isModuleNotFound(error, packageName))
-      throw new MissingPackageError(packageName, purpose, { cause: error });
-    throw error;
+    if (!isModuleNotFound(error, packageName)) throw error;
+    const fromApplication = resolveFromApplication(packageName);
+    if (fromApplication) return (await import(fromApplication)) as Record<string, unknown>;
+    throw new MissingPackageError(packageName, purpose, { cause: error });
+  }
+}
+
+/** @deprecated Use `importOptionalPackage`. */
+export const importExecutorPackage = importOptionalPackage;
+
+function resolveFromApplication(packageName: string): string | undefined {
+  try {
+    const require = createRequire(join(process.cwd(), "package.json"));
+    return pathToFileURL(require.resolve(packageName)).href;
+  } catch {
+    return undefined;
   }
 }
 

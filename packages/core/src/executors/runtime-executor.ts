@@ -82,14 +82,14 @@ export class RuntimeExecutor implements PythonExecutor {
 
   /** Starts the runtime now instead of at the first call. Concurrent calls share one start. */
   async start(): Promise<void> {
-    await this.#ensureSession();
+    await keepingProcessAlive(() => this.#ensureSession());
   }
 
   async sendTools(tools: readonly Tool[]): Promise<void> {
     for (const tool of tools) tool.validate();
     this.#tools = [...tools];
     const session = this.#liveSession();
-    if (session) await this.#ignoreDeath(session, session.defineTools(this.#tools));
+    if (session) await keepingProcessAlive(() => this.#ignoreDeath(session, session.defineTools(this.#tools)));
   }
 
   async sendVariables(variables: Record<string, unknown>): Promise<void> {
@@ -104,13 +104,13 @@ export class RuntimeExecutor implements PythonExecutor {
     }
     this.#variables = { ...this.#variables, ...encoded };
     const session = this.#liveSession();
-    if (session) await this.#ignoreDeath(session, session.setVariables(encoded));
+    if (session) await keepingProcessAlive(() => this.#ignoreDeath(session, session.setVariables(encoded)));
   }
 
   run(code: string, options: { signal?: AbortSignal } = {}): Promise<CodeOutput> {
     // One run at a time, each on the runtime that is current when its turn comes (a run queued
     // behind one that times out goes to the replacement, and its clock starts with its turn).
-    const turn = this.#runs.then(() => this.#runNow(code, options.signal));
+    const turn = this.#runs.then(() => keepingProcessAlive(() => this.#runNow(code, options.signal)));
     this.#runs = turn.catch(() => undefined);
     return turn;
   }
@@ -162,7 +162,11 @@ export class RuntimeExecutor implements PythonExecutor {
   }
 
   /** Stops the runtime. Safe to call twice; a later call starts a fresh runtime. */
-  async cleanup(): Promise<void> {
+  cleanup(): Promise<void> {
+    return keepingProcessAlive(() => this.#cleanupNow());
+  }
+
+  async #cleanupNow(): Promise<void> {
     this.#generation += 1;
     const starting = this.#starting;
     const session = this.#session;
@@ -286,4 +290,18 @@ function crashMessage(end: SessionEnd): string {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Transports unref their pipes so that an idle executor never keeps Node running; while the host
+ * waits for the runtime, though, a script whose only pending work is that wait (top-level await)
+ * must not exit under it. This holds the event loop open for the duration of `work`.
+ */
+async function keepingProcessAlive<T>(work: () => Promise<T>): Promise<T> {
+  const keepAlive = setInterval(() => {}, 60_000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(keepAlive);
+  }
 }
