@@ -46,12 +46,7 @@ export interface Snippet {
  * not declare), keyed by page and the block's first line. The page's owner should rather add a
  * directive or complete the block; until then it is reported as skipped, with this reason.
  */
-const FRAGMENTS_OWNED_ELSEWHERE: Record<string, Record<string, string>> = {
-  "docs/executor-protocol.md": {
-    'import { RuntimeExecutor, spawnRuntimeProcess, type RuntimeExecutorOptions } from "@smol/core";':
-      "a sketch of an executor class (MyOptions, command, args are placeholders)",
-  },
-};
+const FRAGMENTS_OWNED_ELSEWHERE: Record<string, Record<string, string>> = {};
 
 const FAKE_KINDS = new Set<string>(["openai", "anthropic", "ollama"]);
 const TYPESCRIPT_FENCE = /^```(ts|typescript)\s*$/;
