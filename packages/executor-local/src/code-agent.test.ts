@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 function hostExecutor(additionalAuthorizedImports: string[] = []): PythonExecutor {
-  const executor = new HostPythonExecutor({ additionalAuthorizedImports, quiet: true } as never);
+  const executor = new HostPythonExecutor({ additionalAuthorizedImports, suppressSandboxWarning: true });
   executors.push(executor);
   return executor;
 }
@@ -222,6 +222,21 @@ describe("CodeAgent with real Python", () => {
       if (event.type === "tool-call") expect(event.toolCall).toMatchObject({ name: "python_interpreter" });
     }
     expect(types).toEqual(["tool-call", "action-output", "action-step", "final-answer"]);
+  });
+
+  it("boots the sandbox while the model writes its first step", async () => {
+    const executor = new HostPythonExecutor({ suppressSandboxWarning: true });
+    executors.push(executor);
+    const model = new ScriptedModel(async () => {
+      // The model "thinks" until the runtime has said it is ready: without a pre-warm, it never is.
+      const deadline = Date.now() + 20_000;
+      while (executor.runtimeInfo === undefined && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return executor.runtimeInfo === undefined ? "no runtime yet" : "<code>final_answer('warm')</code>";
+    });
+    const agent = new CodeAgent({ tools: [], model, executor, verbosityLevel: LogLevel.OFF, maxSteps: 1 });
+    expect(await agent.run("Warm up")).toBe("warm");
   });
 
   it("names the package to add when an executor type is not installed", async () => {

@@ -26,6 +26,11 @@ export interface CodeOutput {
  * exceptions are kept for broken infrastructure (`ExecutorError`).
  */
 export interface PythonExecutor extends AsyncDisposable {
+  /**
+   * Starts the sandbox now instead of at the first run, so that it boots while the model thinks.
+   * Optional: an executor without a start-up cost may leave it out.
+   */
+  start?(): Promise<void>;
   /** Defines each tool as a Python function that calls back to the host. Replaces earlier tools. */
   sendTools(tools: readonly Tool[]): Promise<void>;
   /** Makes these values Python globals (JSON-serializable values and tagged types). */

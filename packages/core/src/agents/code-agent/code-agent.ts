@@ -168,6 +168,7 @@ export class CodeAgent extends MultiStepAgent {
     const variables = { ...this.state };
     const ready = (async () => {
       const executor = await this.#ensureExecutor();
+      await executor.start?.();
       await executor.sendTools(tools);
       if (Object.keys(variables).length > 0) await executor.sendVariables(variables);
     })();
