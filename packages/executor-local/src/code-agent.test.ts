@@ -8,7 +8,6 @@ import {
   CodeAgent,
   type CodeAgentOptions,
   LogLevel,
-  MissingPackageError,
   type PythonExecutor,
   Tool,
   tool,
@@ -149,7 +148,10 @@ describe("CodeAgent with real Python", () => {
   });
 
   it("enforces the import allow-list and names the allowed modules", async () => {
-    const { agent, model } = codeAgent(["<code>import os\nprint(os.getcwd())</code>", "<code>final_answer('no')</code>"]);
+    const { agent, model } = codeAgent([
+      "<code>import os\nprint(os.getcwd())</code>",
+      "<code>final_answer('no')</code>",
+    ]);
     await agent.run("Where am I?");
     const error = (agent.memory.steps[1] as { error?: Error }).error!;
     expect(error.message).toMatch(/os/);
@@ -181,7 +183,9 @@ describe("CodeAgent with real Python", () => {
       executor: hostExecutor(),
     });
     const { agent } = codeAgent(
-      ['<code>report = web_search_agent(task="Find the top text-to-video model")\nfinal_answer(report)</code>'],
+      [
+        '<code>report = web_search_agent(task="Find the top text-to-video model")\nfinal_answer(report)</code>',
+      ],
       { managedAgents: [worker] },
     );
     const answer = await agent.run("Who makes the top text-to-video model?");
@@ -190,9 +194,12 @@ describe("CodeAgent with real Python", () => {
   });
 
   it("applies final answer checks to the code's final answer", async () => {
-    const { agent } = codeAgent(["<code>final_answer('twenty-one')</code>", "<code>final_answer('21')</code>"], {
-      finalAnswerChecks: [(answer) => Number.isInteger(Number(answer))],
-    });
+    const { agent } = codeAgent(
+      ["<code>final_answer('twenty-one')</code>", "<code>final_answer('21')</code>"],
+      {
+        finalAnswerChecks: [(answer) => Number.isInteger(Number(answer))],
+      },
+    );
     expect(await agent.run("Calculate the least common multiple of 3 and 7")).toBe("21");
   });
 
@@ -239,21 +246,22 @@ describe("CodeAgent with real Python", () => {
     expect(await agent.run("Warm up")).toBe("warm");
   });
 
-  it("names the package to add when an executor type is not installed", async () => {
+  it("names the valid executor types when given an unknown one", async () => {
     const agent = new CodeAgent({
       tools: [],
       model: new ScriptedModel(["<code>final_answer(1)</code>"]),
-      executorType: "e2b",
+      executorType: "nowhere" as never,
       verbosityLevel: LogLevel.OFF,
     });
-    const failure = await agent.run("x").catch((error: unknown) => error);
-    expect(MissingPackageError.isInstance(failure)).toBe(true);
-    expect((failure as Error).message).toContain("@smol/executor-e2b");
+    await expect(agent.run("x")).rejects.toThrow(
+      /Unknown executorType "nowhere".*local, python, docker, e2b, blaxel/,
+    );
   });
 
   it("rejects an invalid authorized import entry at construction", () => {
     expect(
-      () => new CodeAgent({ tools: [], model: new ScriptedModel([]), additionalAuthorizedImports: ["os; rm"] }),
+      () =>
+        new CodeAgent({ tools: [], model: new ScriptedModel([]), additionalAuthorizedImports: ["os; rm"] }),
     ).toThrow(/additionalAuthorizedImports/);
   });
 

@@ -7,13 +7,13 @@ import {
   type CompletionRequest,
   ModelApiError,
   ModelConfigurationError,
+  RequestScope,
 } from "@smol/core";
 import { fromHFChunk, fromHFCompletion, isFinalHFChunk } from "./convert-from-hf-response.js";
 import { toHFRequestBody } from "./convert-to-hf-messages.js";
 import { hfErrorToSmolError } from "./hf-errors.js";
 import type { HFChatCompletionArguments } from "./hf-types.js";
 import { type HFRouting, resolveRouting } from "./provider-routing.js";
-import { RequestScope } from "@smol/core";
 
 /**
  * The model used when none is given: smolagents' own default, a model that Inference Providers

@@ -6,6 +6,7 @@ import {
   type CompletionRequest,
   ModelApiError,
   ModelConfigurationError,
+  RequestScope,
 } from "@smol/core";
 import {
   type AbortableAsyncIterator,
@@ -16,7 +17,6 @@ import {
 import { fromOllamaResponse, OllamaStreamConverter } from "./convert-from-ollama-response.js";
 import { type OllamaRequestDefaults, toOllamaRequest } from "./convert-to-ollama-messages.js";
 import { ollamaErrorToModelApiError, ollamaStreamErrorToModelApiError } from "./ollama-errors.js";
-import { RequestScope } from "@smol/core";
 
 /** Ollama's default host. */
 export const DEFAULT_OLLAMA_HOST = "http://127.0.0.1:11434";

@@ -52,7 +52,10 @@ export async function createExecutor(
  * @example
  * const { DockerExecutor } = await importOptionalPackage("@smol/executor-docker", 'executorType "docker"');
  */
-export async function importOptionalPackage(packageName: string, purpose: string): Promise<Record<string, unknown>> {
+export async function importOptionalPackage(
+  packageName: string,
+  purpose: string,
+): Promise<Record<string, unknown>> {
   try {
     // A variable specifier: @smol/core does not depend on the optional packages.
     const specifier: string = packageName;

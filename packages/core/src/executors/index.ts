@@ -1,6 +1,11 @@
 export { authorizedImports, BASE_BUILTIN_MODULES } from "./authorized-imports.js";
 export { type SpawnRuntimeProcessOptions, spawnRuntimeProcess } from "./child-process-transport.js";
-export { createExecutor, EXECUTOR_PACKAGES, type ExecutorType, importOptionalPackage } from "./create-executor.js";
+export {
+  createExecutor,
+  EXECUTOR_PACKAGES,
+  type ExecutorType,
+  importOptionalPackage,
+} from "./create-executor.js";
 export { LineChannel } from "./line-channel.js";
 export {
   createNonce,

@@ -89,7 +89,8 @@ export class RuntimeExecutor implements PythonExecutor {
     for (const tool of tools) tool.validate();
     this.#tools = [...tools];
     const session = this.#liveSession();
-    if (session) await keepingProcessAlive(() => this.#ignoreDeath(session, session.defineTools(this.#tools)));
+    if (session)
+      await keepingProcessAlive(() => this.#ignoreDeath(session, session.defineTools(this.#tools)));
   }
 
   async sendVariables(variables: Record<string, unknown>): Promise<void> {

@@ -14,8 +14,8 @@ export {
   REMOVE_PARAMETER,
   type RemoveParameter,
 } from "./remove-parameter.js";
+export { RequestScope } from "./request-scope.js";
 export { parseRetryAfter, type RetryPolicy, retryDelayMs } from "./retry.js";
 export { withoutSecrets } from "./secrets.js";
 export { cutAtStopSequences, StopSequenceCutter, supportsStopParameter } from "./stop-sequences.js";
 export { parseToolCallArguments } from "./tool-call-arguments.js";
-export { RequestScope } from "./request-scope.js";

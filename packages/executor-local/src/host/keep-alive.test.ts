@@ -9,10 +9,14 @@ const repositoryRoot = join(here, "..", "..", "..", "..");
 describe("HostPythonExecutor in a plain Node script", () => {
   it("keeps the process alive while a run is pending, even with no time limit", async () => {
     // tsx reads the root tsconfig's paths, so the child loads the packages from their sources.
-    const child = spawn(process.execPath, ["--import", "tsx", join(here, "__tests__", "top-level-await-child.mts")], {
-      cwd: repositoryRoot,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", join(here, "__tests__", "top-level-await-child.mts")],
+      {
+        cwd: repositoryRoot,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

@@ -1,4 +1,4 @@
-import { authorizedImports, type CodeOutput, MissingPackageError, type PythonExecutor } from "@smol/core";
+import { authorizedImports, type CodeOutput, type PythonExecutor } from "@smol/core";
 import { describe, expect, it } from "vitest";
 import { formatRun, PythonInterpreterTool } from "./python-interpreter-tool.js";
 
@@ -67,10 +67,11 @@ describe("PythonInterpreterTool", () => {
     expect(events).toEqual(["run 1: 1", "cleanup 1", "run 2: 2", "cleanup 2"]);
   });
 
-  it("names the package to install when the executor type is missing", async () => {
-    const python = new PythonInterpreterTool({ executorType: "e2b" });
-    await expect(python.call({ code: "1" })).rejects.toThrow(MissingPackageError);
-    await expect(python.call({ code: "1" })).rejects.toThrow('needs the package "@smol/executor-e2b"');
+  it("names the valid executor types when given an unknown one", async () => {
+    const python = new PythonInterpreterTool({ executorType: "nowhere" as never });
+    await expect(python.call({ code: "1" })).rejects.toThrow(
+      /Unknown executorType "nowhere".*local, python, docker/,
+    );
   });
 });
 

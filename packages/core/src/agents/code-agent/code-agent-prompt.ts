@@ -72,4 +72,5 @@ export const CODE_AGENT_STRUCTURED_OUTPUT_NOTE = `
 Answer every step with a JSON object and nothing else: {"thought": "what you will do and why", "code": "the Python code to run"}.`;
 
 /** The CodeAgent's default templates: its own system prompt, the shared planning and report ones. */
-export const CODE_AGENT_PROMPT_TEMPLATES: Readonly<PromptTemplates> = sharedPromptTemplates(CODE_AGENT_SYSTEM_PROMPT);
+export const CODE_AGENT_PROMPT_TEMPLATES: Readonly<PromptTemplates> =
+  sharedPromptTemplates(CODE_AGENT_SYSTEM_PROMPT);

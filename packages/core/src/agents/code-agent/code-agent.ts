@@ -100,7 +100,10 @@ export class CodeAgent extends MultiStepAgent {
     super(options);
     this.additionalAuthorizedImports = [...(options.additionalAuthorizedImports ?? [])];
     for (const entry of this.additionalAuthorizedImports) {
-      if (typeof entry !== "string" || !/^(\*|[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*(\.\*)?)$/.test(entry.trim())) {
+      if (
+        typeof entry !== "string" ||
+        !/^(\*|[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*(\.\*)?)$/.test(entry.trim())
+      ) {
         throw new AgentConfigurationError(
           `additionalAuthorizedImports has an invalid entry ${JSON.stringify(entry)}: use a module name ("numpy"), ` +
             `a package with its submodules ("numpy.*") or "*" for everything.`,
@@ -138,7 +141,10 @@ export class CodeAgent extends MultiStepAgent {
     const [codeBlockOpeningTag, codeBlockClosingTag] = this.codeBlockTags;
     const tagVariables = { codeBlockOpeningTag, codeBlockClosingTag };
     const managedAgentsSection = variables.managedAgents
-      ? renderTemplate(CODE_AGENT_MANAGED_AGENTS_SECTION, { ...tagVariables, managedAgents: variables.managedAgents })
+      ? renderTemplate(CODE_AGENT_MANAGED_AGENTS_SECTION, {
+          ...tagVariables,
+          managedAgents: variables.managedAgents,
+        })
       : "";
     const imports = this.authorizedImports.includes("*")
       ? "any module (every import is allowed)"
@@ -206,7 +212,9 @@ export class CodeAgent extends MultiStepAgent {
       responseFormat: this.useStructuredOutputsInternally ? STRUCTURED_CODE_FORMAT : undefined,
       signal: context.signal,
     });
-    const output = this.useStructuredOutputsInternally ? messageText(message) : this.#closeCodeBlock(messageText(message));
+    const output = this.useStructuredOutputsInternally
+      ? messageText(message)
+      : this.#closeCodeBlock(messageText(message));
     // Memory keeps the completed output, so the model sees well-formed steps in its history.
     actionStep.modelOutputMessage = { ...message, content: output };
     actionStep.modelOutput = output;
@@ -216,7 +224,11 @@ export class CodeAgent extends MultiStepAgent {
     const parsed = this.#parseCode(output);
     const code = fixFinalAnswerCode(parsed.code);
     actionStep.codeAction = code;
-    const toolCall: ToolCall = { id: `call_${actionStep.stepNumber}`, name: "python_interpreter", arguments: code };
+    const toolCall: ToolCall = {
+      id: `call_${actionStep.stepNumber}`,
+      name: "python_interpreter",
+      arguments: code,
+    };
     actionStep.toolCalls = [toolCall];
     yield { type: "tool-call", toolCall };
     this.logger.logCode(code, { title: "Executing parsed code:" });
@@ -255,17 +267,25 @@ export class CodeAgent extends MultiStepAgent {
 
   #parseCode(output: string): ParsedCode {
     try {
-      if (this.useStructuredOutputsInternally) return { code: parseStructuredCodeOutput(output).code, source: "tags" };
+      if (this.useStructuredOutputsInternally)
+        return { code: parseStructuredCodeOutput(output).code, source: "tags" };
       return parseCodeBlobs(output, this.codeBlockTags);
     } catch (error) {
       if (!AgentParsingError.isInstance(error)) throw error;
-      throw new AgentParsingError(`Error in code parsing:\n${error.message}\nMake sure to provide correct code blobs.`, {
-        cause: error,
-      });
+      throw new AgentParsingError(
+        `Error in code parsing:\n${error.message}\nMake sure to provide correct code blobs.`,
+        {
+          cause: error,
+        },
+      );
     }
   }
 
-  #executionError(error: CodeError, parsed: ParsedCode, output: string): AgentExecutionError | AgentParsingError {
+  #executionError(
+    error: CodeError,
+    parsed: ParsedCode,
+    output: string,
+  ): AgentExecutionError | AgentParsingError {
     // Untagged text that is not Python was never meant as code: say what format we expected.
     if (parsed.source === "whole-text" && error.type === "SyntaxError") {
       return new AgentParsingError(
@@ -274,7 +294,9 @@ export class CodeAgent extends MultiStepAgent {
     }
     const where = error.line !== undefined ? ` at line ${error.line}` : "";
     const details = error.traceback ? `\n${error.traceback}` : "";
-    return new AgentExecutionError(`Code execution failed${where} due to: ${error.type}: ${error.message}${details}`);
+    return new AgentExecutionError(
+      `Code execution failed${where} due to: ${error.type}: ${error.message}${details}`,
+    );
   }
 
   /** Stops the executor (whether the agent built it or was given it). Safe to call twice. */

@@ -19,7 +19,8 @@ describe("parseCodeBlobs", () => {
   });
 
   it("keeps backticks that appear in the thought out of the code", () => {
-    const text = "Thought: I'll use `math.sqrt` and ```fences``` here.\n<code>import math\nprint(math.sqrt(4))</code>";
+    const text =
+      "Thought: I'll use `math.sqrt` and ```fences``` here.\n<code>import math\nprint(math.sqrt(4))</code>";
     expect(parseCodeBlobs(text).code).toBe("import math\nprint(math.sqrt(4))");
   });
 
@@ -34,7 +35,10 @@ describe("parseCodeBlobs", () => {
 
   it("uses markdown tags when asked", () => {
     const tags = resolveCodeBlockTags("markdown");
-    expect(parseCodeBlobs("```python\nprint('hi')\n```", tags)).toEqual({ code: "print('hi')", source: "tags" });
+    expect(parseCodeBlobs("```python\nprint('hi')\n```", tags)).toEqual({
+      code: "print('hi')",
+      source: "tags",
+    });
   });
 
   it("accepts a custom pair of tags", () => {
@@ -70,7 +74,9 @@ describe("fixFinalAnswerCode", () => {
   it("leaves code alone without a call, or with a comparison only", () => {
     expect(fixFinalAnswerCode("final_answer = 2")).toBe("final_answer = 2");
     expect(fixFinalAnswerCode("if x == 1:\n    final_answer(x)")).toBe("if x == 1:\n    final_answer(x)");
-    expect(fixFinalAnswerCode("ok = final_answer == 3\nfinal_answer(1)")).toBe("ok = final_answer == 3\nfinal_answer(1)");
+    expect(fixFinalAnswerCode("ok = final_answer == 3\nfinal_answer(1)")).toBe(
+      "ok = final_answer == 3\nfinal_answer(1)",
+    );
   });
 
   it("does not touch attributes or longer names", () => {

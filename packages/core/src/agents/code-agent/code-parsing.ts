@@ -31,7 +31,9 @@ function escapeRegExp(text: string): string {
 }
 
 function allMatches(text: string, pattern: RegExp): string[] {
-  return [...text.matchAll(pattern)].map((match) => (match[1] ?? "").trim()).filter((code) => code.length > 0);
+  return [...text.matchAll(pattern)]
+    .map((match) => (match[1] ?? "").trim())
+    .filter((code) => code.length > 0);
 }
 
 /**
@@ -43,7 +45,10 @@ function allMatches(text: string, pattern: RegExp): string[] {
  */
 export function parseCodeBlobs(text: string, tags: CodeBlockTags = DEFAULT_CODE_BLOCK_TAGS): ParsedCode {
   const [opening, closing] = tags;
-  const tagged = allMatches(text, new RegExp(`${escapeRegExp(opening)}([\\s\\S]*?)${escapeRegExp(closing)}`, "g"));
+  const tagged = allMatches(
+    text,
+    new RegExp(`${escapeRegExp(opening)}([\\s\\S]*?)${escapeRegExp(closing)}`, "g"),
+  );
   if (tagged.length > 0) return { code: stripInnerFence(tagged.join("\n\n")), source: "tags" };
 
   const fenced = allMatches(text, FENCED_BLOCK);
@@ -71,7 +76,8 @@ function looksLikeCode(text: string): boolean {
     .split(/\r?\n/)
     .filter((line) => line.trim().length > 0);
   if (lines.length === 0) return false;
-  const codeLike = /(^\s*(def |class |import |from |for |while |if |elif |else:|try:|except|return |print\(|#))|[=()[\]]/;
+  const codeLike =
+    /(^\s*(def |class |import |from |for |while |if |elif |else:|try:|except|return |print\(|#))|[=()[\]]/;
   return lines.every((line) => codeLike.test(line));
 }
 
@@ -109,7 +115,9 @@ export function parseStructuredCodeOutput(text: string): { thought: string; code
   const start = text.indexOf("{");
   const end = text.lastIndexOf("}");
   if (start === -1 || end <= start) {
-    throw new AgentParsingError(`Expected a JSON object {"thought": "...", "code": "..."}, got: ${text.slice(0, 500)}`);
+    throw new AgentParsingError(
+      `Expected a JSON object {"thought": "...", "code": "..."}, got: ${text.slice(0, 500)}`,
+    );
   }
   let parsed: unknown;
   try {
@@ -121,7 +129,9 @@ export function parseStructuredCodeOutput(text: string): { thought: string; code
   }
   const { thought, code } = (parsed ?? {}) as { thought?: unknown; code?: unknown };
   if (typeof code !== "string" || code.trim() === "") {
-    throw new AgentParsingError(`The JSON must have a non-empty "code" string. Answer with {"thought": "...", "code": "..."}.`);
+    throw new AgentParsingError(
+      `The JSON must have a non-empty "code" string. Answer with {"thought": "...", "code": "..."}.`,
+    );
   }
   return { thought: typeof thought === "string" ? thought : "", code: stripInnerFence(code.trim()) };
 }
