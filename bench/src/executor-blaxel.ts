@@ -33,7 +33,8 @@ const TOOL_CALLS_PER_RUN = 30;
 const TOOL_RUNS = 3;
 const API_KEY = "bl_bench_key";
 const WORKSPACE = "bench-workspace";
-const SANDBOX = "local fake (@smol/testing startFakeBlaxel): measures smol's transport and the @blaxel/core SDK, not Blaxel's cloud";
+const SANDBOX =
+  "local fake (@smol/testing startFakeBlaxel): measures smol's transport and the @blaxel/core SDK, not Blaxel's cloud";
 
 async function main(): Promise<void> {
   const loadBefore = loadavg();

@@ -32,13 +32,17 @@ const TRIVIAL_RUNS = 30;
 const TOOL_CALLS_PER_RUN = 30;
 const TOOL_RUNS = 3;
 const API_KEY = "e2b_bench_key";
-const SANDBOX = "local fake (@smol/testing startFakeE2B): measures smol's transport and the e2b SDK, not E2B's cloud";
+const SANDBOX =
+  "local fake (@smol/testing startFakeE2B): measures smol's transport and the e2b SDK, not E2B's cloud";
 
 async function main(): Promise<void> {
   const loadBefore = loadavg();
   const fake = await startFakeE2B({ apiKey: API_KEY });
   const create = () =>
-    new E2BExecutor({ apiKey: API_KEY, sandboxOptions: { apiUrl: fake.apiUrl, sandboxUrl: fake.sandboxUrl } });
+    new E2BExecutor({
+      apiKey: API_KEY,
+      sandboxOptions: { apiUrl: fake.apiUrl, sandboxUrl: fake.sandboxUrl },
+    });
   try {
     const coldStart = summarize(await measureColdStarts(create, COLD_STARTS));
     const executor = create();
