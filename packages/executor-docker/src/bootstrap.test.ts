@@ -51,7 +51,7 @@ describe("the container bootstrap", () => {
 
   it("counts the runtime's size in bytes, not characters", () => {
     const payload = bootstrapPayload("é✓");
-    expect(payload.toString("utf8")).toBe("5\né✓");
+    expect(new TextDecoder().decode(payload)).toBe("5\né✓");
   });
 
   it(
@@ -59,7 +59,7 @@ describe("the container bootstrap", () => {
     async () => {
       const { stderr, code } = await runBootstrap(Buffer.from("100\nprint(1)"));
       expect(code).not.toBe(0);
-      expect(stderr).toContain("stdin ended inside the runtime source");
+      expect(stderr).toContain("stdin ended inside the runtime's source");
     },
     timeout,
   );

@@ -76,7 +76,7 @@ export async function startContainerRuntime(options: ContainerRuntimeOptions): P
     await container.start();
     options.signal?.throwIfAborted();
     const transport = wireTransport(socket, gone, remove, options.memoryLimitMb);
-    await transport.writeLine(bootstrapPayload(options.runtimeSource));
+    await transport.writeLine(Buffer.from(bootstrapPayload(options.runtimeSource)));
     return { transport, containerId: container.id };
   } catch (error) {
     await remove();

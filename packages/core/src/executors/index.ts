@@ -27,6 +27,12 @@ export {
   type SessionEnd,
 } from "./runtime-session.js";
 export { readRuntimeSource, runtimeSourcePath } from "./runtime-source.js";
+export {
+  STDIN_BOOTSTRAP_SOURCE,
+  stdinBootstrapCommand,
+  stdinBootstrapPayload,
+  stdinBootstrapShellCommand,
+} from "./stdin-bootstrap.js";
 export { fromWireValue, MalformedValueError, TAG_KEY, toWireValue, type WireValue } from "./tagged-values.js";
 export { answerToolCall, toolWireSpec } from "./tool-bridge.js";
 export type * from "./transport.js";
