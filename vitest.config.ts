@@ -31,6 +31,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    reporters: ["default"],
+    // CI also writes a JSON report, from which .ci/run prints its one-line summary.
+    reporters: process.env.CI ? ["default", ["json", { outputFile: ".ci-test-results.json" }]] : ["default"],
   },
 });
