@@ -7,6 +7,7 @@ import {
   type CompletionRequest,
   ModelApiError,
   ModelConfigurationError,
+  PushedStream,
 } from "@smol/core";
 import type {
   ChatWrapper,
@@ -23,7 +24,6 @@ import type {
 } from "node-llama-cpp";
 import { checkGenerationParameters, toChatHistory, toGenerationParameters } from "./convert-to-llama-chat.js";
 import { loadLlamaModel } from "./load-llama-model.js";
-import { PushedStream } from "./pushed-stream.js";
 import { parseToolCallOutput, toGrammarSchema, toolCallSchema } from "./tool-call-grammar.js";
 
 export interface LlamaCppModelOptions extends Partial<ApiModelOptions> {

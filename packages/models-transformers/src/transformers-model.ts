@@ -9,6 +9,7 @@ import {
   ModelApiError,
   ModelConfigurationError,
   overlayCompletionParameters,
+  PushedStream,
   StopSequenceCutter,
 } from "@smol/core";
 import { toTemplateTools, toTransformersChat } from "./convert-to-transformers-chat.js";
@@ -20,7 +21,6 @@ import {
   type TransformersLibrary,
 } from "./load-pipeline.js";
 import { progressBar, type TransformersLoadProgress } from "./progress-bar.js";
-import { PushedStream } from "./pushed-stream.js";
 import { stoppingCriteria } from "./stopping.js";
 import { parseTextToolCalls } from "./text-tool-calls.js";
 

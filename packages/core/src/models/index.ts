@@ -5,6 +5,7 @@ export { defaultToModelApiError, isAbortError, isNetworkError } from "./error-ma
 export { guessImageMediaType, imagePartToUrl, type ResolvedImage, resolveImage } from "./images.js";
 export * from "./messages.js";
 export type * from "./model.js";
+export { PushedStream } from "./pushed-stream.js";
 export { RateLimiter } from "./rate-limiter.js";
 export {
   decodeRemoveParameters,
