@@ -7,7 +7,7 @@ import {
   type CompletionRequest,
   ModelApiError,
   ModelConfigurationError,
-  PushedStream,
+  streamLocalGeneration,
 } from "@smol/core";
 import type {
   ChatWrapper,
@@ -141,47 +141,14 @@ export class LlamaCppModel extends ApiModel implements AsyncDisposable {
     return this.exclusive(() => this.generateOnce(request, signal));
   }
 
-  protected override async *doGenerateStream(
+  protected override doGenerateStream(
     request: CompletionRequest,
     signal?: AbortSignal,
   ): AsyncGenerator<ChatMessageStreamDelta> {
-    const deltas = new PushedStream<ChatMessageStreamDelta>();
-    // Aborted when the reader stops early, so that the sequence is free for the next call.
-    const controller = new AbortController();
-    const stopWithCaller = () => controller.abort(signal?.reason);
-    signal?.addEventListener("abort", stopWithCaller, { once: true });
-    const generation = this.exclusive(() =>
-      this.generateOnce(request, controller.signal, (text) => deltas.push({ content: text })),
-    ).then(
-      (message) => {
-        for (const [index, call] of (message.toolCalls ?? []).entries()) {
-          const argumentsText =
-            typeof call.function.arguments === "string"
-              ? call.function.arguments
-              : JSON.stringify(call.function.arguments);
-          deltas.push({
-            toolCalls: [
-              {
-                index,
-                id: call.id,
-                type: "function",
-                function: { name: call.function.name, arguments: argumentsText },
-              },
-            ],
-          });
-        }
-        if (message.tokenUsage) deltas.push({ tokenUsage: message.tokenUsage });
-        deltas.end();
-      },
-      (error: unknown) => deltas.fail(error),
+    // The reader stopping early aborts the generation too, so the model is free for the next call.
+    return streamLocalGeneration(signal, (onText, abort) =>
+      this.exclusive(() => this.generateOnce(request, abort, onText)),
     );
-    try {
-      yield* deltas;
-    } finally {
-      signal?.removeEventListener("abort", stopWithCaller);
-      controller.abort();
-      await generation;
-    }
   }
 
   /** One generation on the model's single context sequence; callers queue through `exclusive`. */

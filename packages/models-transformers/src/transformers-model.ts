@@ -9,8 +9,8 @@ import {
   ModelApiError,
   ModelConfigurationError,
   overlayCompletionParameters,
-  PushedStream,
   StopSequenceCutter,
+  streamLocalGeneration,
 } from "@smol/core";
 import { toTemplateTools, toTransformersChat } from "./convert-to-transformers-chat.js";
 import {
@@ -129,41 +129,14 @@ export class TransformersModel extends ApiModel implements AsyncDisposable {
     return this.exclusive(() => this.generateOnce(request, signal));
   }
 
-  protected override async *doGenerateStream(
+  protected override doGenerateStream(
     request: CompletionRequest,
     signal?: AbortSignal,
   ): AsyncGenerator<ChatMessageStreamDelta> {
-    const deltas = new PushedStream<ChatMessageStreamDelta>();
-    // Aborted when the reader stops early too, so that generation does not run on unread.
-    const controller = new AbortController();
-    const stopWithCaller = () => controller.abort(signal?.reason);
-    signal?.addEventListener("abort", stopWithCaller, { once: true });
-    const generation = this.exclusive(() =>
-      this.generateOnce(request, controller.signal, (text) => deltas.push({ content: text })),
-    ).then(
-      (message) => {
-        for (const [index, call] of (message.toolCalls ?? []).entries()) {
-          const { name, arguments: argumentsValue } = call.function;
-          const argumentsText =
-            typeof argumentsValue === "string" ? argumentsValue : JSON.stringify(argumentsValue);
-          deltas.push({
-            toolCalls: [
-              { index, id: call.id, type: "function", function: { name, arguments: argumentsText } },
-            ],
-          });
-        }
-        if (message.tokenUsage) deltas.push({ tokenUsage: message.tokenUsage });
-        deltas.end();
-      },
-      (error: unknown) => deltas.fail(error),
+    // The reader stopping early aborts the generation too, so the model is free for the next call.
+    return streamLocalGeneration(signal, (onText, abort) =>
+      this.exclusive(() => this.generateOnce(request, abort, onText)),
     );
-    try {
-      yield* deltas;
-    } finally {
-      signal?.removeEventListener("abort", stopWithCaller);
-      controller.abort();
-      await generation;
-    }
   }
 
   private async generateOnce(

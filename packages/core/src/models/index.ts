@@ -19,4 +19,5 @@ export { RequestScope } from "./request-scope.js";
 export { parseRetryAfter, type RetryPolicy, retryDelayMs } from "./retry.js";
 export { withoutSecrets } from "./secrets.js";
 export { cutAtStopSequences, StopSequenceCutter, supportsStopParameter } from "./stop-sequences.js";
+export { streamLocalGeneration } from "./stream-local-generation.js";
 export { parseToolCallArguments } from "./tool-call-arguments.js";
