@@ -112,30 +112,70 @@ export const CPU_WORKLOADS: Record<string, { setup: string; expression: string }
 export interface CpuTiming {
   firstMs: number;
   steadyMs: number;
+  /** Runs it took before the timings stopped improving (V8's optimizing tier had kicked in). */
+  warmUpRuns: number;
+}
+
+/** Bounds on the warm-up, so that a machine where timings never settle still ends the benchmark. */
+export interface WarmUpLimits {
+  minRuns: number;
+  maxRuns: number;
+  /** Consecutive runs compared with the ones before them to decide that timings settled. */
+  window: number;
+  repeats: number;
 }
 
 /**
- * Runs the workload `warmUps` times (V8 compiles hot WebAssembly with its optimizing tier in the
- * background, so Pyodide gets faster over the first seconds), then keeps the best of `repeats`.
+ * Each repetition is a separate `run`, as each step of an agent is. That matters for Pyodide:
+ * V8 compiles hot WebAssembly with its optimizing tier in the background, but it cannot swap the
+ * new code into a function that is already running (WebAssembly has no on-stack replacement), and
+ * CPython 3.11+ runs Python-to-Python calls inside one invocation of its interpreter loop. A loop
+ * of repetitions inside one run would therefore stay on the baseline code for its whole length;
+ * separate runs each enter the interpreter afresh and pick up the optimized code once it is there.
+ *
+ * Warm-up ends when the median of the last `window` runs is no better than 2% over the median of
+ * the `window` before it (and at least `minRuns` ran); then the best of `repeats` runs is kept.
  */
 export async function measureCpu(
   executor: PythonExecutor,
   workload: { setup: string; expression: string },
-  warmUps: number,
-  repeats: number,
+  limits: WarmUpLimits,
 ): Promise<CpuTiming> {
-  const code = [
-    "import time",
-    workload.setup,
-    "timings = []",
-    `for _ in range(${warmUps + repeats}):`,
-    "    started = time.perf_counter()",
-    `    ${workload.expression}`,
-    "    timings.append((time.perf_counter() - started) * 1000)",
-    `[timings[0], min(timings[${warmUps}:])]`,
-  ].join("\n");
-  const result = await executor.run(code);
-  const timings = result.output as [number, number] | null;
-  if (!Array.isArray(timings)) throw new Error(`A CPU run returned ${JSON.stringify(result)}`);
-  return { firstMs: Number(timings[0].toFixed(3)), steadyMs: Number(timings[1].toFixed(3)) };
+  const setup = await executor.run(
+    [
+      "import time",
+      workload.setup,
+      "def time_workload_once():",
+      "    started = time.perf_counter()",
+      `    ${workload.expression}`,
+      "    return (time.perf_counter() - started) * 1000",
+    ].join("\n"),
+  );
+  if (setup.error) throw new Error(`The CPU workload did not set up: ${JSON.stringify(setup.error)}`);
+  const timeOnce = async (): Promise<number> => {
+    const result = await executor.run("time_workload_once()");
+    if (typeof result.output !== "number") throw new Error(`A CPU run returned ${JSON.stringify(result)}`);
+    return result.output;
+  };
+  const warmUp: number[] = [await timeOnce()];
+  while (warmUp.length < limits.maxRuns && !settled(warmUp, limits)) warmUp.push(await timeOnce());
+  const repeats: number[] = [];
+  for (let index = 0; index < limits.repeats; index++) repeats.push(await timeOnce());
+  return {
+    firstMs: Number(warmUp[0]!.toFixed(3)),
+    steadyMs: Number(Math.min(...repeats).toFixed(3)),
+    warmUpRuns: warmUp.length,
+  };
+}
+
+function settled(timings: number[], limits: WarmUpLimits): boolean {
+  if (timings.length < Math.max(limits.minRuns, 2 * limits.window)) return false;
+  const recent = median(timings.slice(-limits.window));
+  const before = median(timings.slice(-2 * limits.window, -limits.window));
+  return recent >= before * 0.98;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((first, second) => first - second);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }

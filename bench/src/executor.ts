@@ -7,8 +7,9 @@
  * 2. Trivial run: the round trip of `1 + 1` on a warm executor.
  * 3. Tool call round trip: Python → host tool → Python.
  * 4. CPU-bound Python: fib(25) and a list comprehension over 10^6 items, timed inside Python:
- *    the first execution, and the best of 5 after 30 warm-ups (V8 optimizes hot WebAssembly in
- *    the background; the target applies to that steady state).
+ *    the first execution, and the best of 5 once the timings have settled (V8 optimizes hot
+ *    WebAssembly in the background; the target applies to that steady state). Each repetition is
+ *    its own run, as each agent step is: see measureCpu for why that matters.
  *
  * Targets: cold start ≤ 0.4 s, trivial run ≤ 2 ms, tool round trip ≤ 0.5 ms, CPU ≤ 3× python3.
  * Prints a table and writes bench/results/executor.json.
@@ -38,8 +39,7 @@ const NATIVE_COLD_STARTS = 7;
 const TRIVIAL_RUNS = 300;
 const TOOL_CALLS_PER_RUN = 500;
 const TOOL_RUNS = 5;
-const CPU_WARM_UPS = 30;
-const CPU_REPEATS = 5;
+const CPU_WARM_UP = { minRuns: 20, maxRuns: 300, window: 10, repeats: 5 };
 const TARGETS = { coldStartMs: 400, trivialRunMs: 2, toolRoundTripMs: 0.5, cpuRatio: 3 };
 
 const local = () => new LocalPythonExecutor();
@@ -70,8 +70,8 @@ async function main(): Promise<void> {
     const host = native();
     try {
       for (const [name, workload] of Object.entries(CPU_WORKLOADS)) {
-        const localTiming = await measureCpu(sandboxed, workload, CPU_WARM_UPS, CPU_REPEATS);
-        const nativeTiming = await measureCpu(host, workload, CPU_WARM_UPS, CPU_REPEATS);
+        const localTiming = await measureCpu(sandboxed, workload, CPU_WARM_UP);
+        const nativeTiming = await measureCpu(host, workload, CPU_WARM_UP);
         cpu[name] = {
           local: localTiming,
           nativePython: nativeTiming,
@@ -141,6 +141,7 @@ async function main(): Promise<void> {
         {
           "local first run ms": entry.local.firstMs,
           "local warm ms": entry.local.steadyMs,
+          "local warm-up runs": entry.local.warmUpRuns,
           "python3 warm ms": entry.nativePython.steadyMs,
           "local / python3 (warm)": entry.ratio,
           "local / python3 (first run)": entry.firstRunRatio,

@@ -45,9 +45,9 @@ export function writeAll(stream, bytes) {
 }
 
 /**
- * Starts Pyodide from its package directory, or from a memory snapshot made by
- * build-snapshot.js. The interpreter's own stdout and stderr (C-level writes, `os.write(1, …)`)
- * go to stderr: the protocol owns stdout.
+ * Starts Pyodide from its package directory, or from a snapshot opened by `openSparseSnapshot`
+ * (snapshot-format.js). The interpreter's own stdout and stderr (C-level writes,
+ * `os.write(1, …)`) go to stderr: the protocol owns stdout.
  */
 export async function loadInterpreter({ pyodideDir, snapshot, makeSnapshot = false }) {
   const { loadPyodide } = await import(new URL(`file://${pyodideDir}/pyodide.mjs`).href);
@@ -57,8 +57,32 @@ export async function loadInterpreter({ pyodideDir, snapshot, makeSnapshot = fal
     stdout: writeToStderr,
     stderr: writeToStderr,
     ...(makeSnapshot ? { _makeSnapshot: true } : {}),
-    ...(snapshot ? { _loadSnapshot: snapshot } : {}),
+    ...(snapshot ? await sparseSnapshotOptions(pyodideDir, snapshot) : {}),
   });
+}
+
+/**
+ * Pyodide sizes the new WebAssembly memory from the length of `_loadSnapshot` and then copies
+ * the whole buffer into it. We hand it a buffer of the right length that is never written (the
+ * allocator maps it lazily, so it costs no page), and replace the copy: Pyodide's own restore
+ * runs on the header alone (checking the magic number and build id, and returning the state it
+ * describes), then the stored pages are read from the file straight into the memory.
+ */
+async function sparseSnapshotOptions(pyodideDir, snapshot) {
+  const { default: createPyodideModule } = await import(new URL(`file://${pyodideDir}/pyodide.asm.mjs`).href);
+  return {
+    _loadSnapshot: new Uint8Array(snapshot.memoryLength),
+    createPyodideModule: async (settings) => {
+      const module = await createPyodideModule(settings);
+      const restoreSnapshot = module.API.restoreSnapshot;
+      module.API.restoreSnapshot = () => {
+        const state = restoreSnapshot(snapshot.pyodideHeader);
+        snapshot.restoreInto(module.HEAPU8);
+        return state;
+      };
+      return module;
+    },
+  };
 }
 
 /** Puts smol's runtime in the in-memory file system and imports it with the usual modules. */

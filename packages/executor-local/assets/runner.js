@@ -10,6 +10,7 @@
 // writes its framed lines to stdout.
 
 import { installRuntime, loadInterpreter, removePersistentStorage, writeAll, writeToStderr } from "./boot.js";
+import { openSparseSnapshot } from "./snapshot-format.js";
 
 removePersistentStorage();
 
@@ -19,41 +20,21 @@ const pyodide = await startInterpreter();
 /** Starts from the snapshot when there is one; a snapshot that fails to load means a plain start. */
 async function startInterpreter() {
   if (config.snapshotPath) {
+    let snapshot;
     try {
-      return await loadInterpreter({
-        pyodideDir: config.pyodideDir,
-        snapshot: readWholeFile(config.snapshotPath),
-      });
+      snapshot = openSparseSnapshot(config.snapshotPath);
+      return await loadInterpreter({ pyodideDir: config.pyodideDir, snapshot });
     } catch (error) {
       writeToStderr(
         `smol sandbox: the snapshot ${config.snapshotPath} did not load (${error}); starting without it`,
       );
+    } finally {
+      snapshot?.close();
     }
   }
   const interpreter = await loadInterpreter({ pyodideDir: config.pyodideDir });
   installRuntime(interpreter, Deno.readTextFileSync(config.runtimePath));
   return interpreter;
-}
-
-/**
- * Reads a file into one buffer of its exact size. Deno.readFileSync copies the bytes twice, and
- * on a ~30 MB snapshot that second copy (and its page faults) is a good part of the start-up.
- */
-function readWholeFile(path) {
-  const file = Deno.openSync(path);
-  try {
-    const bytes = new Uint8Array(file.statSync().size);
-    let offset = 0;
-    while (offset < bytes.length) {
-      const count = file.readSync(bytes.subarray(offset));
-      if (count === null || count === 0)
-        throw new Error(`${path} ended after ${offset} of ${bytes.length} bytes`);
-      offset += count;
-    }
-    return bytes;
-  } finally {
-    file.close();
-  }
 }
 
 // The host fetched these wheels and lists them dependencies first; one at a time keeps that order.

@@ -1,4 +1,13 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -128,6 +137,27 @@ describe("LocalPythonExecutor", () => {
       const output = await damaged.run("import os\nos.path.exists('/smol/smol_runtime.py')");
       expect(output.error).toBeUndefined();
       expect(output.output).toBe(true);
+    },
+    timeout,
+  );
+
+  it(
+    "starts plainly when the snapshot's header is sound but its pages are cut short",
+    async () => {
+      const goodCache = join(scratch, "truncated-source");
+      await using builder = new LocalPythonExecutor({ cacheDir: goodCache });
+      await builder.start();
+      const [name] = readdirSync(join(goodCache, "snapshots")).filter((file) => file.endsWith(".snapshot"));
+      const whole = readFileSync(join(goodCache, "snapshots", name!));
+      const cacheDir = join(scratch, "truncated-cache");
+      mkdirSync(join(cacheDir, "snapshots"), { recursive: true });
+      // The header and the start of the pages survive: the restore fails midway, after Pyodide
+      // has begun loading, and the sandbox must still come up plainly in the same process.
+      writeFileSync(join(cacheDir, "snapshots", name!), whole.subarray(0, whole.length / 2));
+      await using truncated = new LocalPythonExecutor({ cacheDir, additionalAuthorizedImports: ["os"] });
+      const output = await truncated.run("import os\nos.path.exists('/smol/smol_runtime.py'), 6 * 7");
+      expect(output.error).toBeUndefined();
+      expect(output.output).toEqual([true, 42]);
     },
     timeout,
   );

@@ -46,6 +46,7 @@ export function snapshotFileName(inputs: SnapshotInputs): string {
     inputs.runtimePath,
     join(inputs.assetsDirectory, "boot.js"),
     join(inputs.assetsDirectory, "build-snapshot.js"),
+    join(inputs.assetsDirectory, "snapshot-format.js"),
   ]) {
     hash.update("\0");
     hash.update(readFileSync(path));
