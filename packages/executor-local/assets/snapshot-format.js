@@ -82,7 +82,9 @@ export function openSparseSnapshot(path) {
     if (view.getUint32(0, true) !== MAGIC) throw new Error(`${path} is not a smol snapshot`);
     const prefix = readExactly(file, new Uint8Array(view.getUint32(4, true)), path);
     const memoryLength = view.getUint32(8, true);
-    const runTable = new DataView(readExactly(file, new Uint8Array(view.getUint32(12, true) * 8), path).buffer);
+    const runTable = new DataView(
+      readExactly(file, new Uint8Array(view.getUint32(12, true) * 8), path).buffer,
+    );
     const runs = [];
     for (let index = 0; index < runTable.byteLength; index += 8) {
       runs.push([runTable.getUint32(index, true), runTable.getUint32(index + 4, true)]);
