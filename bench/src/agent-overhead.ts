@@ -3,12 +3,12 @@
  *
  * 1. Per step, with a model that answers instantly (ScriptedModel): a ToolCallingAgent making
  *    one trivial tool call per step, 1,000 steps across runs. Target: median ≤ 1 ms.
- * 2. 1,000 agents running at once in one process (a child of this one) against the fake OpenAI
- *    server, through OpenAIModel and the real `openai` SDK, two requests per run.
- *    Target: ≤ 300 MB RSS at peak.
+ * 2. 1,000 agents running at once in one process (a child of this one, plain Node on the built
+ *    packages: ../concurrent/concurrent-agents.mjs) against the fake OpenAI server, through
+ *    OpenAIModel and the real `openai` SDK, two requests per run. Target: ≤ 300 MB RSS at peak.
  *
  * Prints a table and writes bench/results/agent-overhead.json.
- * Run: pnpm --filter @smol/bench exec tsx src/agent-overhead.ts
+ * Run: pnpm bench agent-overhead   (builds the packages first: the concurrent half uses dist)
  */
 import { fork } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -17,12 +17,12 @@ import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { LogLevel, ToolCallingAgent, tool } from "@smol/core";
-import { OpenAIModel } from "@smol/models-openai";
 import { type FakeReply, ScriptedModel, type ScriptedReply, startFakeOpenAIServer } from "@smol/testing";
 
 const STEPS_PER_RUN = 10;
 const MEASURED_STEPS = 1_000;
 const WARMUP_RUNS = 30;
+/** Must match concurrent-agents.mjs. */
 const CONCURRENT_AGENTS = 1_000;
 const TARGET_MEDIAN_MS = 1;
 const TARGET_PEAK_RSS_MB = 300;
@@ -108,15 +108,23 @@ interface ConcurrentResult {
  */
 async function measureConcurrentRuns(): Promise<ConcurrentResult> {
   await using server = await startFakeOpenAIServer({ replies: openAIReply });
-  // --expose-gc only to weigh what stays alive once the runs are over; the peak is measured first.
-  const child = fork(fileURLToPath(import.meta.url), ["--concurrent", server.baseURL], {
+  const script = join(dirname(fileURLToPath(import.meta.url)), "..", "concurrent", "concurrent-agents.mjs");
+  // Plain node, without this process's tsx loader; --expose-gc only to weigh what stays alive
+  // once the runs are over (the peak is measured first).
+  const child = fork(script, [server.baseURL], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
-    execArgv: [...process.execArgv, "--expose-gc"],
+    execArgv: ["--expose-gc"],
   });
   const result = await new Promise<Omit<ConcurrentResult, "requests">>((resolve, reject) => {
     child.once("message", (message) => resolve(message as Omit<ConcurrentResult, "requests">));
     child.once("error", reject);
-    child.once("exit", (code) => reject(new Error(`The concurrent runs' process exited with code ${code}.`)));
+    child.once("exit", (code) =>
+      reject(
+        new Error(
+          `The concurrent runs' process exited with code ${code}. It imports the built packages: run "pnpm build" first.`,
+        ),
+      ),
+    );
   });
   child.removeAllListeners("exit");
   child.disconnect();
@@ -125,41 +133,6 @@ async function measureConcurrentRuns(): Promise<ConcurrentResult> {
     throw new Error(`Expected two requests per run, got ${requests} for ${CONCURRENT_AGENTS} runs.`);
   }
   return { ...result, requests };
-}
-
-/** In the child: the thousand runs, sharing one model as an application shares one client. */
-async function runConcurrentAgents(baseURL: string): Promise<void> {
-  // Default retries: with a thousand connections opened at once, a few may be refused and retried.
-  const model = new OpenAIModel({ modelId: "gpt-4o", apiBase: baseURL, apiKey: "sk-fake" });
-  const agents = Array.from(
-    { length: CONCURRENT_AGENTS },
-    () => new ToolCallingAgent({ tools: [noop], model, maxSteps: 4, verbosityLevel: LogLevel.OFF }),
-  );
-  const baselineRss = process.memoryUsage.rss();
-  let peakRss = baselineRss;
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage.rss());
-  }, 5);
-  const start = performance.now();
-  const outcomes = await Promise.allSettled(agents.map((agent) => agent.run("Call noop once.")));
-  const wallSeconds = (performance.now() - start) / 1000;
-  clearInterval(sampler);
-  peakRss = Math.max(peakRss, process.memoryUsage.rss());
-  const failures = outcomes.filter((outcome) => outcome.status === "rejected" || outcome.value !== "done");
-  const firstFailure = failures[0];
-  if (firstFailure?.status === "rejected") console.error("First failure:", firstFailure.reason);
-  const heapUsedBeforeGc = process.memoryUsage().heapUsed;
-  globalThis.gc?.();
-  const result: Omit<ConcurrentResult, "requests"> = {
-    agents: CONCURRENT_AGENTS,
-    failures: failures.length,
-    wallSeconds,
-    baselineRssMb: baselineRss / 2 ** 20,
-    peakRssMb: peakRss / 2 ** 20,
-    heapUsedAtEndMb: heapUsedBeforeGc / 2 ** 20,
-    liveHeapAfterGcMb: process.memoryUsage().heapUsed / 2 ** 20,
-  };
-  process.send?.(result);
 }
 
 function percentile(sorted: readonly number[], fraction: number): number {
@@ -239,6 +212,4 @@ async function main(): Promise<void> {
   console.log(`Wrote ${resultsPath}`);
 }
 
-const concurrentFlag = process.argv.indexOf("--concurrent");
-if (concurrentFlag !== -1) await runConcurrentAgents(process.argv[concurrentFlag + 1]!);
-else await main();
+await main();
