@@ -1,8 +1,7 @@
 import { initialize, SandboxInstance, settings } from "@blaxel/core";
-import { ExecutorError, LineChannel, type RuntimeTransport } from "@smol/core";
+import { ExecutorError, LineChannel, orderedWriter, type RuntimeTransport } from "@smol/core";
 import { describeBlaxelStartError } from "./blaxel-errors.js";
 import { bootstrapPayload, bootstrapShellCommand } from "./bootstrap.js";
-import { orderedWriter } from "./ordered-writer.js";
 
 export interface BlaxelSandboxSettings {
   apiKey: string;

@@ -1,9 +1,8 @@
-import { ExecutorError, LineChannel, type RuntimeTransport } from "@smol/core";
+import { ExecutorError, LineChannel, orderedWriter, type RuntimeTransport } from "@smol/core";
 import { type CommandHandle, Sandbox, type SandboxOpts } from "e2b";
 import { bootstrapPayload, bootstrapShellCommand } from "./bootstrap.js";
 import { forgetBufferedOutput } from "./command-output.js";
 import { describeE2BStartError } from "./e2b-errors.js";
-import { orderedWriter } from "./ordered-writer.js";
 
 export interface E2BRuntimeOptions {
   template: string;

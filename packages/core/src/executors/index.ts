@@ -7,6 +7,7 @@ export {
   importOptionalPackage,
 } from "./create-executor.js";
 export { LineChannel } from "./line-channel.js";
+export { orderedWriter } from "./ordered-writer.js";
 export {
   createNonce,
   type HostMessage,

@@ -1,6 +1,6 @@
 /**
- * Runs writes one after another: each remote `sendStdin` is its own HTTP request, and two in
- * flight at once could reach the sandbox out of order.
+ * Runs writes one after another. A remote sandbox's stdin write is often its own HTTP request
+ * (E2B, Blaxel), and two in flight at once could reach the sandbox out of order.
  */
 export function orderedWriter<T>(write: (data: T) => Promise<void>): (data: T) => Promise<void> {
   let previous: Promise<void> = Promise.resolve();
