@@ -1,5 +1,7 @@
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createExecutor, ExecutorError, tool } from "@smol/core";
-import { type FakeBlaxel, startFakeBlaxel } from "@smol/testing";
+import { type FakeBlaxel, startFakeBlaxel, startTypeScriptChild } from "@smol/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { BlaxelExecutor, type BlaxelExecutorOptions } from "./index.js";
 
@@ -161,4 +163,24 @@ describe("BlaxelExecutor", () => {
       delete process.env.SMOL_TEST_HOST_SECRET;
     }
   });
+
+  const exitChild = join(dirname(fileURLToPath(import.meta.url)), "__tests__", "exit-child.mts");
+  for (const [how, signal] of [
+    ["exit", undefined],
+    ["busy", "SIGTERM"],
+  ] as const) {
+    it(`deletes its sandbox when its process ${how === "exit" ? "calls process.exit" : `gets ${signal}`}`, async () => {
+      blaxel = await startFakeBlaxel({ apiKey: API_KEY, workspace: WORKSPACE });
+      const child = await startTypeScriptChild(exitChild, [how, API_KEY, WORKSPACE], {
+        readyPattern: /sandbox (\S+)/,
+        env: { ...process.env, BL_API_URL: blaxel.apiUrl, BL_DISABLE_H2: "true" },
+      });
+      const name = child.ready[1]!;
+      expect(blaxel.sandboxes.get(name)?.deleted).toBe(false);
+      const end = await child.end(signal);
+      if (signal) expect(end.signal).toBe(signal);
+      else expect(end.code, child.stderr).toBe(0);
+      expect(blaxel.sandboxes.get(name)?.deleted).toBe(true);
+    }, 30_000);
+  }
 });

@@ -1,5 +1,12 @@
 import { initialize, SandboxInstance, settings } from "@blaxel/core";
-import { ExecutorError, LineChannel, orderedWriter, type RuntimeTransport } from "@smol/core";
+import {
+  ExecutorError,
+  LineChannel,
+  orderedWriter,
+  type RemovalRequest,
+  type RuntimeTransport,
+  removeOnProcessExit,
+} from "@smol/core";
 import { describeBlaxelStartError } from "./blaxel-errors.js";
 import { bootstrapPayload, bootstrapShellCommand } from "./bootstrap.js";
 
@@ -37,6 +44,12 @@ export async function startBlaxelRuntime(options: BlaxelRuntimeOptions): Promise
   // The SDK keeps its credentials process-wide: point them at this executor's before each call
   // that creates, keeping whatever else the application configured.
   initialize({ ...settings.config, apiKey: wanted.apiKey, workspace: wanted.workspace });
+  // Taken now, while the settings hold this executor's credentials.
+  const removalRequest: RemovalRequest = {
+    method: "DELETE",
+    url: `${settings.baseUrl}/sandboxes/${encodeURIComponent(wanted.name)}`,
+    headers: settings.headers,
+  };
   let sandbox: SandboxInstance;
   try {
     sandbox = await SandboxInstance.create({
@@ -60,9 +73,13 @@ export async function startBlaxelRuntime(options: BlaxelRuntimeOptions): Promise
       .catch(() => {
         // Already gone (its ttl ended it, or an earlier call).
       })
-      .finally(() => options.onSandbox?.(undefined));
+      .finally(() => {
+        forgetAtExit();
+        options.onSandbox?.(undefined);
+      });
     return deleting;
   };
+  const forgetAtExit = removeOnProcessExit({ remove: deleteSandbox, removalRequest });
   const onAbort = () => void deleteSandbox();
   options.signal?.addEventListener("abort", onAbort, { once: true });
 

@@ -1,12 +1,22 @@
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
-import { ExecutorError, LineChannel, type RuntimeTransport } from "@smol/core";
+import {
+  ExecutorError,
+  LineChannel,
+  type RemovalRequest,
+  type RuntimeTransport,
+  removeOnProcessExit,
+} from "@smol/core";
 import type Docker from "dockerode";
 import { AttachStreamDemultiplexer } from "./attach-stream.js";
 import { bootstrapPayload } from "./bootstrap.js";
-import { type DockerConnection, engineStatus, engineUnreachableError } from "./docker-connection.js";
+import {
+  type DockerConnection,
+  type DockerEndpoint,
+  engineStatus,
+  engineUnreachableError,
+} from "./docker-connection.js";
 import { imageMissingError } from "./images.js";
-import { trackContainer, untrackContainer } from "./live-containers.js";
 
 export interface ContainerRuntimeOptions {
   connection: DockerConnection;
@@ -37,7 +47,7 @@ const PROTOCOL_LINE_START = "smol:";
  *
  * The connection keeps Node's event loop alive only while the host waits for an answer: an idle
  * executor that was never cleaned up does not hang the process, and its container is then
- * removed by the exit hook of `live-containers`.
+ * removed when the process ends (`removeOnProcessExit`).
  */
 export async function startContainerRuntime(options: ContainerRuntimeOptions): Promise<ContainerRuntime> {
   const { docker, engine, endpoint } = options.connection;
@@ -56,10 +66,11 @@ export async function startContainerRuntime(options: ContainerRuntimeOptions): P
       .catch(() => {
         // Already gone (removed by the engine after exit, or by an earlier call).
       })
-      .finally(() => untrackContainer(container.id));
+      .finally(() => forgetAtExit());
     return removal;
   };
-  trackContainer({ id: container.id, endpoint, remove });
+  const removalRequest = containerRemovalRequest(endpoint, container.id);
+  const forgetAtExit = removeOnProcessExit({ remove, ...(removalRequest ? { removalRequest } : {}) });
   const onAbort = () => void remove();
   options.signal?.addEventListener("abort", onAbort, { once: true });
 
@@ -281,4 +292,17 @@ function startFailureMessage(message: string, image: string): string {
     ? ` The image ${image} must have python3 on its PATH.`
     : "";
   return `DockerExecutor: could not start the runtime container: ${message}.${hint}`;
+}
+
+/**
+ * The engine call that removes the container, for the end of the process. TLS and ssh engines
+ * get none: the container's stdin closes with this process, its runtime then exits and the
+ * engine removes it (AutoRemove), unless user code is still running.
+ */
+function containerRemovalRequest(endpoint: DockerEndpoint, id: string): RemovalRequest | undefined {
+  const path = `/containers/${encodeURIComponent(id)}?force=true`;
+  if (endpoint.kind === "socket") return { method: "DELETE", socketPath: endpoint.socketPath, path };
+  if (endpoint.kind === "http")
+    return { method: "DELETE", url: `http://${endpoint.host}:${endpoint.port}${path}` };
+  return undefined;
 }

@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:net";
 import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { ExecutorError } from "@smol/core";
+import { startTypeScriptChild } from "@smol/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   engineHost,
@@ -265,38 +265,14 @@ describe.skipIf(!engine.available)("DockerExecutor on a real engine", () => {
       it(
         `leaves no container behind when its process ${describeEnd(how, signal)}`,
         async () => {
-          const child = spawn(
-            process.execPath,
-            ["--import", "tsx", childScript, how, engineHost, testImage],
-            {
-              cwd: repositoryRoot,
-              stdio: ["ignore", "pipe", "pipe"],
-            },
-          );
-          let stdout = "";
-          let stderr = "";
-          child.stderr.on("data", (chunk: Buffer) => {
-            stderr += chunk.toString();
+          const child = await startTypeScriptChild(childScript, [how, engineHost, testImage], {
+            readyPattern: /container ([0-9a-f]{64})/,
+            cwd: repositoryRoot,
           });
-          const containerId = await new Promise<string>((resolve, reject) => {
-            child.stdout.on("data", (chunk: Buffer) => {
-              stdout += chunk.toString();
-              const match = /container ([0-9a-f]{64})/.exec(stdout);
-              if (match) resolve(match[1]!);
-            });
-            child.once("exit", (code) => reject(new Error(`the child exited (${code}) early: ${stderr}`)));
-          });
-          if (signal) {
-            expect(await containerExists(containerId)).toBe(true);
-            child.kill(signal);
-          }
-          const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
-            (resolve) => {
-              if (child.exitCode !== null || child.signalCode !== null)
-                resolve({ code: child.exitCode, signal: child.signalCode });
-              else child.once("exit", (code, signalName) => resolve({ code, signal: signalName }));
-            },
-          );
+          const containerId = child.ready[1]!;
+          if (signal) expect(await containerExists(containerId)).toBe(true);
+          const exit = await child.end(signal);
+          const { stdout, stderr } = child;
           // The signal is raised again after the cleanup, so the process still dies of it.
           if (signal) expect(exit.signal).toBe(signal);
           else expect(exit.code, stderr).toBe(0);

@@ -1,5 +1,7 @@
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createExecutor, ExecutorError, tool } from "@smol/core";
-import { type FakeE2B, startFakeE2B } from "@smol/testing";
+import { type FakeE2B, startFakeE2B, startTypeScriptChild } from "@smol/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { E2BExecutor, type E2BExecutorOptions } from "./index.js";
 
@@ -179,4 +181,25 @@ describe("E2BExecutor", () => {
       delete process.env.SMOL_TEST_HOST_SECRET;
     }
   });
+
+  const exitChild = join(dirname(fileURLToPath(import.meta.url)), "__tests__", "exit-child.mts");
+  for (const [how, signal] of [
+    ["exit", undefined],
+    ["busy", "SIGTERM"],
+  ] as const) {
+    it(`kills its sandbox when its process ${how === "exit" ? "calls process.exit" : `gets ${signal}`}`, async () => {
+      e2b = await startFakeE2B({ apiKey: API_KEY });
+      const child = await startTypeScriptChild(exitChild, [how, e2b.apiUrl, e2b.sandboxUrl, API_KEY], {
+        readyPattern: /sandbox (\S+)/,
+      });
+      const sandboxId = child.ready[1]!;
+      expect(e2b.sandboxes.get(sandboxId)?.killed).toBe(false);
+      const end = await child.end(signal);
+      if (signal) expect(end.signal).toBe(signal);
+      else expect(end.code, child.stderr).toBe(0);
+      // The kill at exit is sent by a short child process that the exiting one waited for.
+      expect(e2b.sandboxes.get(sandboxId)?.killed).toBe(true);
+      expect(e2b.controlRequests.filter((request) => request.method === "DELETE")).toHaveLength(1);
+    }, 30_000);
+  }
 });

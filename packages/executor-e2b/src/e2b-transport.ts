@@ -1,5 +1,12 @@
-import { ExecutorError, LineChannel, orderedWriter, type RuntimeTransport } from "@smol/core";
-import { type CommandHandle, Sandbox, type SandboxOpts } from "e2b";
+import {
+  ExecutorError,
+  LineChannel,
+  orderedWriter,
+  type RemovalRequest,
+  type RuntimeTransport,
+  removeOnProcessExit,
+} from "@smol/core";
+import { type CommandHandle, ConnectionConfig, Sandbox, type SandboxOpts } from "e2b";
 import { bootstrapPayload, bootstrapShellCommand } from "./bootstrap.js";
 import { forgetBufferedOutput } from "./command-output.js";
 import { describeE2BStartError } from "./e2b-errors.js";
@@ -44,9 +51,16 @@ export async function startE2BRuntime(options: E2BRuntimeOptions): Promise<Runti
       .catch(() => {
         // Already gone (its own timeout ended it, or an earlier call).
       })
-      .finally(() => options.onSandbox?.(undefined));
+      .finally(() => {
+        forgetAtExit();
+        options.onSandbox?.(undefined);
+      });
     return killing;
   };
+  const forgetAtExit = removeOnProcessExit({
+    remove: killSandbox,
+    removalRequest: killRequest(options.sandboxOptions, sandbox.sandboxId),
+  });
   const onAbort = () => void killSandbox();
   options.signal?.addEventListener("abort", onAbort, { once: true });
 
@@ -138,5 +152,15 @@ export async function startE2BRuntime(options: E2BRuntimeOptions): Promise<Runti
       resolveKilled();
       await closed;
     },
+  };
+}
+
+/** The API call that `Sandbox.kill` makes, for the end of the process (where only a child process can send it). */
+function killRequest(sandboxOptions: SandboxOpts, sandboxId: string): RemovalRequest {
+  const connection = new ConnectionConfig(sandboxOptions);
+  return {
+    method: "DELETE",
+    url: `${connection.apiUrl}/sandboxes/${encodeURIComponent(sandboxId)}`,
+    headers: { ...connection.headers, ...(connection.apiKey ? { "X-API-KEY": connection.apiKey } : {}) },
   };
 }

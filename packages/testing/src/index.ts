@@ -1,3 +1,4 @@
+export * from "./child-process.js";
 export * from "./conformance/index.js";
 export * from "./fake-hub/index.js";
 export * from "./fake-openai-server.js";

@@ -20,6 +20,12 @@ export {
   type ToolWireSpec,
 } from "./protocol.js";
 export type * from "./python-executor.js";
+export {
+  type RemovalRequest,
+  removeOnProcessExit,
+  type SandboxToRemove,
+  sandboxesToRemoveOnExit,
+} from "./remove-on-exit.js";
 export { DEFAULT_TIMEOUT_SECONDS, RuntimeExecutor, type RuntimeExecutorOptions } from "./runtime-executor.js";
 export {
   type RuntimeInfo,
