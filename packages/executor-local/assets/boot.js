@@ -4,22 +4,6 @@
 //
 // Plain JavaScript on purpose: Deno runs it as is, with no transpiling and no config file.
 
-/** Standard modules imported ahead of time so that the first run does not pay for them. */
-const PRELOADED_MODULES = [
-  "collections",
-  "datetime",
-  "itertools",
-  "json",
-  "math",
-  "queue",
-  "random",
-  "re",
-  "stat",
-  "statistics",
-  "time",
-  "unicodedata",
-];
-
 /**
  * Removes the web APIs that Deno persists on disk (in its DENO_DIR), so that code in one sandbox
  * cannot leave data for a later one. The host also makes that storage impossible to create;
@@ -85,8 +69,15 @@ async function sparseSnapshotOptions(pyodideDir, snapshot) {
   };
 }
 
-/** Puts smol's runtime in the in-memory file system and imports it with the usual modules. */
-export function installRuntime(pyodide, runtimeSource) {
+/**
+ * Puts smol's runtime in the in-memory file system and imports it, with the modules every
+ * executor authorizes (the host passes core's list), so that the first run does not pay for them.
+ */
+export function installRuntime(pyodide, runtimeSource, preloadedModules) {
+  for (const name of preloadedModules) {
+    if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name))
+      throw new Error(`not a module name: ${JSON.stringify(name)}`);
+  }
   pyodide.FS.mkdirTree("/smol");
   pyodide.FS.writeFile("/smol/smol_runtime.py", runtimeSource);
   pyodide.runPython(
@@ -94,8 +85,8 @@ export function installRuntime(pyodide, runtimeSource) {
       "import sys",
       "sys.path.insert(0, '/smol')",
       "import smol_runtime",
-      ...PRELOADED_MODULES.map((name) => `import ${name}`),
-      `del ${["sys", "smol_runtime", ...PRELOADED_MODULES].join(", ")}`,
+      ...preloadedModules.map((name) => `import ${name}`),
+      `del ${["sys", "smol_runtime", ...preloadedModules.map((name) => name.split(".")[0])].join(", ")}`,
     ].join("\n"),
   );
 }

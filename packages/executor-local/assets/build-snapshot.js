@@ -2,7 +2,7 @@
 // memory snapshot of that state to stdout, in smol's sparse form (snapshot-format.js). The host stores it read-only; the sandbox runner
 // then starts from it in a fraction of the time of a plain start.
 //
-// Deno.args[0] is a JSON object: { pyodideDir, runtimePath }. The process gets the same
+// Deno.args[0] is a JSON object: { pyodideDir, runtimePath, preloadedModules: string[] }. The process gets the same
 // read-only permissions as the sandbox: it needs no write access, since the bytes go to stdout.
 
 import { installRuntime, loadInterpreter, removePersistentStorage, writeAll } from "./boot.js";
@@ -12,6 +12,6 @@ removePersistentStorage();
 
 const config = JSON.parse(Deno.args[0] ?? "{}");
 const pyodide = await loadInterpreter({ pyodideDir: config.pyodideDir, makeSnapshot: true });
-installRuntime(pyodide, Deno.readTextFileSync(config.runtimePath));
+installRuntime(pyodide, Deno.readTextFileSync(config.runtimePath), config.preloadedModules);
 for (const chunk of encodeSparseSnapshot(pyodide.makeMemorySnapshot())) writeAll(Deno.stdout, chunk);
 Deno.exit(0);

@@ -4,7 +4,7 @@
 // ../README.md for the flags and why each matters.
 //
 // Deno.args[0] is a JSON object:
-//   { pyodideDir, runtimePath, snapshotPath?: string, wheelPaths: string[] }
+//   { pyodideDir, runtimePath, preloadedModules: string[], snapshotPath?: string, wheelPaths: string[] }
 // After start-up this file only moves lines: the runtime's `serve` reads the host's lines from
 // stdin (synchronously, so that a tool call blocks the Python code until the host answers) and
 // writes its framed lines to stdout.
@@ -33,7 +33,7 @@ async function startInterpreter() {
     }
   }
   const interpreter = await loadInterpreter({ pyodideDir: config.pyodideDir });
-  installRuntime(interpreter, Deno.readTextFileSync(config.runtimePath));
+  installRuntime(interpreter, Deno.readTextFileSync(config.runtimePath), config.preloadedModules);
   return interpreter;
 }
 

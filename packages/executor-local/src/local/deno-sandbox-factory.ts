@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ExecutorError, runtimeSourcePath } from "@smol/core";
+import { BASE_BUILTIN_MODULES, ExecutorError, runtimeSourcePath } from "@smol/core";
 import type { DenoLaunch } from "./deno-command.js";
 import { type SandboxTransport, spawnDenoSandbox } from "./deno-process.js";
 import { preparePackages } from "./pyodide-packages.js";
@@ -73,6 +73,7 @@ export class DenoSandboxFactory {
       pyodideVersion: this.pyodideVersion,
       assetsDirectory: this.assetsDirectory,
       runtimePath: this.runtimePath,
+      preloadedModules: BASE_BUILTIN_MODULES,
       denoDirectory: prepareDenoDirectory(this.denoDirectory),
       workingDirectory: this.denoDirectory,
     };
@@ -89,7 +90,13 @@ export class DenoSandboxFactory {
     const launch: DenoLaunch = {
       denoPath: this.denoPath,
       script: join(this.assetsDirectory, "runner.js"),
-      config: { pyodideDir: this.pyodideDirectory, runtimePath: this.runtimePath, snapshotPath, wheelPaths },
+      config: {
+        pyodideDir: this.pyodideDirectory,
+        runtimePath: this.runtimePath,
+        preloadedModules: BASE_BUILTIN_MODULES,
+        snapshotPath,
+        wheelPaths,
+      },
       readPaths: [
         this.pyodideDirectory,
         this.assetsDirectory,

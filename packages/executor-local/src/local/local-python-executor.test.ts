@@ -11,7 +11,7 @@ import {
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ExecutorError, tool } from "@smol/core";
+import { BASE_BUILTIN_MODULES, ExecutorError, tool } from "@smol/core";
 import { LocalPythonExecutor } from "@smol/executor-local";
 import { describeExecutorConformance } from "@smol/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -99,6 +99,22 @@ describe("LocalPythonExecutor", () => {
       expect(mode & 0o222).toBe(0);
       await using second = new LocalPythonExecutor({ cacheDir, additionalAuthorizedImports: ["os"] });
       expect((await second.run(`${fromSnapshot}, 6 * 7`)).output).toEqual([false, 42]);
+    },
+    timeout,
+  );
+
+  it(
+    "has core's base modules imported already, from the snapshot and from a plain start",
+    async () => {
+      const probe = `import sys\n[name in sys.modules for name in ${JSON.stringify([...BASE_BUILTIN_MODULES])}]`;
+      const everyBaseModule = BASE_BUILTIN_MODULES.map(() => true);
+      await using fromSnapshot = new LocalPythonExecutor({
+        cacheDir: join(scratch, "snapshot-cache"),
+        additionalAuthorizedImports: ["sys"],
+      });
+      expect((await fromSnapshot.run(probe)).output).toEqual(everyBaseModule);
+      await using plain = new LocalPythonExecutor({ snapshot: false, additionalAuthorizedImports: ["sys"] });
+      expect((await plain.run(probe)).output).toEqual(everyBaseModule);
     },
     timeout,
   );

@@ -24,6 +24,8 @@ export interface SnapshotInputs {
   pyodideVersion: string;
   assetsDirectory: string;
   runtimePath: string;
+  /** Modules imported at boot, so that they are already in the snapshot. */
+  preloadedModules: readonly string[];
   denoDirectory: string;
   workingDirectory: string;
 }
@@ -37,11 +39,12 @@ const buildsInProgress = new Map<string, Promise<string>>();
 
 /**
  * The snapshot's file name: keyed by the Pyodide version and a hash of everything that shapes
- * the interpreter state it holds (the runtime and the boot scripts).
+ * the interpreter state it holds (the runtime, the boot scripts and the preloaded modules).
  */
 export function snapshotFileName(inputs: SnapshotInputs): string {
   const hash = createHash("sha256");
   hash.update(inputs.pyodideVersion);
+  hash.update(`\0${inputs.preloadedModules.join(",")}`);
   for (const path of [
     inputs.runtimePath,
     join(inputs.assetsDirectory, "boot.js"),
@@ -121,7 +124,11 @@ async function buildInto(inputs: SnapshotInputs, target: string): Promise<string
   const launch: DenoLaunch = {
     denoPath: inputs.denoPath,
     script: join(inputs.assetsDirectory, "build-snapshot.js"),
-    config: { pyodideDir: inputs.pyodideDirectory, runtimePath: inputs.runtimePath },
+    config: {
+      pyodideDir: inputs.pyodideDirectory,
+      runtimePath: inputs.runtimePath,
+      preloadedModules: inputs.preloadedModules,
+    },
     readPaths: [inputs.pyodideDirectory, inputs.assetsDirectory, inputs.runtimePath],
     denoDirectory: inputs.denoDirectory,
     memoryLimitMb: BUILD_MEMORY_LIMIT_MB,
