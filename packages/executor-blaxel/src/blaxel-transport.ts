@@ -3,9 +3,9 @@ import {
   ExecutorError,
   LineChannel,
   orderedWriter,
+  ownedSandboxRemoval,
   type RemovalRequest,
   type RuntimeTransport,
-  removeOnProcessExit,
 } from "@smol/core";
 import { describeBlaxelStartError } from "./blaxel-errors.js";
 import { bootstrapPayload, bootstrapShellCommand } from "./bootstrap.js";
@@ -65,21 +65,11 @@ export async function startBlaxelRuntime(options: BlaxelRuntimeOptions): Promise
   }
   options.onSandbox?.(wanted.name);
 
-  let deleting: Promise<void> | undefined;
-  const deleteSandbox = (): Promise<void> => {
-    deleting ??= sandbox
-      .delete()
-      .then(() => undefined)
-      .catch(() => {
-        // Already gone (its ttl ended it, or an earlier call).
-      })
-      .finally(() => {
-        forgetAtExit();
-        options.onSandbox?.(undefined);
-      });
-    return deleting;
-  };
-  const forgetAtExit = removeOnProcessExit({ remove: deleteSandbox, removalRequest });
+  const deleteSandbox = ownedSandboxRemoval({
+    remove: () => sandbox.delete(),
+    removalRequest,
+    onRemoved: () => options.onSandbox?.(undefined),
+  });
   const onAbort = () => void deleteSandbox();
   options.signal?.addEventListener("abort", onAbort, { once: true });
 

@@ -3,9 +3,9 @@ import type { Socket } from "node:net";
 import {
   ExecutorError,
   LineChannel,
+  ownedSandboxRemoval,
   type RemovalRequest,
   type RuntimeTransport,
-  removeOnProcessExit,
 } from "@smol/core";
 import type Docker from "dockerode";
 import { AttachStreamDemultiplexer } from "./attach-stream.js";
@@ -59,18 +59,11 @@ export async function startContainerRuntime(options: ContainerRuntimeOptions): P
     throw describeCreateError(error, engine, options.createOptions.Image ?? "");
   }
 
-  let removal: Promise<void> | undefined;
-  const remove = (): Promise<void> => {
-    removal ??= container
-      .remove({ force: true })
-      .catch(() => {
-        // Already gone (removed by the engine after exit, or by an earlier call).
-      })
-      .finally(() => forgetAtExit());
-    return removal;
-  };
   const removalRequest = containerRemovalRequest(endpoint, container.id);
-  const forgetAtExit = removeOnProcessExit({ remove, ...(removalRequest ? { removalRequest } : {}) });
+  const remove = ownedSandboxRemoval({
+    remove: () => container.remove({ force: true }),
+    ...(removalRequest ? { removalRequest } : {}),
+  });
   const onAbort = () => void remove();
   options.signal?.addEventListener("abort", onAbort, { once: true });
 

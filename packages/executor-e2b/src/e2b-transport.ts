@@ -2,9 +2,9 @@ import {
   ExecutorError,
   LineChannel,
   orderedWriter,
+  ownedSandboxRemoval,
   type RemovalRequest,
   type RuntimeTransport,
-  removeOnProcessExit,
 } from "@smol/core";
 import { type CommandHandle, ConnectionConfig, Sandbox, type SandboxOpts } from "e2b";
 import { bootstrapPayload, bootstrapShellCommand } from "./bootstrap.js";
@@ -43,23 +43,10 @@ export async function startE2BRuntime(options: E2BRuntimeOptions): Promise<Runti
   }
   options.onSandbox?.(sandbox.sandboxId);
 
-  let killing: Promise<void> | undefined;
-  const killSandbox = (): Promise<void> => {
-    killing ??= sandbox
-      .kill()
-      .then(() => undefined)
-      .catch(() => {
-        // Already gone (its own timeout ended it, or an earlier call).
-      })
-      .finally(() => {
-        forgetAtExit();
-        options.onSandbox?.(undefined);
-      });
-    return killing;
-  };
-  const forgetAtExit = removeOnProcessExit({
-    remove: killSandbox,
+  const killSandbox = ownedSandboxRemoval({
+    remove: () => sandbox.kill(),
     removalRequest: killRequest(options.sandboxOptions, sandbox.sandboxId),
+    onRemoved: () => options.onSandbox?.(undefined),
   });
   const onAbort = () => void killSandbox();
   options.signal?.addEventListener("abort", onAbort, { once: true });

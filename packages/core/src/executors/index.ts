@@ -21,6 +21,7 @@ export {
 } from "./protocol.js";
 export type * from "./python-executor.js";
 export {
+  ownedSandboxRemoval,
   type RemovalRequest,
   removeOnProcessExit,
   type SandboxToRemove,

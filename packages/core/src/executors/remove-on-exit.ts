@@ -49,6 +49,38 @@ export function removeOnProcessExit(sandbox: SandboxToRemove): () => void {
   };
 }
 
+/**
+ * The removal of a sandbox this process just started, as executors want it: it runs once however
+ * often it is called, never rejects (a sandbox that is already gone counts as removed), and until
+ * it has run the sandbox is also removed when the process ends (`removeOnProcessExit`).
+ * `onRemoved` runs after it, e.g. to forget the sandbox's id.
+ */
+export function ownedSandboxRemoval(options: {
+  remove: () => Promise<unknown>;
+  removalRequest?: RemovalRequest;
+  onRemoved?: () => void;
+}): () => Promise<void> {
+  let removal: Promise<void> | undefined;
+  const removeOnce = (): Promise<void> => {
+    removal ??= options
+      .remove()
+      .then(
+        () => undefined,
+        () => undefined, // Already gone (its own timeout or the engine ended it, or an earlier call).
+      )
+      .finally(() => {
+        forget();
+        options.onRemoved?.();
+      });
+    return removal;
+  };
+  const forget = removeOnProcessExit({
+    remove: removeOnce,
+    ...(options.removalRequest ? { removalRequest: options.removalRequest } : {}),
+  });
+  return removeOnce;
+}
+
 /** How many sandboxes would be removed if the process ended now (for tests and diagnostics). */
 export function sandboxesToRemoveOnExit(): number {
   return owned.size;
