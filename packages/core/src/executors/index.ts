@@ -25,7 +25,6 @@ export {
   type RemovalRequest,
   removeOnProcessExit,
   type SandboxToRemove,
-  sandboxesToRemoveOnExit,
 } from "./remove-on-exit.js";
 export { DEFAULT_TIMEOUT_SECONDS, RuntimeExecutor, type RuntimeExecutorOptions } from "./runtime-executor.js";
 export {

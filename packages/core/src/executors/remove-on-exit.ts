@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
  * `url` (http or https), or a Unix `socketPath` with a `path` (a local Docker engine).
  */
 export interface RemovalRequest {
-  method: "DELETE" | "POST";
+  method: "DELETE";
   url?: string;
   socketPath?: string;
   path?: string;
@@ -79,11 +79,6 @@ export function ownedSandboxRemoval(options: {
     ...(options.removalRequest ? { removalRequest: options.removalRequest } : {}),
   });
   return removeOnce;
-}
-
-/** How many sandboxes would be removed if the process ended now (for tests and diagnostics). */
-export function sandboxesToRemoveOnExit(): number {
-  return owned.size;
 }
 
 function installHooks(): void {
