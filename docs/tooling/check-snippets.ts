@@ -50,7 +50,11 @@ function compilerOptions(root: string): ts.CompilerOptions {
         declaration: false,
         sourceMap: false,
         baseUrl: root,
-        paths: { "@smol/*": ["packages/*/src/index.ts"] },
+        paths: {
+          "@smol/core/*": ["packages/core/src/*.ts"],
+          "@smol/testing/*": ["packages/testing/src/*.ts"],
+          "@smol/*": ["packages/*/src/index.ts"],
+        },
       },
     },
     ts.sys,
@@ -72,7 +76,11 @@ export function writeSnippets(snippets: Snippet[], directory: string, root: stri
         module: "ESNext",
         moduleResolution: "Bundler",
         baseUrl: root,
-        paths: { "@smol/*": ["packages/*/src/index.ts"] },
+        paths: {
+          "@smol/core/*": ["packages/core/src/*.ts"],
+          "@smol/testing/*": ["packages/testing/src/*.ts"],
+          "@smol/*": ["packages/*/src/index.ts"],
+        },
       },
     }),
   );

@@ -1,4 +1,5 @@
-import { describeExecutorConformance, type FakeBlaxel, startFakeBlaxel } from "@smol/testing";
+import { type FakeBlaxel, startFakeBlaxel } from "@smol/testing";
+import { describeExecutorConformance } from "@smol/testing/vitest";
 import { afterAll, beforeAll, describe } from "vitest";
 import { BlaxelExecutor } from "./index.js";
 

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { ExecutorError, type PythonExecutorOptions, RuntimeExecutor, readRuntimeSource } from "@smol/core";
+import { ExecutorError, type PythonExecutorOptions } from "@smol/core";
+import { RuntimeExecutor, readRuntimeSource } from "@smol/core/executor-kit";
 import { type BlaxelSandboxSettings, startBlaxelRuntime } from "./blaxel-transport.js";
 
 /** The image used when none is given: Blaxel's Python sandbox image. */

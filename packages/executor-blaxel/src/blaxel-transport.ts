@@ -1,12 +1,12 @@
 import { initialize, SandboxInstance, settings } from "@blaxel/core";
+import { ExecutorError } from "@smol/core";
 import {
-  ExecutorError,
   LineChannel,
   orderedWriter,
   ownedSandboxRemoval,
   type RemovalRequest,
   type RuntimeTransport,
-} from "@smol/core";
+} from "@smol/core/executor-kit";
 import { describeBlaxelStartError } from "./blaxel-errors.js";
 import { bootstrapPayload, bootstrapShellCommand } from "./bootstrap.js";
 

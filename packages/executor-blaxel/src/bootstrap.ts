@@ -2,4 +2,4 @@
 export {
   stdinBootstrapPayload as bootstrapPayload,
   stdinBootstrapShellCommand as bootstrapShellCommand,
-} from "@smol/core";
+} from "@smol/core/executor-kit";

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { readRuntimeSource } from "@smol/core";
+import { readRuntimeSource } from "@smol/core/executor-kit";
 import { describe, expect, it } from "vitest";
 import { bootstrapCommand, bootstrapPayload } from "./bootstrap.js";
 

@@ -3,4 +3,4 @@
 export {
   stdinBootstrapCommand as bootstrapCommand,
   stdinBootstrapPayload as bootstrapPayload,
-} from "@smol/core";
+} from "@smol/core/executor-kit";

@@ -1,12 +1,12 @@
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
+import { ExecutorError } from "@smol/core";
 import {
-  ExecutorError,
   LineChannel,
   ownedSandboxRemoval,
   type RemovalRequest,
   type RuntimeTransport,
-} from "@smol/core";
+} from "@smol/core/executor-kit";
 import type Docker from "dockerode";
 import { AttachStreamDemultiplexer } from "./attach-stream.js";
 import { bootstrapPayload } from "./bootstrap.js";

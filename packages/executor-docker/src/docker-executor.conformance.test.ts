@@ -1,4 +1,4 @@
-import { describeExecutorConformance } from "@smol/testing";
+import { describeExecutorConformance } from "@smol/testing/vitest";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   engineHost,

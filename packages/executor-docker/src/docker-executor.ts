@@ -1,11 +1,10 @@
+import { ExecutorError, type PythonExecutorOptions } from "@smol/core";
 import {
-  ExecutorError,
-  type PythonExecutorOptions,
   RuntimeExecutor,
   type RuntimeTransport,
   type RuntimeTransportFactory,
   readRuntimeSource,
-} from "@smol/core";
+} from "@smol/core/executor-kit";
 import type Docker from "dockerode";
 import { containerCreateOptions } from "./container-spec.js";
 import { startContainerRuntime } from "./container-transport.js";

@@ -1,4 +1,5 @@
-import { describeExecutorConformance, type FakeE2B, startFakeE2B } from "@smol/testing";
+import { type FakeE2B, startFakeE2B } from "@smol/testing";
+import { describeExecutorConformance } from "@smol/testing/vitest";
 import { afterAll, beforeAll, describe } from "vitest";
 import { E2BExecutor } from "./index.js";
 

@@ -1,4 +1,5 @@
-import { ExecutorError, type PythonExecutorOptions, RuntimeExecutor, readRuntimeSource } from "@smol/core";
+import { ExecutorError, type PythonExecutorOptions } from "@smol/core";
+import { RuntimeExecutor, readRuntimeSource } from "@smol/core/executor-kit";
 import type { SandboxOpts } from "e2b";
 import { startE2BRuntime } from "./e2b-transport.js";
 

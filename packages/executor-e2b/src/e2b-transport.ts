@@ -1,11 +1,11 @@
+import { ExecutorError } from "@smol/core";
 import {
-  ExecutorError,
   LineChannel,
   orderedWriter,
   ownedSandboxRemoval,
   type RemovalRequest,
   type RuntimeTransport,
-} from "@smol/core";
+} from "@smol/core/executor-kit";
 import { type CommandHandle, ConnectionConfig, Sandbox, type SandboxOpts } from "e2b";
 import { bootstrapPayload, bootstrapShellCommand } from "./bootstrap.js";
 import { forgetBufferedOutput } from "./command-output.js";

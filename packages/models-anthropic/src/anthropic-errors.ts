@@ -4,7 +4,8 @@ import {
   APIError,
   APIUserAbortError,
 } from "@anthropic-ai/sdk";
-import { isRetryableStatus, ModelApiError, parseRetryAfter } from "@smol/core";
+import { ModelApiError } from "@smol/core";
+import { isRetryableStatus, parseRetryAfter } from "@smol/core/provider-kit";
 
 /** Error types of the API worth another try when they come without a status (inside a stream). */
 const retryableTypes = new Set(["overloaded_error", "api_error", "rate_limit_error", "timeout_error"]);

@@ -3,15 +3,8 @@ import type {
   MessageCreateParamsNonStreaming,
   MessageCreateParamsStreaming,
 } from "@anthropic-ai/sdk/resources/messages";
-import {
-  ApiModel,
-  type ApiModelOptions,
-  type ChatMessage,
-  type ChatMessageStreamDelta,
-  type CompletionRequest,
-  ModelApiError,
-  ModelConfigurationError,
-} from "@smol/core";
+import { type ChatMessage, type ChatMessageStreamDelta, ModelApiError, ModelConfigurationError } from "@smol/core";
+import { ApiModel, type ApiModelOptions, type CompletionRequest } from "@smol/core/provider-kit";
 import { anthropicErrorToModelApiError } from "./anthropic-errors.js";
 import { AnthropicStreamConverter, fromAnthropicMessage } from "./convert-from-anthropic-response.js";
 import { toAnthropicRequestBody } from "./convert-to-anthropic-messages.js";

@@ -6,16 +6,8 @@ import type {
   Tool,
   ToolChoice,
 } from "@anthropic-ai/sdk/resources/messages";
-import {
-  type CompletionMessage,
-  type CompletionRequest,
-  type ContentPart,
-  type ImagePart,
-  ModelConfigurationError,
-  overlayCompletionParameters,
-  resolveImage,
-  type ToolSpec,
-} from "@smol/core";
+import { type ContentPart, type ImagePart, ModelConfigurationError, type ToolSpec } from "@smol/core";
+import { type CompletionMessage, type CompletionRequest, overlayCompletionParameters, resolveImage } from "@smol/core/provider-kit";
 
 const supportedImageTypes = new Set(["image/jpeg", "image/png", "image/gif", "image/webp"]);
 

@@ -5,15 +5,8 @@ import {
   ConverseStreamCommand,
   type ConverseStreamCommandInput,
 } from "@aws-sdk/client-bedrock-runtime";
-import {
-  ApiModel,
-  type ApiModelOptions,
-  type ChatMessage,
-  type ChatMessageStreamDelta,
-  type CompletionRequest,
-  ModelApiError,
-  supportsStopParameter,
-} from "@smol/core";
+import { type ChatMessage, type ChatMessageStreamDelta, ModelApiError } from "@smol/core";
+import { ApiModel, type ApiModelOptions, type CompletionRequest, supportsStopParameter } from "@smol/core/provider-kit";
 import { bedrockConfigurationError, bedrockErrorToModelApiError } from "./bedrock-errors.js";
 import { ConverseStreamTranslator, fromConverseOutput } from "./convert-from-bedrock-response.js";
 import { checkConverseParameters, toConverseRequest } from "./convert-to-bedrock-request.js";

@@ -1,11 +1,6 @@
 import { BedrockRuntimeServiceException } from "@aws-sdk/client-bedrock-runtime";
-import {
-  isNetworkError,
-  isRetryableStatus,
-  ModelApiError,
-  ModelConfigurationError,
-  parseRetryAfter,
-} from "@smol/core";
+import { ModelApiError, ModelConfigurationError } from "@smol/core";
+import { isNetworkError, isRetryableStatus, parseRetryAfter } from "@smol/core/provider-kit";
 
 /** Bedrock's exceptions that say "try again": throttling, overload, a model still loading or failing mid-stream. */
 const retryableExceptions = new Set([

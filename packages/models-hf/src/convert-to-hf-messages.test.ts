@@ -1,4 +1,5 @@
-import { type CompletionRequest, REMOVE_PARAMETER } from "@smol/core";
+import { REMOVE_PARAMETER } from "@smol/core";
+import { type CompletionRequest } from "@smol/core/provider-kit";
 import { describe, expect, it } from "vitest";
 import {
   toHFMessages,

@@ -5,7 +5,8 @@ import {
   InferenceClientProviderOutputError,
   InferenceClientRoutingError,
 } from "@huggingface/inference";
-import { ModelApiError, ModelConfigurationError, parseRetryAfter, type SmolError } from "@smol/core";
+import { ModelApiError, ModelConfigurationError, type SmolError } from "@smol/core";
+import { parseRetryAfter } from "@smol/core/provider-kit";
 
 export interface HFErrorContext {
   /** The headers of the response the SDK turned into an error (it keeps only the status). */

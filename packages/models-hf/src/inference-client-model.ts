@@ -1,14 +1,6 @@
 import { type Options as HFCallOptions, InferenceClient } from "@huggingface/inference";
-import {
-  ApiModel,
-  type ApiModelOptions,
-  type ChatMessage,
-  type ChatMessageStreamDelta,
-  type CompletionRequest,
-  ModelApiError,
-  ModelConfigurationError,
-  RequestScope,
-} from "@smol/core";
+import { type ChatMessage, type ChatMessageStreamDelta, ModelApiError, ModelConfigurationError } from "@smol/core";
+import { ApiModel, type ApiModelOptions, type CompletionRequest, RequestScope } from "@smol/core/provider-kit";
 import { fromHFChunk, fromHFCompletion, isFinalHFChunk } from "./convert-from-hf-response.js";
 import { toHFRequestBody } from "./convert-to-hf-messages.js";
 import { hfErrorToSmolError } from "./hf-errors.js";

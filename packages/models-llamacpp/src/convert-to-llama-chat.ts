@@ -1,9 +1,5 @@
-import {
-  type CompletionMessage,
-  type ContentPart,
-  ModelConfigurationError,
-  overlayCompletionParameters,
-} from "@smol/core";
+import { type ContentPart, ModelConfigurationError } from "@smol/core";
+import { type CompletionMessage, overlayCompletionParameters } from "@smol/core/provider-kit";
 import type { ChatHistoryItem, LLamaChatGenerateResponseOptions } from "node-llama-cpp";
 
 /**

@@ -1,14 +1,6 @@
 import { randomUUID } from "node:crypto";
-import {
-  ApiModel,
-  type ApiModelOptions,
-  type ChatMessage,
-  type ChatMessageStreamDelta,
-  type CompletionRequest,
-  ModelApiError,
-  ModelConfigurationError,
-  streamLocalGeneration,
-} from "@smol/core";
+import { type ChatMessage, type ChatMessageStreamDelta, ModelApiError, ModelConfigurationError } from "@smol/core";
+import { ApiModel, type ApiModelOptions, type CompletionRequest, streamLocalGeneration } from "@smol/core/provider-kit";
 import type {
   ChatWrapper,
   GbnfJsonSchema,

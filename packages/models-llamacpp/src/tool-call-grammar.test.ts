@@ -1,4 +1,5 @@
-import { AgentToolCallError, ModelConfigurationError, parseToolCallArguments } from "@smol/core";
+import { AgentToolCallError, ModelConfigurationError } from "@smol/core";
+import { parseToolCallArguments } from "@smol/core/provider-kit";
 import { describe, expect, it } from "vitest";
 import { parseToolCallOutput, toGrammarSchema, toolCallSchema } from "./tool-call-grammar.js";
 

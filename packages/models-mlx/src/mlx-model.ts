@@ -1,10 +1,5 @@
-import {
-  type ChatMessage,
-  type ChatMessageStreamDelta,
-  type CompletionRequest,
-  ModelApiError,
-  ModelConfigurationError,
-} from "@smol/core";
+import { type ChatMessage, type ChatMessageStreamDelta, ModelApiError, ModelConfigurationError } from "@smol/core";
+import { type CompletionRequest } from "@smol/core/provider-kit";
 import { OpenAIModel, type OpenAIModelOptions } from "@smol/models-openai";
 import { MlxServerProcess } from "./mlx-server-process.js";
 

@@ -1,4 +1,5 @@
-import { isNetworkError, ModelApiError, parseRetryAfter } from "@smol/core";
+import { ModelApiError } from "@smol/core";
+import { isNetworkError, parseRetryAfter } from "@smol/core/provider-kit";
 
 export interface OllamaErrorContext {
   host: string;

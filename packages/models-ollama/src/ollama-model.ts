@@ -1,13 +1,5 @@
-import {
-  ApiModel,
-  type ApiModelOptions,
-  type ChatMessage,
-  type ChatMessageStreamDelta,
-  type CompletionRequest,
-  ModelApiError,
-  ModelConfigurationError,
-  RequestScope,
-} from "@smol/core";
+import { type ChatMessage, type ChatMessageStreamDelta, ModelApiError, ModelConfigurationError } from "@smol/core";
+import { ApiModel, type ApiModelOptions, type CompletionRequest, RequestScope } from "@smol/core/provider-kit";
 import {
   type AbortableAsyncIterator,
   type ChatResponse,

@@ -1,12 +1,5 @@
-import {
-  type CompletionMessage,
-  type CompletionRequest,
-  type ContentPart,
-  imagePartToUrl,
-  overlayCompletionParameters,
-  type ResponseFormat,
-  type ToolSpec,
-} from "@smol/core";
+import { type ContentPart, type ResponseFormat, type ToolSpec } from "@smol/core";
+import { type CompletionMessage, type CompletionRequest, imagePartToUrl, overlayCompletionParameters } from "@smol/core/provider-kit";
 import type {
   ChatCompletionContentPart,
   ChatCompletionCreateParams,

@@ -1,4 +1,5 @@
-import { isRetryableStatus, ModelApiError, parseRetryAfter } from "@smol/core";
+import { ModelApiError } from "@smol/core";
+import { isRetryableStatus, parseRetryAfter } from "@smol/core/provider-kit";
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
 
 /**

@@ -1,14 +1,5 @@
-import {
-  aggregateStreamDeltas,
-  type ChatMessage,
-  type ChatMessageStreamDelta,
-  type GenerateOptions,
-  ModelApiError,
-  ModelConfigurationError,
-  parseToolCallArguments,
-  REMOVE_PARAMETER,
-  type RetryEvent,
-} from "@smol/core";
+import { aggregateStreamDeltas, type ChatMessage, type ChatMessageStreamDelta, type GenerateOptions, ModelApiError, ModelConfigurationError, REMOVE_PARAMETER, type RetryEvent } from "@smol/core";
+import { parseToolCallArguments } from "@smol/core/provider-kit";
 import { type FakeOpenAIServer, type FakeOpenAIServerOptions, startFakeOpenAIServer } from "@smol/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { OpenAIModel, type OpenAIModelOptions, OpenAIServerModel } from "./index.js";

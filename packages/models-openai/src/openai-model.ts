@@ -1,12 +1,5 @@
-import {
-  ApiModel,
-  type ApiModelOptions,
-  type ChatMessage,
-  type ChatMessageStreamDelta,
-  type CompletionRequest,
-  ModelApiError,
-  ModelConfigurationError,
-} from "@smol/core";
+import { type ChatMessage, type ChatMessageStreamDelta, ModelApiError, ModelConfigurationError } from "@smol/core";
+import { ApiModel, type ApiModelOptions, type CompletionRequest } from "@smol/core/provider-kit";
 import OpenAI, { type ClientOptions } from "openai";
 import type {
   ChatCompletionCreateParamsNonStreaming,

@@ -1,4 +1,5 @@
-import type { CompletionMessage, ContentPart, ToolSpec } from "@smol/core";
+import type { ContentPart, ToolSpec } from "@smol/core";
+import type { CompletionMessage } from "@smol/core/provider-kit";
 import type { ChatTurn } from "./load-pipeline.js";
 
 /**

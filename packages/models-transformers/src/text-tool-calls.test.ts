@@ -1,4 +1,5 @@
-import { AgentToolCallError, parseToolCallArguments } from "@smol/core";
+import { AgentToolCallError } from "@smol/core";
+import { parseToolCallArguments } from "@smol/core/provider-kit";
 import { describe, expect, it } from "vitest";
 import { parseTextToolCalls } from "./text-tool-calls.js";
 

@@ -1,17 +1,6 @@
 import type { DataType, DeviceType } from "@huggingface/transformers";
-import {
-  ApiModel,
-  type ApiModelOptions,
-  type ChatMessage,
-  type ChatMessageStreamDelta,
-  type CompletionRequest,
-  cutAtStopSequences,
-  ModelApiError,
-  ModelConfigurationError,
-  overlayCompletionParameters,
-  StopSequenceCutter,
-  streamLocalGeneration,
-} from "@smol/core";
+import { type ChatMessage, type ChatMessageStreamDelta, ModelApiError, ModelConfigurationError } from "@smol/core";
+import { ApiModel, type ApiModelOptions, type CompletionRequest, cutAtStopSequences, overlayCompletionParameters, StopSequenceCutter, streamLocalGeneration } from "@smol/core/provider-kit";
 import { toTemplateTools, toTransformersChat } from "./convert-to-transformers-chat.js";
 import {
   type ChatTurn,

@@ -2,7 +2,8 @@
  * Images and audio that tools return (or that are the final answer), turned into `data:` URLs
  * the page can show inline: the page loads nothing from elsewhere.
  */
-import { type ImagePart, imagePartToUrl } from "@smol/core";
+import type { ImagePart } from "@smol/core";
+import { imagePartToUrl } from "@smol/core/provider-kit";
 
 export interface MediaView {
   kind: "image" | "audio";

@@ -1,5 +1,6 @@
-import { AgentParsingError, findJsonValues, parseToolCallsFromText, toolCallsFromMessage } from "@smol/core";
+import { AgentParsingError } from "@smol/core";
 import { describe, expect, it } from "vitest";
+import { findJsonValues, parseToolCallsFromText, toolCallsFromMessage } from "./tool-call-parsing.js";
 
 describe("parseToolCallsFromText", () => {
   it.each([

@@ -68,9 +68,6 @@ export async function importOptionalPackage(
   }
 }
 
-/** @deprecated Use `importOptionalPackage`. */
-export const importExecutorPackage = importOptionalPackage;
-
 function resolveFromApplication(packageName: string): string | undefined {
   try {
     const require = createRequire(join(process.cwd(), "package.json"));

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ExecutorError, MissingPackageError } from "../errors.js";
 import { tool } from "../tools/function-tool.js";
 import { spawnRuntimeProcess } from "./child-process-transport.js";
-import { createExecutor, importExecutorPackage } from "./create-executor.js";
+import { createExecutor, importOptionalPackage } from "./create-executor.js";
 import type { PythonExecutorOptions } from "./python-executor.js";
 import { RuntimeExecutor } from "./runtime-executor.js";
 import { runtimeSourcePath } from "./runtime-source.js";
@@ -310,7 +310,7 @@ describe("createExecutor", () => {
   });
 
   it("names the package to install when it is missing", async () => {
-    const error = await importExecutorPackage("@smol/executor-that-does-not-exist", 'executorType "x"').catch(
+    const error = await importOptionalPackage("@smol/executor-that-does-not-exist", 'executorType "x"').catch(
       (caught: unknown) => caught,
     );
     expect(MissingPackageError.isInstance(error)).toBe(true);

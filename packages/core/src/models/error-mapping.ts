@@ -35,11 +35,6 @@ export function isNetworkError(error: unknown): boolean {
   return false;
 }
 
-/** True for the errors that `AbortController.abort()` produces, whatever library threw them. */
-export function isAbortError(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { name?: unknown }).name === "AbortError";
-}
-
 /**
  * The mapping `ApiModel` uses when a provider adds none: an existing `ModelApiError` as is, an
  * HTTP error object with a numeric `status`/`statusCode` (most SDKs throw one), or a network

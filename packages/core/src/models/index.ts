@@ -1,7 +1,7 @@
 export { ApiModel, type ApiModelOptions, type RetryEvent } from "./api-model.js";
 export { cleanMessages } from "./clean-messages.js";
 export type { CompletionMessage, CompletionRequest } from "./completion-request.js";
-export { defaultToModelApiError, isAbortError, isNetworkError } from "./error-mapping.js";
+export { defaultToModelApiError, isNetworkError } from "./error-mapping.js";
 export { guessImageMediaType, imagePartToUrl, type ResolvedImage, resolveImage } from "./images.js";
 export * from "./messages.js";
 export type * from "./model.js";

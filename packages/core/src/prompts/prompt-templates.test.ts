@@ -1,14 +1,12 @@
+import { PromptTemplateError, TOOL_CALLING_AGENT_PROMPT_TEMPLATES } from "@smol/core";
+import { describe, expect, it } from "vitest";
 import {
   checkPromptTemplates,
   getPromptTemplate,
   mergePromptTemplates,
   PROMPT_TEMPLATE_KEYS,
-  PromptTemplateError,
-  renderTemplate,
-  TOOL_CALLING_AGENT_PROMPT_TEMPLATES,
-  templatePlaceholders,
-} from "@smol/core";
-import { describe, expect, it } from "vitest";
+} from "./prompt-templates.js";
+import { renderTemplate, templatePlaceholders } from "./render-template.js";
 
 describe("renderTemplate", () => {
   it("fills placeholders, spaces allowed, numbers written out", () => {

@@ -1,5 +1,5 @@
 import { HostPythonExecutor } from "@smol/executor-local";
-import { describeExecutorConformance } from "@smol/testing";
+import { describeExecutorConformance } from "@smol/testing/vitest";
 
 describeExecutorConformance(
   "HostPythonExecutor",

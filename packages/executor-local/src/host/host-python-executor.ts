@@ -1,10 +1,10 @@
+import type { PythonExecutorOptions } from "@smol/core";
 import {
-  type PythonExecutorOptions,
   RuntimeExecutor,
   type RuntimeTransport,
   runtimeSourcePath,
   spawnRuntimeProcess,
-} from "@smol/core";
+} from "@smol/core/executor-kit";
 
 /** Options of `HostPythonExecutor`. */
 export interface HostPythonExecutorOptions extends PythonExecutorOptions {

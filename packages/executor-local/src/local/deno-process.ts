@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Socket } from "node:net";
-import { ExecutorError, LineChannel, type RuntimeTransport } from "@smol/core";
+import { ExecutorError } from "@smol/core";
+import { LineChannel, type RuntimeTransport } from "@smol/core/executor-kit";
 import { type DenoLaunch, denoArguments, denoEnvironment } from "./deno-command.js";
 import { watchMemory } from "./memory-watchdog.js";
 

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BASE_BUILTIN_MODULES, ExecutorError, runtimeSourcePath } from "@smol/core";
+import { ExecutorError } from "@smol/core";
+import { BASE_BUILTIN_MODULES, runtimeSourcePath } from "@smol/core/executor-kit";
 import type { DenoLaunch } from "./deno-command.js";
 import { type SandboxTransport, spawnDenoSandbox } from "./deno-process.js";
 import { preparePackages } from "./pyodide-packages.js";

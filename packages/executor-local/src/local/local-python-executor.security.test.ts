@@ -1,7 +1,7 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalPythonExecutor } from "@smol/executor-local";
-import { describeSandboxSecurity } from "@smol/testing";
+import { describeSandboxSecurity } from "@smol/testing/security";
 
 describeSandboxSecurity(
   "LocalPythonExecutor",

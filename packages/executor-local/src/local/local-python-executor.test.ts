@@ -11,9 +11,10 @@ import {
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BASE_BUILTIN_MODULES, ExecutorError, tool } from "@smol/core";
+import { ExecutorError, tool } from "@smol/core";
+import { BASE_BUILTIN_MODULES } from "@smol/core/executor-kit";
 import { LocalPythonExecutor } from "@smol/executor-local";
-import { describeExecutorConformance } from "@smol/testing";
+import { describeExecutorConformance } from "@smol/testing/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { denoArguments, denoEnvironment } from "./deno-command.js";
 import { DenoSandboxFactory } from "./deno-sandbox-factory.js";

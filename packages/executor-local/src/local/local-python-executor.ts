@@ -1,4 +1,5 @@
-import { type PythonExecutorOptions, RuntimeExecutor } from "@smol/core";
+import type { PythonExecutorOptions } from "@smol/core";
+import { RuntimeExecutor } from "@smol/core/executor-kit";
 import { DenoSandboxFactory } from "./deno-sandbox-factory.js";
 
 /** Options of `LocalPythonExecutor`. */

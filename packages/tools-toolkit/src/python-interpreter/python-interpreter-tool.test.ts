@@ -1,4 +1,5 @@
-import { authorizedImports, type CodeOutput, type PythonExecutor } from "@smol/core";
+import type { CodeOutput, PythonExecutor } from "@smol/core";
+import { authorizedImports } from "@smol/core/executor-kit";
 import { describe, expect, it } from "vitest";
 import { formatRun, PythonInterpreterTool } from "./python-interpreter-tool.js";
 

@@ -1,5 +1,4 @@
 import {
-  authorizedImports,
   type CodeOutput,
   createExecutor,
   type ExecutorType,
@@ -9,6 +8,7 @@ import {
   type ToolInputs,
   type ToolOutputType,
 } from "@smol/core";
+import { authorizedImports } from "@smol/core/executor-kit";
 
 /** Options of `PythonInterpreterTool`. */
 export interface PythonInterpreterToolOptions {

@@ -1,5 +1,5 @@
-import { aggregateStreamDeltas, type ChatMessageStreamDelta } from "@smol/core";
 import { describe, expect, it } from "vitest";
+import { aggregateStreamDeltas, type ChatMessageStreamDelta } from "../models/messages.js";
 import { ScriptExhaustedError, ScriptedModel } from "./scripted-model.js";
 
 describe("ScriptedModel", () => {

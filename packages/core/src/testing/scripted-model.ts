@@ -2,10 +2,9 @@ import type {
   ChatMessage,
   ChatMessageStreamDelta,
   ChatMessageToolCall,
-  GenerateOptions,
-  Model,
   TokenUsage,
-} from "@smol/core";
+} from "../models/messages.js";
+import type { GenerateOptions, Model } from "../models/model.js";
 
 /** A tool call in the short form: `id` is made up when absent. */
 export interface ScriptedToolCall {
