@@ -54,8 +54,11 @@ export function spawnRuntimeProcess(options: SpawnRuntimeProcessOptions): Promis
     let stderrTail = "";
     let closeReason: string | undefined;
     const lines = new LineChannel({
-      onOverflow: (length) => {
-        closeReason = `${label} wrote a line of more than ${length} bytes, over the protocol's limit`;
+      onOverflow: (length, what) => {
+        closeReason =
+          what === "line"
+            ? `${label} wrote a line of more than ${length} bytes, over the protocol's limit`
+            : `${label} wrote ${length} characters of output the host had not read yet, over the protocol's limit`;
         killChild(child);
       },
     });

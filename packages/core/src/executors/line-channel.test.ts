@@ -68,3 +68,33 @@ describe("LineChannel.writeLine", () => {
     expect(lines).toEqual(["a warning on stderr", 'smol:abc {"type":"ready"}']);
   });
 });
+
+describe("LineChannel limits", () => {
+  it("stops at a backlog of unread lines over its limit", async () => {
+    const overflows: [number, string][] = [];
+    const channel = new LineChannel({
+      maxLineLength: 100,
+      maxQueuedLength: 250,
+      onOverflow: (length, what) => overflows.push([length, what]),
+    });
+    for (let index = 0; index < 10; index += 1) channel.write(`${"x".repeat(90)}\n`);
+    channel.end();
+    expect(overflows).toEqual([[270, "backlog"]]);
+    expect(await collect(channel)).toHaveLength(2);
+  });
+
+  it("reads on while the backlog is consumed", async () => {
+    const overflows: unknown[] = [];
+    const channel = new LineChannel({
+      maxLineLength: 100,
+      maxQueuedLength: 250,
+      onOverflow: () => overflows.push(1),
+    });
+    const reader = channel[Symbol.asyncIterator]();
+    for (let index = 0; index < 10; index += 1) {
+      channel.write(`${"x".repeat(90)}\n`);
+      expect((await reader.next()).value).toHaveLength(90);
+    }
+    expect(overflows).toEqual([]);
+  });
+});

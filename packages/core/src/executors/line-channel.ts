@@ -6,6 +6,11 @@ import { MAX_PROTOCOL_LINE_LENGTH } from "./protocol.js";
  * output callback. Lines are split on `\n` (a trailing `\r` is dropped) and decoded as UTF-8
  * once whole, so a multi-byte character split across two chunks survives.
  *
+ * What it holds is bounded, whatever the other side writes: a line longer than `maxLineLength`
+ * bytes, or more than `maxQueuedLength` characters of lines not yet read, stops the channel
+ * (`onOverflow` is called once, and nothing more is read). A runtime that follows the protocol
+ * sends one message and waits for the host's answer, so it never has a backlog.
+ *
  * @example
  * const channel = new LineChannel({ onOverflow: () => child.kill() });
  * child.stdout.on("data", (chunk) => channel.write(chunk));
@@ -14,18 +19,34 @@ import { MAX_PROTOCOL_LINE_LENGTH } from "./protocol.js";
  */
 export class LineChannel implements AsyncIterable<string> {
   readonly #maxLineLength: number;
-  readonly #onOverflow: (length: number) => void;
+  readonly #maxQueuedLength: number;
+  readonly #onOverflow: (length: number, what: "line" | "backlog") => void;
   readonly #decoder = new TextDecoder("utf-8");
   #pending: Uint8Array[] = [];
   #pendingLength = 0;
   #overflowed = false;
   #ended = false;
   readonly #queue: string[] = [];
+  #queuedLength = 0;
   #wake: (() => void) | undefined;
   #iterated = false;
 
-  constructor(options: { maxLineLength?: number; onOverflow?: (length: number) => void } = {}) {
+  /**
+   * @param options.maxLineLength longest line, in bytes; default `MAX_PROTOCOL_LINE_LENGTH`.
+   * @param options.maxQueuedLength most characters of lines received but not yet read; default
+   *   twice `maxLineLength` (a whole line waiting plus the next one arriving).
+   * @param options.onOverflow called once when either limit is passed, with the length reached
+   *   and which limit it was.
+   */
+  constructor(
+    options: {
+      maxLineLength?: number;
+      maxQueuedLength?: number;
+      onOverflow?: (length: number, what: "line" | "backlog") => void;
+    } = {},
+  ) {
     this.#maxLineLength = options.maxLineLength ?? MAX_PROTOCOL_LINE_LENGTH;
+    this.#maxQueuedLength = options.maxQueuedLength ?? 2 * this.#maxLineLength;
     this.#onOverflow = options.onOverflow ?? (() => {});
   }
 
@@ -38,7 +59,7 @@ export class LineChannel implements AsyncIterable<string> {
       this.#pending.push(bytes.subarray(0, newline));
       this.#pendingLength += newline;
       if (!this.#checkLength()) return;
-      this.#push(this.#takePending());
+      if (!this.#push(this.#takePending())) return;
       bytes = bytes.subarray(newline + 1);
       newline = bytes.indexOf(0x0a);
     }
@@ -56,11 +77,7 @@ export class LineChannel implements AsyncIterable<string> {
    */
   writeLine(line: string): void {
     if (this.#ended || this.#overflowed) return;
-    if (line.length > this.#maxLineLength) {
-      this.#push(line.slice(0, this.#maxLineLength));
-      return;
-    }
-    this.#push(line);
+    this.#push(line.length > this.#maxLineLength ? line.slice(0, this.#maxLineLength) : line);
   }
 
   /** The stream is over: an unterminated last line is delivered, then the iterator ends. */
@@ -77,6 +94,7 @@ export class LineChannel implements AsyncIterable<string> {
     while (true) {
       const line = this.#queue.shift();
       if (line !== undefined) {
+        this.#queuedLength -= line.length;
         yield line;
         continue;
       }
@@ -93,7 +111,7 @@ export class LineChannel implements AsyncIterable<string> {
     // Keeping an unbounded line in memory would let the guest exhaust the host: stop reading.
     this.#overflowed = true;
     this.#pending = [];
-    this.#onOverflow(this.#pendingLength);
+    this.#onOverflow(this.#pendingLength, "line");
     return false;
   }
 
@@ -109,9 +127,19 @@ export class LineChannel implements AsyncIterable<string> {
     return line;
   }
 
-  #push(line: string): void {
+  /** Queues a line; false (and the channel stops) when the backlog would pass its limit. */
+  #push(line: string): boolean {
+    if (this.#queuedLength + line.length > this.#maxQueuedLength) {
+      this.#overflowed = true;
+      this.#pending = [];
+      this.#pendingLength = 0;
+      this.#onOverflow(this.#queuedLength + line.length, "backlog");
+      return false;
+    }
+    this.#queuedLength += line.length;
     this.#queue.push(line);
     this.#wake?.();
+    return true;
   }
 }
 

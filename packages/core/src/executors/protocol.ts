@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { checkJsonShape } from "./json-shape.js";
 import type { WireValue } from "./tagged-values.js";
 
 /**
@@ -9,8 +10,36 @@ import type { WireValue } from "./tagged-values.js";
  */
 export const PROTOCOL_VERSION = 1;
 
-/** Longest line either side may send (64 MiB). */
-export const MAX_PROTOCOL_LINE_LENGTH = 64 * 1024 * 1024;
+/**
+ * Longest line the runtime may send (8 MiB, counted in bytes before decoding). It holds a
+ * tool's arguments or a run's result with a few megabytes of image in base64, and it is small
+ * enough that a line within every limit below costs the host at most tens of milliseconds
+ * to parse. A longer line kills the runtime: the host stops reading it at the limit.
+ */
+export const MAX_PROTOCOL_LINE_LENGTH = 8 * 1024 * 1024;
+
+/**
+ * Deepest nesting of arrays and objects in one message. The runtime encodes at most 100 levels
+ * of Python values, and a tagged value (a dict with non-string keys, a tuple) takes up to three
+ * JSON levels for one Python level: 512 leaves room for both and the message around them.
+ */
+export const MAX_MESSAGE_DEPTH = 512;
+
+/**
+ * Most values in one message (arrays, objects, and the `,` between elements or members). At
+ * 200,000 the worst kind (empty objects) parses in about 25 ms; a 15 MB `[{},{},…]` would
+ * be 5 million and cost the host gigabytes.
+ */
+export const MAX_MESSAGE_VALUES = 200_000;
+
+/** Longest error message, traceback or fatal text kept from the runtime (as the runtime caps them). */
+export const MAX_ERROR_TEXT_LENGTH = 10_000;
+
+/** Longest tool name a tool call may carry (tool names are Python identifiers, short in practice). */
+export const MAX_TOOL_NAME_LENGTH = 200;
+
+/** Longest request or call id (the host's ids are a letter and a counter). */
+const MAX_ID_LENGTH = 100;
 
 /** A fresh per-runtime secret: 32 lowercase hex characters. */
 export function createNonce(): string {
@@ -42,8 +71,12 @@ const codeErrorSchema = z.object({
   type: z.string().min(1).max(200),
   message: z.string(),
   line: z.number().int().positive().optional(),
+  // Longer texts are cut to MAX_ERROR_TEXT_LENGTH by the session, not refused: a real error
+  // may be long, and the runtime cuts its own at the same length.
   traceback: z.string().optional(),
 });
+
+const id = z.string().min(1).max(MAX_ID_LENGTH);
 
 export const runtimeMessageSchema = z.discriminatedUnion("type", [
   z.object({
@@ -53,22 +86,22 @@ export const runtimeMessageSchema = z.discriminatedUnion("type", [
     implementation: z.string(),
     executable: z.string().optional(),
   }),
-  z.object({ type: z.literal("ack"), id: z.string() }),
+  z.object({ type: z.literal("ack"), id }),
   z.object({
     type: z.literal("tool_call"),
-    callId: z.string().min(1),
-    name: z.string().min(1),
+    callId: id,
+    name: z.string().min(1).max(MAX_TOOL_NAME_LENGTH),
     args: z.array(z.unknown()),
     kwargs: z.record(z.string(), z.unknown()),
   }),
   z.object({
     type: z.literal("result"),
-    id: z.string(),
+    id,
     output: z.unknown(),
     logs: z.string(),
     isFinalAnswer: z.boolean(),
   }),
-  z.object({ type: z.literal("error"), id: z.string(), error: codeErrorSchema, logs: z.string() }),
+  z.object({ type: z.literal("error"), id, error: codeErrorSchema, logs: z.string() }),
   z.object({ type: z.literal("fatal"), message: z.string() }),
 ]);
 
@@ -77,13 +110,23 @@ export type RuntimeMessage = z.infer<typeof runtimeMessageSchema>;
 /**
  * Reads one runtime line. Returns `{ kind: "stray" }` for a line that is not framed with the
  * session prefix, the message when it is framed and valid, and `{ kind: "invalid", problem }`
- * when it is framed but malformed (a protocol violation).
+ * when it is framed but malformed (a protocol violation). The shape of the JSON is checked
+ * (`MAX_MESSAGE_DEPTH`, `MAX_MESSAGE_VALUES`) before it is parsed, a slice at a time, so no line
+ * holds the event loop for long; the length is `LineChannel`'s business (`MAX_PROTOCOL_LINE_LENGTH`).
  */
-export function parseRuntimeLine(
+export async function parseRuntimeLine(
   line: string,
   prefix: string,
-): { kind: "stray" } | { kind: "message"; message: RuntimeMessage } | { kind: "invalid"; problem: string } {
+): Promise<
+  { kind: "stray" } | { kind: "message"; message: RuntimeMessage } | { kind: "invalid"; problem: string }
+> {
   if (!line.startsWith(prefix)) return { kind: "stray" };
+  const shape = await checkJsonShape(
+    line,
+    { maxDepth: MAX_MESSAGE_DEPTH, maxValues: MAX_MESSAGE_VALUES },
+    prefix.length,
+  );
+  if (shape) return { kind: "invalid", problem: `a framed line is ${shape}` };
   let data: unknown;
   try {
     data = JSON.parse(line.slice(prefix.length));
@@ -93,10 +136,11 @@ export function parseRuntimeLine(
   const parsed = runtimeMessageSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
+    // The path may hold the guest's own keys: keep the report short.
+    const where = issue?.path.length ? ` at ${issue.path.join(".").slice(0, 200)}` : "";
     return {
       kind: "invalid",
-      problem: `a framed message does not match the protocol${where}: ${issue?.message ?? "invalid"}`,
+      problem: `a framed message does not match the protocol${where}: ${(issue?.message ?? "invalid").slice(0, 300)}`,
     };
   }
   return { kind: "message", message: parsed.data };

@@ -3,11 +3,12 @@ import type { Tool } from "../tools/tool.js";
 import {
   createNonce,
   type HostMessage,
+  MAX_ERROR_TEXT_LENGTH,
   parseRuntimeLine,
   protocolPrefix,
   type RuntimeMessage,
 } from "./protocol.js";
-import type { CodeOutput } from "./python-executor.js";
+import type { CodeError, CodeOutput } from "./python-executor.js";
 import { fromWireValue, MalformedValueError, type WireValue } from "./tagged-values.js";
 import { answerToolCall, toolWireSpec } from "./tool-bridge.js";
 import type { RuntimeTransport } from "./transport.js";
@@ -41,14 +42,35 @@ export interface RuntimeSessionOptions {
   signal?: AbortSignal;
 }
 
+type Reply = Extract<RuntimeMessage, { type: "ack" | "result" | "error" }>;
+
 interface PendingRequest {
   id: string;
   kind: "ack" | "run";
-  resolve(message: Extract<RuntimeMessage, { type: "ack" | "result" | "error" }>): void;
+  resolve(message: Reply): void;
   reject(error: unknown): void;
 }
 
 const DEFAULT_ERROR_TYPE = "SandboxError";
+
+/**
+ * How long the runtime has to acknowledge `define_tools` or `set_variables`: it does nothing but
+ * build functions and decode values, so 5 s, plus 2 s for each MiB of the request (decoding
+ * big variables under Pyodide is slow). A runtime that does not answer in time is killed.
+ */
+export function ackDeadlineMs(requestLength: number): number {
+  return 5_000 + Math.ceil((2_000 * requestLength) / (1024 * 1024));
+}
+
+/**
+ * Tool answers the host may have written without the transport confirming them. A runtime that
+ * follows the protocol reads each answer before its next call; one that never reads would make
+ * the host buffer every answer in memory.
+ */
+const MAX_UNCONFIRMED_ANSWERS = 8;
+
+/** Longest account of a protocol violation kept in the session's end reason. */
+const MAX_PROBLEM_LENGTH = 1_000;
 
 /**
  * One running copy of the Python runtime, spoken to over a transport: it validates every line,
@@ -71,6 +93,9 @@ export class RuntimeSession {
   readonly #toolAbort = new AbortController();
   #tools = new Map<string, Tool>();
   #pending: PendingRequest | undefined;
+  /** A tool call is being answered: the real runtime waits for the answer before the next one. */
+  #answering = false;
+  #unconfirmedAnswers = 0;
   #queue: Promise<unknown> = Promise.resolve();
   #requestCount = 0;
   #stray = "";
@@ -158,27 +183,32 @@ export class RuntimeSession {
   }
 
   /** Defines the tools as Python functions (replacing earlier ones). */
+  /**
+   * Defines the tools as Python functions (replacing earlier ones). A runtime that does not
+   * acknowledge within `ackDeadlineMs` is killed, and this rejects with `ExecutorError`.
+   */
   defineTools(tools: readonly Tool[]): Promise<void> {
-    return this.#request("ack", async (id) => {
+    return this.#request("ack", (id) => {
       this.#tools = new Map(tools.map((tool) => [tool.name, tool]));
-      await this.#send({ type: "define_tools", id, tools: tools.map(toolWireSpec) });
+      return { type: "define_tools", id, tools: tools.map(toolWireSpec) };
     }).then(() => undefined);
   }
 
-  /** Makes these already-encoded values Python globals. */
+  /** Makes these already-encoded values Python globals; same deadline as `defineTools`. */
   setVariables(variables: Record<string, WireValue>): Promise<void> {
-    return this.#request("ack", (id) => this.#send({ type: "set_variables", id, variables })).then(
-      () => undefined,
-    );
+    return this.#request("ack", (id) => ({ type: "set_variables", id, variables })).then(() => undefined);
   }
 
-  /** Runs a snippet; the code's own errors come back in `CodeOutput.error`. */
+  /**
+   * Runs a snippet; the code's own errors come back in `CodeOutput.error`. There is no deadline
+   * here: `RuntimeExecutor` applies `timeoutSeconds` and kills the session.
+   */
   async run(code: string): Promise<CodeOutput> {
-    const reply = await this.#request("run", (id) => this.#send({ type: "run", id, code }));
+    const reply = await this.#request("run", (id) => ({ type: "run", id, code }));
     if (reply.type === "ack") throw this.#violation("an ack where a result was expected");
     const logs = truncateContent(reply.logs + this.#takeStray(), this.#maxPrintOutputsLength);
     if (reply.type === "error") {
-      return { output: null, logs, isFinalAnswer: false, error: reply.error };
+      return { output: null, logs, isFinalAnswer: false, error: boundedError(reply.error) };
     }
     let output: unknown;
     try {
@@ -202,21 +232,45 @@ export class RuntimeSession {
 
   // ---- requests
 
-  #request(
-    kind: PendingRequest["kind"],
-    send: (id: string) => Promise<void>,
-  ): Promise<Extract<RuntimeMessage, { type: "ack" | "result" | "error" }>> {
+  #request(kind: PendingRequest["kind"], build: (id: string) => HostMessage): Promise<Reply> {
     const next = this.#queue.then(
       () =>
-        new Promise<Extract<RuntimeMessage, { type: "ack" | "result" | "error" }>>((resolve, reject) => {
+        new Promise<Reply>((resolve, reject) => {
           if (this.#end) {
             reject(endedError(this.#end));
             return;
           }
           this.#requestCount += 1;
           const id = `r${this.#requestCount}`;
-          this.#pending = { id, kind, resolve, reject };
-          send(id).catch(async () => {
+          const message = build(id);
+          const line = JSON.stringify(message);
+          let deadline: NodeJS.Timeout | undefined;
+          const settle = () => clearTimeout(deadline);
+          this.#pending = {
+            id,
+            kind,
+            resolve: (reply) => {
+              settle();
+              resolve(reply);
+            },
+            reject: (error) => {
+              settle();
+              reject(error);
+            },
+          };
+          if (kind === "ack") {
+            // The clock starts with the request's turn, when the runtime is idle.
+            const milliseconds = ackDeadlineMs(line.length);
+            deadline = setTimeout(() => {
+              this.#finish({
+                reason: `the runtime did not acknowledge ${message.type} within ${(milliseconds / 1000).toFixed(1)} s and was stopped`,
+                errorType: DEFAULT_ERROR_TYPE,
+                violation: true,
+              });
+              void this.#transport.kill();
+            }, milliseconds);
+          }
+          this.#sendLine(line).catch(async () => {
             // A write fails when the runtime is gone but its death is not processed yet: make
             // sure it is dead, then report why it died rather than the broken pipe.
             void this.#transport.kill();
@@ -230,17 +284,20 @@ export class RuntimeSession {
     this.#queue = next.catch(() => undefined);
     return next.then((reply) => {
       if (kind === "ack" && reply.type === "error") {
-        throw new ExecutorError(
-          `The Python runtime refused the request: ${reply.error.type}: ${reply.error.message}`,
-        );
+        const error = boundedError(reply.error);
+        throw new ExecutorError(`The Python runtime refused the request: ${error.type}: ${error.message}`);
       }
       return reply;
     });
   }
 
   async #send(message: HostMessage): Promise<void> {
+    await this.#sendLine(JSON.stringify(message));
+  }
+
+  async #sendLine(line: string): Promise<void> {
     if (this.#end) throw endedError(this.#end);
-    await this.#transport.writeLine(JSON.stringify(message));
+    await this.#transport.writeLine(line);
   }
 
   // ---- reading
@@ -250,7 +307,9 @@ export class RuntimeSession {
       try {
         for await (const line of this.#transport.lines) {
           if (this.#end) continue; // drain, but a dead session reads nothing more
-          this.#handleLine(line);
+          // One line at a time: a long line is checked a slice at a time (see parseRuntimeLine),
+          // and the lines behind it wait in the transport's bounded backlog.
+          await this.#handleLine(line);
         }
       } catch (error) {
         this.#finish({
@@ -281,8 +340,9 @@ export class RuntimeSession {
     );
   }
 
-  #handleLine(line: string): void {
-    const parsed = parseRuntimeLine(line, this.#prefix);
+  async #handleLine(line: string): Promise<void> {
+    const parsed = await parseRuntimeLine(line, this.#prefix);
+    if (this.#end) return;
     if (parsed.kind === "stray") {
       this.#addStray(line);
       return;
@@ -300,7 +360,7 @@ export class RuntimeSession {
         return;
       case "fatal":
         this.#finish({
-          reason: `the runtime gave up: ${message.message}`,
+          reason: `the runtime gave up: ${truncateContent(message.message, MAX_ERROR_TEXT_LENGTH)}`,
           errorType: DEFAULT_ERROR_TYPE,
           violation: false,
         });
@@ -308,6 +368,9 @@ export class RuntimeSession {
         return;
       case "tool_call":
         if (this.#pending?.kind !== "run") return void this.#violation("a tool call outside a run");
+        if (this.#answering) return void this.#violation("a second tool call while one was being answered");
+        if (this.#unconfirmedAnswers >= MAX_UNCONFIRMED_ANSWERS)
+          return void this.#violation("tool calls while the host's answers to earlier ones were not read");
         void this.#answerToolCall(message);
         return;
       default: {
@@ -345,6 +408,7 @@ export class RuntimeSession {
   // ---- tools
 
   async #answerToolCall(call: Extract<RuntimeMessage, { type: "tool_call" }>): Promise<void> {
+    this.#answering = true;
     let reply: HostMessage;
     try {
       reply = await answerToolCall(this.#tools, call, this.#toolAbort.signal);
@@ -352,16 +416,27 @@ export class RuntimeSession {
       // Only an undecodable argument gets here: the runtime sent a malformed value.
       this.#violation(error instanceof MalformedValueError ? error.message : String(error));
       return;
+    } finally {
+      // The answer is on its way: the runtime may make its next call as soon as it reads it, which
+      // can be before the transport confirms the write (a remote sandbox's stdin is an RPC).
+      this.#answering = false;
     }
     if (this.#end) return;
-    await this.#send(reply).catch(() => undefined); // a dead transport is reported through `ended`
+    this.#unconfirmedAnswers += 1;
+    try {
+      await this.#send(reply);
+    } catch {
+      // A dead transport is reported through `ended`.
+    } finally {
+      this.#unconfirmedAnswers -= 1;
+    }
   }
 
   // ---- ending
 
   #violation(problem: string): ExecutorError {
     const end: SessionEnd = {
-      reason: `the runtime broke the protocol (${problem})`,
+      reason: `the runtime broke the protocol (${truncateContent(problem, MAX_PROBLEM_LENGTH)})`,
       errorType: DEFAULT_ERROR_TYPE,
       violation: true,
     };
@@ -383,4 +458,15 @@ export class RuntimeSession {
 
 function endedError(end: SessionEnd): ExecutorError {
   return new ExecutorError(`The Python runtime stopped: ${end.reason}`);
+}
+
+/** The runtime's error with its texts cut to `MAX_ERROR_TEXT_LENGTH`, as the runtime cuts its own. */
+function boundedError(error: CodeError): CodeError {
+  return {
+    ...error,
+    message: truncateContent(error.message, MAX_ERROR_TEXT_LENGTH),
+    ...(error.traceback === undefined
+      ? {}
+      : { traceback: truncateContent(error.traceback, MAX_ERROR_TEXT_LENGTH) }),
+  };
 }

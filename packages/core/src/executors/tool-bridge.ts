@@ -19,7 +19,7 @@ export async function answerToolCall(
   );
   try {
     const tool = tools.get(call.name);
-    if (!tool) throw new AgentToolCallError(`Unknown tool '${call.name}'.`, call.name);
+    if (!tool) throw new AgentToolCallError(`Unknown tool '${shortName(call.name)}'.`, call.name);
     const value = await tool.call(toolArguments(tool, args, kwargs), { signal });
     return {
       type: "tool_result",
@@ -82,9 +82,18 @@ function toolOutput(tool: Tool, value: unknown): unknown {
   return value;
 }
 
+/** Longest tool name echoed in an error: the name comes from the guest. */
+const MAX_ECHOED_NAME_LENGTH = 100;
+
+function shortName(name: string): string {
+  return name.length <= MAX_ECHOED_NAME_LENGTH ? name : `${name.slice(0, MAX_ECHOED_NAME_LENGTH)}…`;
+}
+
 function describeToolError(name: string, error: unknown): { type: string; message: string } {
   // Our own agent errors (bad arguments, …) are already written for the model.
   if (AgentError.isInstance(error)) return { type: error.name, message: error.message };
-  if (error instanceof Error) return { type: error.name, message: `Tool '${name}' failed: ${error.message}` };
-  return { type: "Error", message: `Tool '${name}' failed: ${String(error)}` };
+  const named = shortName(name);
+  if (error instanceof Error)
+    return { type: error.name, message: `Tool '${named}' failed: ${error.message}` };
+  return { type: "Error", message: `Tool '${named}' failed: ${String(error)}` };
 }
