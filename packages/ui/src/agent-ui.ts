@@ -8,39 +8,41 @@ import { createRequestListener } from "./routes.js";
 import { type SessionMode, SessionStore } from "./sessions.js";
 import { prepareUploadFolder } from "./uploads.js";
 
+// Every option also accepts `undefined` (meaning the default), so that callers compiling with
+// `exactOptionalPropertyTypes` can pass a value they may not have.
 export interface AgentUIOptions {
   /** Where uploaded files go. Without it, the page offers no upload. */
-  fileUploadFolder?: string;
+  fileUploadFolder?: string | undefined;
   /** Largest upload accepted, in bytes. Default 10 MB. */
-  maxUploadBytes?: number;
+  maxUploadBytes?: number | undefined;
   /** Default `127.0.0.1`: only this machine can reach the page. */
-  host?: string;
+  host?: string | undefined;
   /** Default: the first free port from 7860 (Gradio's); `0` picks any free port. */
-  port?: number;
+  port?: number | undefined;
   /** Clear the agent's memory before every message (default false: the conversation goes on). */
-  resetAgentMemory?: boolean;
+  resetAgentMemory?: boolean | undefined;
   /**
    * Makes an agent for each new browser tab beyond the first (which uses the agent given), so
    * that tabs have separate conversations. Implies `sessionMode: "clone"`.
    */
-  agentFactory?: AgentFactory;
+  agentFactory?: AgentFactory | undefined;
   /**
    * `"clone"`: one agent per tab (needs `agentFactory`). `"single"`: all tabs share the one
    * agent and its memory; a second task while one runs is refused with a message.
    * Default: `"clone"` with an `agentFactory`, else `"single"`.
    */
-  sessionMode?: SessionMode;
+  sessionMode?: SessionMode | undefined;
   /** The page title; default the agent's name. */
-  title?: string;
+  title?: string | undefined;
   /** Most open conversations kept at once (least recently used ones go first). Default 50. */
-  maxSessions?: number;
+  maxSessions?: number | undefined;
 }
 
 export interface LaunchOptions {
   /** Open the page in the default browser. Default false. */
-  open?: boolean;
+  open?: boolean | undefined;
   /** Do not print the URL. Default false. */
-  quiet?: boolean;
+  quiet?: boolean | undefined;
 }
 
 /** A running AgentUI server. `await using ui = await new AgentUI(agent).launch()` closes it. */

@@ -3,10 +3,10 @@ import type { AgentEvent, ImagePart } from "@smol/core";
 /** What the UI passes to `agent.run`: always a stream, memory kept unless asked otherwise. */
 export interface ChatRunOptions {
   stream: true;
-  reset?: boolean;
-  images?: ImagePart[];
-  additionalArgs?: Record<string, unknown>;
-  signal?: AbortSignal;
+  reset?: boolean | undefined;
+  images?: ImagePart[] | undefined;
+  additionalArgs?: Record<string, unknown> | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -17,9 +17,17 @@ export interface ChatRunOptions {
  * const agent: ChatAgent = new ToolCallingAgent({ tools: [], model });
  */
 export interface ChatAgent {
-  readonly name?: string;
+  // `| undefined` on optional members: smol's agents declare `name: string | undefined`, which
+  // a consumer compiling with `exactOptionalPropertyTypes` could not pass otherwise.
+  readonly name?: string | undefined;
   readonly model: { readonly modelId: string };
   readonly memory: { reset(): void };
+  /**
+   * A CodeAgent's Python executor, once started. When a conversation ends (New conversation, or
+   * a tab dropped to make room), the UI cleans it up, and the agent's next run starts a fresh
+   * sandbox with no variables: no two conversations ever share one.
+   */
+  readonly pythonExecutor?: { cleanup(): Promise<void> } | undefined;
   run(task: string, options: ChatRunOptions): AsyncIterable<AgentEvent>;
   /** Stop at the end of the current step; the stream then throws an `AgentInterruptedError`. */
   interrupt(): void;
@@ -27,6 +35,17 @@ export interface ChatAgent {
 
 /** Makes the agent of one conversation. May be async (an agent that starts a sandbox, say). */
 export type AgentFactory = () => ChatAgent | Promise<ChatAgent>;
+
+/**
+ * Make the agent ready for a new conversation: an empty memory, and its sandbox stopped so that
+ * the next run gets a fresh one. Clearing Python's variables would not be enough: code of the
+ * old conversation may have patched modules or the runtime itself, which only a new process
+ * forgets.
+ */
+export async function forgetConversation(agent: ChatAgent): Promise<void> {
+  agent.memory.reset();
+  await agent.pythonExecutor?.cleanup();
+}
 
 /** Release what an agent owns (a sandbox, a process), when it says how. */
 export async function disposeAgent(agent: ChatAgent): Promise<void> {

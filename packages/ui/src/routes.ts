@@ -4,7 +4,7 @@
  *   POST /api/sessions                      → { sessionId, … }
  *   POST /api/sessions/:id/runs             { task, files? } → text/event-stream of ViewEvents
  *   POST /api/sessions/:id/stop             → stop at the end of the current step
- *   POST /api/sessions/:id/reset            → new conversation (agent memory cleared)
+ *   POST /api/sessions/:id/reset            → new conversation (memory cleared, fresh sandbox)
  *   POST /api/sessions/:id/uploads?name=…   raw bytes (application/octet-stream) → { file }
  */
 import { randomBytes } from "node:crypto";
@@ -72,7 +72,7 @@ async function route(
       return sendJson(response, 202, { stopping: true });
     case "reset":
       await readJson(request);
-      session.reset();
+      await session.reset();
       return sendJson(response, 200, { reset: true });
     default:
       return receiveUpload(context, session, url, request, response);

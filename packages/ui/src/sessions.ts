@@ -5,9 +5,12 @@
  * - "clone" mode: each session has its own agent (the first one given, then `agentFactory()`).
  * - "single" mode: every session shares the one agent given, hence one memory and one run at a
  *   time; a second run while one is going is refused with a message saying so.
+ *
+ * No two conversations share a sandbox: a new conversation, and the given agent passed on to a
+ * new tab, start from an empty memory and a fresh executor (see `forgetConversation`).
  */
 import { randomBytes } from "node:crypto";
-import { type AgentFactory, type ChatAgent, disposeAgent } from "./chat-agent.js";
+import { type AgentFactory, type ChatAgent, disposeAgent, forgetConversation } from "./chat-agent.js";
 import { AgentUIRequestError } from "./errors.js";
 import { RunPresenter } from "./run-presenter.js";
 import { describeUploads, type UploadedFile } from "./uploads.js";
@@ -26,12 +29,22 @@ interface AgentSlot {
   agent: ChatAgent;
   /** Made by `agentFactory`, so the UI disposes of it when its session ends. */
   ownedByUi: boolean;
-  activeRun?: { sessionId: string; controller: AbortController };
+  activeRun?: { sessionId: string; controller: AbortController } | undefined;
+  /** The agent forgetting its last conversation (its sandbox stopping): runs wait for it. */
+  renewal?: Promise<void> | undefined;
+}
+
+/** Clear the slot's agent for a new conversation; concurrent calls share one renewal. */
+function renew(slot: AgentSlot): Promise<void> {
+  slot.renewal ??= forgetConversation(slot.agent).finally(() => {
+    slot.renewal = undefined;
+  });
+  return slot.renewal;
 }
 
 export interface SessionStoreOptions {
   agent: ChatAgent;
-  agentFactory?: AgentFactory;
+  agentFactory?: AgentFactory | undefined;
   mode: SessionMode;
   resetAgentMemory: boolean;
   maxSessions: number;
@@ -60,6 +73,8 @@ export class Session {
    */
   async run(task: string, files: UploadedFile[], output: RunOutput, clientGone: AbortSignal): Promise<void> {
     const { slot } = this;
+    // A run must not start in the sandbox of the conversation being forgotten.
+    await slot.renewal?.catch(() => undefined);
     if (slot.activeRun) {
       throw new AgentUIRequestError(
         slot.activeRun.sessionId === this.id
@@ -109,12 +124,12 @@ export class Session {
     this.slot.agent.interrupt();
   }
 
-  /** Forget the conversation: the agent's memory is cleared. */
-  reset(): void {
+  /** Forget the conversation: the agent's memory is cleared and its sandbox stopped. */
+  async reset(): Promise<void> {
     if (this.slot.activeRun) {
       throw new AgentUIRequestError("Stop the current run before starting a new conversation.", 409, "busy");
     }
-    this.slot.agent.memory.reset();
+    await renew(this.slot);
   }
 }
 
@@ -129,7 +144,7 @@ export class SessionStore {
   }
 
   async create(): Promise<Session> {
-    this.makeRoom();
+    await this.makeRoom();
     const slot = await this.slotForNewSession();
     const session = new Session(randomBytes(16).toString("base64url"), slot, this.options.resetAgentMemory);
     this.sessions.set(session.id, session);
@@ -183,13 +198,21 @@ export class SessionStore {
     return { agent: await factory(), ownedByUi: true };
   }
 
-  /** Drop idle sessions, then the least recently used ones while over the limit. */
-  private makeRoom(): void {
+  /**
+   * Drop idle sessions, then the least recently used ones while over the limit. Waits until
+   * their sandboxes are stopped, so that the given agent, when freed, can serve the new tab.
+   */
+  private async makeRoom(): Promise<void> {
     const now = Date.now();
+    const releases: Promise<void>[] = [];
     for (const session of [...this.sessions.values()]) {
       const idle = now - session.lastActive > this.options.idleMilliseconds;
-      if ((idle || this.sessions.size >= this.options.maxSessions) && !session.isRunning) this.drop(session);
+      if ((idle || this.sessions.size >= this.options.maxSessions) && !session.isRunning) {
+        this.sessions.delete(session.id);
+        releases.push(this.release(session));
+      }
     }
+    await Promise.all(releases);
     if (this.sessions.size >= this.options.maxSessions) {
       throw new AgentUIRequestError(
         "Too many conversations are running at once; try again when one has finished.",
@@ -199,18 +222,17 @@ export class SessionStore {
     }
   }
 
-  private drop(session: Session): void {
-    this.sessions.delete(session.id);
-    void this.release(session);
-  }
-
   private async release(session: Session): Promise<void> {
     if (session.slot.ownedByUi) {
       await disposeAgent(session.slot.agent).catch(() => undefined);
     } else if (this.options.mode === "clone" && session.slot === this.sharedSlot) {
-      // The given agent can serve the next tab, with a fresh memory.
-      session.slot.agent.memory.reset();
-      this.givenAgentInUse = false;
+      // The given agent can serve the next tab once it has forgotten this one, sandbox included;
+      // if its sandbox could not be stopped, new tabs get agents from the factory instead.
+      const forgotten = await renew(session.slot).then(
+        () => true,
+        () => false,
+      );
+      if (forgotten) this.givenAgentInUse = false;
     }
   }
 }
