@@ -1,6 +1,11 @@
 import { AgentParsingError } from "@smol/core";
 import { describe, expect, it } from "vitest";
-import { findJsonValues, parseToolCallsFromText, toolCallsFromMessage } from "./tool-call-parsing.js";
+import {
+  findJsonValues,
+  parseToolCallsFromText,
+  pythonLiteralToJson,
+  toolCallsFromMessage,
+} from "./tool-call-parsing.js";
 
 describe("parseToolCallsFromText", () => {
   it.each([
@@ -45,7 +50,8 @@ describe("parseToolCallsFromText", () => {
       '{"name": "search", "arguments": {"query": "smol"}',
       /not valid \(a '\{' is never closed\)/,
     ],
-    ["invalid JSON", "{'name': 'search'}", /not valid/],
+    ["invalid JSON", '{"name": "search", "arguments": {"query": smol}}', /not valid/],
+    ["a broken list", '[{"name": "a"}, {"name": "b", "arguments": {"x": 1}]', /not valid/],
     ["an object without a name", '{"tool": "search"}', /needs a "name" key, and yours has "tool"/],
   ])("explains %s", (_label, text, message) => {
     expect(() => parseToolCallsFromText(text)).toThrow(message);
@@ -104,12 +110,86 @@ describe("toolCallsFromMessage", () => {
 describe("parseToolCallsFromText on broken JSON", () => {
   it("never runs an object nested in a broken one", () => {
     expect(() => parseToolCallsFromText('{"name": "a", "arguments": {"name": "b"}')).toThrow(/never closed/);
-    expect(() => parseToolCallsFromText("{'name': 'a', 'arguments': {\"name\": \"b\"}}")).toThrow(
-      /not valid/,
-    );
+    expect(() => parseToolCallsFromText('[{"name": "a", "arguments": {"name": "b"}')).toThrow(/never closed/);
   });
 
   it("skips prose in brackets before the call", () => {
     expect(parseToolCallsFromText('[Step 1] {note} {"name": "a"}')).toEqual([{ name: "a", arguments: {} }]);
+  });
+});
+
+describe("parseToolCallsFromText on the shapes real models write", () => {
+  const weather = [{ name: "get_weather", arguments: { city: "Oslo", metric: true } }];
+
+  it.each([
+    [
+      "tool_name / tool_arguments",
+      '{"tool_name": "get_weather", "tool_arguments": {"city": "Oslo", "metric": true}}',
+    ],
+    ["action / action_input", '{"action": "get_weather", "action_input": {"city": "Oslo", "metric": true}}'],
+    ["name / arguments", '{"name": "get_weather", "arguments": {"city": "Oslo", "metric": true}}'],
+    [
+      "function {name, arguments}",
+      '{"id": "7", "type": "function", "function": {"name": "get_weather", "arguments": {"city": "Oslo", "metric": true}}}',
+    ],
+    [
+      "arguments as a JSON string",
+      '{"name": "get_weather", "arguments": "{\\"city\\": \\"Oslo\\", \\"metric\\": true}"}',
+    ],
+    [
+      "a Python dict literal",
+      "{'type': 'function', 'function': {'name': 'get_weather', 'arguments': {'city': 'Oslo', 'metric': True}}}",
+    ],
+    [
+      "trailing prose",
+      'Action:\n{\n  "name": "get_weather",\n  "arguments": {"city": "Oslo", "metric": true}\n}\n\nThen I will answer.',
+    ],
+    [
+      "an invented observation after the call",
+      'Action:\n```json\n{"action": "get_weather", "action_input": {"city": "Oslo", "metric": true}}\n```\nObservation: sunny\nFinal Answer: {"action": "final_answer", "action_input": "sunny"}',
+    ],
+    [
+      "an unclosed fence",
+      'Action:\n```\n{"action": "get_weather", "action_input": {"city": "Oslo", "metric": true}}\n\n',
+    ],
+    [
+      "a reasoning section with a draft",
+      '<think>maybe {"name": "other", "arguments": {}}</think>{"name": "get_weather", "arguments": {"city": "Oslo", "metric": true}}',
+    ],
+  ])("reads %s", (_label, text) => {
+    const calls = toolCallsFromMessage({ role: "assistant", content: text });
+    expect(calls.map((call) => ({ name: call.toolCall.name, arguments: call.toolCall.arguments }))).toEqual(
+      weather,
+    );
+    expect(calls[0]!.argumentsError).toBeUndefined();
+  });
+
+  it("reads a list of calls written as Python", () => {
+    const text =
+      "Calling tools:\n[{'id': 'a', 'type': 'function', 'function': {'name': 'ping', 'arguments': {}}}, {'name': 'echo', 'arguments': {'text': \"it's\", 'n': None}}]";
+    expect(parseToolCallsFromText(text)).toEqual([
+      { name: "ping", arguments: {} },
+      { name: "echo", arguments: { text: "it's", n: null } },
+    ]);
+  });
+
+  it("says which items of a list are not calls, and runs none", () => {
+    expect(() => parseToolCallsFromText('[{"name": "a"}, {"query": "x"}, {"name": "b"}]')).toThrow(
+      /item 2 of 3\)\. Nothing was run/,
+    );
+  });
+
+  it("refuses a call that names two different tools", () => {
+    expect(() => parseToolCallsFromText('{"name": "a", "action": "b", "arguments": {}}')).toThrow(
+      /names two tools \("a" and "b"\)/,
+    );
+  });
+
+  it("reads Python literals as data only", () => {
+    expect(pythonLiteralToJson("{'a': (1, 2), 'b': [True, False, None],}")).toBe(
+      '{"a": [1, 2], "b": [true, false, null]}',
+    );
+    expect(pythonLiteralToJson("{'a': os.system('x')}")).toBeUndefined();
+    expect(pythonLiteralToJson("{'a': '\\u00e9\\n'}")).toBe('{"a": "é\\n"}');
   });
 });
