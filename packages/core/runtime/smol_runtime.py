@@ -19,7 +19,9 @@ import base64
 import builtins
 import collections
 import datetime
+import gc
 import importlib
+import importlib.util
 import inspect
 import io
 import itertools
@@ -35,8 +37,14 @@ import traceback
 import types
 
 PROTOCOL_VERSION = 1
-# One protocol line may not exceed this; a bigger value is replaced by a truncated repr.
-MAX_LINE_CHARS = 64 * 1024 * 1024
+# One protocol line stays well under what the host accepts (a few MiB): a bigger message is
+# replaced by a bounded one (see ``Runtime.send``).
+MAX_LINE_CHARS = 4 * 1024 * 1024
+# What one encoded value may hold: this many values (containers, scalars) and this many
+# characters of text (strings, reprs, base64). Past either, the value is sent as a shortened
+# repr instead: encoding stays cheap whatever the code built (``[{}] * 5_000_000``).
+MAX_ENCODE_NODES = 100_000
+MAX_ENCODE_CHARS = 2 * 1024 * 1024
 MAX_REPR_CHARS = 100_000
 # An error's message and traceback go to the model's context: keep them readable.
 MAX_ERROR_TEXT_CHARS = 10_000
@@ -77,100 +85,241 @@ class ProtocolError(Exception):
 
 
 def _qualified_type_name(value):
+    # type(value), not value.__class__ (which the value controls); a metaclass can still make
+    # __qualname__ or __module__ anything, so both are checked.
     kind = type(value)
-    module = getattr(kind, "__module__", "builtins")
-    return kind.__qualname__ if module == "builtins" else f"{module}.{kind.__qualname__}"
+    try:
+        module = kind.__module__
+        name = kind.__qualname__
+        if not isinstance(name, str) or not isinstance(module, (str, type(None))):
+            raise TypeError("not a name")
+    except BaseException:
+        return "object"
+    name = name if len(name) <= 200 else name[:200] + "..."
+    return name if module in ("builtins", None) else f"{module[:200]}.{name}"
 
 
 def _safe_repr(value):
     try:
         text = repr(value)
+        if type(text) is not str:  # a repr that returned a str subclass with its own methods
+            text = str.__str__(text)
     except BaseException as error:  # a broken __repr__ must not break the protocol
-        text = f"<{_qualified_type_name(value)} object (repr failed: {type(error).__name__})>"
+        text = f"<{_qualified_type_name(value)} object (repr failed: {_type_name(error)})>"
     if len(text) > MAX_REPR_CHARS:
         text = text[:MAX_REPR_CHARS] + f"... [repr truncated, {len(text)} characters in all]"
     return text
 
 
-def _repr_tag(value):
-    return {TAG: "repr", "pythonType": _qualified_type_name(value), "repr": _safe_repr(value)}
+def _type_name(error):
+    """The class name of an exception, whatever its metaclass says."""
+    try:
+        name = type(error).__name__
+        if isinstance(name, str):
+            return str.__str__(name)[:200]
+    except BaseException:
+        pass
+    return "Exception"
 
 
 def _is_pil_image(value):
     module = getattr(type(value), "__module__", "") or ""
-    return module.startswith("PIL.") and hasattr(value, "save") and hasattr(value, "size")
+    return isinstance(module, str) and module.startswith("PIL.") and hasattr(value, "save") and hasattr(value, "size")
 
 
-def encode_value(value, depth=0, active=None):
-    """Turns a Python value into JSON-ready data, tagging what JSON cannot say."""
-    if depth > MAX_ENCODE_DEPTH:
-        return _repr_tag(value)
-    if value is None or type(value) in (bool, str):
-        return value
-    if isinstance(value, bool):  # subclasses (rare) travel as their plain value
-        return bool(value)
-    if isinstance(value, str):
-        return str(value)
-    if isinstance(value, int):
-        if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
-            return int(value)
-        try:
-            return {TAG: "int", "value": str(int(value))}
-        except ValueError:  # more digits than int->str allows
-            return {TAG: "repr", "pythonType": "int", "repr": f"<int of {value.bit_length()} bits>"}
-    if isinstance(value, float):
-        if math.isnan(value):
-            return {TAG: "float", "value": "nan"}
-        if math.isinf(value):
-            return {TAG: "float", "value": "inf" if value > 0 else "-inf"}
-        return float(value)
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return {TAG: "bytes", "base64": base64.b64encode(bytes(value)).decode("ascii")}
-    if isinstance(value, datetime.datetime):
-        return {TAG: "datetime", "iso": value.isoformat()}
-    if isinstance(value, datetime.date):
-        return {TAG: "date", "iso": value.isoformat()}
-    if _is_pil_image(value):
-        try:
-            buffer = io.BytesIO()
-            value.save(buffer, format="PNG")
-            return {TAG: "image", "mimeType": "image/png", "base64": base64.b64encode(buffer.getvalue()).decode("ascii")}
-        except Exception:
-            return _repr_tag(value)
+_CONTAINERS = frozenset((list, tuple, set, frozenset, dict))
 
-    active = set() if active is None else active
-    if id(value) in active:  # a container that holds itself
-        return _repr_tag(value)
-    if isinstance(value, (list, tuple, set, frozenset, dict)):
-        active.add(id(value))
-        try:
-            if isinstance(value, list):
-                return [encode_value(item, depth + 1, active) for item in value]
-            if isinstance(value, tuple):
-                return {TAG: "tuple", "items": [encode_value(item, depth + 1, active) for item in value]}
-            if isinstance(value, (set, frozenset)):
-                return {TAG: "set", "items": [encode_value(item, depth + 1, active) for item in value]}
-            if all(type(key) is str for key in value) and TAG not in value:
-                return {key: encode_value(item, depth + 1, active) for key, item in value.items()}
-            return {
-                TAG: "dict",
-                "entries": [
-                    [encode_value(key, depth + 1, active), encode_value(item, depth + 1, active)]
-                    for key, item in value.items()
-                ],
-            }
-        finally:
-            active.discard(id(value))
-    module = getattr(type(value), "__module__", "") or ""
-    if module == "numpy":  # numpy scalars and arrays say themselves better as Python values
-        for converter in ("tolist", "item"):
-            method = getattr(value, converter, None)
-            if callable(method):
-                try:
-                    return encode_value(method(), depth + 1, active)
-                except Exception:
-                    break
-    return _repr_tag(value)
+
+class _ValueTooLarge(Exception):
+    """The value holds more than one message may carry."""
+
+
+class UnsendableValue(Exception):
+    """The value's own methods (``__str__``, ``items()``, ``__iter__``, …) failed while it was encoded."""
+
+    def __init__(self, value, error):
+        super().__init__(
+            f"the value (of type {_qualified_type_name(value)}) could not be sent to the host: "
+            f"{_type_name(error)} raised while encoding it: {_shorten(_safe_str(error), 2_000)}"
+        )
+        self.error_type = _type_name(error)
+
+
+def encode_value(value):
+    """Turns a Python value into JSON-ready data, tagging what JSON cannot say.
+
+    A value bigger than ``MAX_ENCODE_NODES`` values or ``MAX_ENCODE_CHARS`` characters becomes a
+    shortened repr with a note. Raises ``UnsendableValue`` when the value's own methods raise.
+    """
+    # The encoding makes many small objects and no cycle: without this, each collection would
+    # walk everything the code built (half the time for a list of millions of dicts).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _Encoder().encode(value, 0)
+    except _ValueTooLarge:
+        return _too_large(value)
+    except _HostGone:
+        raise
+    except BaseException as error:  # even a FinalAnswer or SystemExit raised by a __str__
+        raise UnsendableValue(value, error) from None
+    finally:
+        if collecting:
+            gc.enable()
+
+
+class _Encoder:
+    """One encoding: counts what it produced, so that a huge value costs no more than the caps."""
+
+    def __init__(self):
+        self.nodes = 0
+        self.chars = 0
+        self.active = set()
+
+    def spend(self, chars=0):
+        self.nodes += 1
+        self.chars += chars
+        if self.nodes > MAX_ENCODE_NODES or self.chars > MAX_ENCODE_CHARS:
+            raise _ValueTooLarge()
+
+    def text(self, text):
+        self.spend(len(text))
+        return text
+
+    def repr_tag(self, value):
+        text = _safe_repr(value)
+        self.spend(len(text))
+        return {TAG: "repr", "pythonType": _qualified_type_name(value), "repr": text}
+
+    def encode(self, value, depth):
+        if depth > MAX_ENCODE_DEPTH:
+            return self.repr_tag(value)
+        kind = type(value)
+        if value is None or kind is bool:
+            self.spend()
+            return value
+        if kind is str:
+            return self.text(value)
+        if kind in _CONTAINERS and id(value) not in self.active:  # the common case, first
+            self.spend()
+            self.active.add(id(value))
+            try:
+                return self.container(value, depth + 1)
+            finally:
+                self.active.discard(id(value))
+        # Subclasses of the JSON types travel as their plain value, through their own methods
+        # (a failing __str__ or __float__ is the code's error, reported as such).
+        if isinstance(value, str):
+            text = str(value)
+            return self.text(text if type(text) is str else str.__str__(text))
+        if isinstance(value, int):
+            number = int.__int__(value) if kind is int else int(value)
+            number = int.__int__(number)
+            if -MAX_SAFE_INTEGER <= number <= MAX_SAFE_INTEGER:
+                self.spend()
+                return number
+            try:
+                return {TAG: "int", "value": self.text(str(number))}
+            except ValueError:  # more digits than int->str allows
+                return {TAG: "repr", "pythonType": "int", "repr": self.text(f"<int of {number.bit_length()} bits>")}
+        if isinstance(value, float):
+            number = float.__float__(float(value))
+            self.spend()
+            if math.isnan(number):
+                return {TAG: "float", "value": "nan"}
+            if math.isinf(number):
+                return {TAG: "float", "value": "inf" if number > 0 else "-inf"}
+            return number
+        if isinstance(value, (bytes, bytearray, memoryview)):
+            data = bytes(value)
+            self.spend(len(data) * 4 // 3)
+            return {TAG: "bytes", "base64": base64.b64encode(data).decode("ascii")}
+        if isinstance(value, datetime.datetime):
+            return {TAG: "datetime", "iso": self.text(str(value.isoformat()))}
+        if isinstance(value, datetime.date):
+            return {TAG: "date", "iso": self.text(str(value.isoformat()))}
+        if _is_pil_image(value):
+            try:
+                buffer = io.BytesIO()
+                value.save(buffer, format="PNG")
+                data = buffer.getvalue()
+            except Exception:
+                return self.repr_tag(value)
+            self.spend(len(data) * 4 // 3)
+            return {TAG: "image", "mimeType": "image/png", "base64": base64.b64encode(data).decode("ascii")}
+
+        if id(value) in self.active:  # a container that holds itself
+            return self.repr_tag(value)
+        if isinstance(value, (list, tuple, set, frozenset, dict)):
+            self.spend()
+            self.active.add(id(value))
+            try:
+                return self.container(value, depth + 1)
+            finally:
+                self.active.discard(id(value))
+        module = getattr(kind, "__module__", "") or ""
+        if module == "numpy":  # numpy scalars and arrays say themselves better as Python values
+            for converter in ("tolist", "item"):
+                method = getattr(value, converter, None)
+                if callable(method):
+                    try:
+                        converted = method()
+                    except Exception:
+                        break
+                    return self.encode(converted, depth + 1)
+        return self.repr_tag(value)
+
+    def container(self, value, depth):
+        if isinstance(value, list):
+            return [self.encode(item, depth) for item in value]
+        if isinstance(value, tuple):
+            return {TAG: "tuple", "items": [self.encode(item, depth) for item in value]}
+        if isinstance(value, (set, frozenset)):
+            return {TAG: "set", "items": [self.encode(item, depth) for item in value]}
+        pairs = list(itertools.islice(value.items(), MAX_ENCODE_NODES + 1))
+        if len(pairs) > MAX_ENCODE_NODES:
+            raise _ValueTooLarge()
+        if all(type(key) is str for key, _ in pairs) and not any(key == TAG for key, _ in pairs):
+            return {self.text(key): self.encode(item, depth) for key, item in pairs}
+        return {
+            TAG: "dict",
+            "entries": [[self.encode(key, depth), self.encode(item, depth)] for key, item in pairs],
+        }
+
+
+def _too_large(value):
+    """The stand-in for a value past the caps: a shortened repr that says so."""
+    note = (
+        f"... [value too large to send: more than {MAX_ENCODE_NODES} values or {MAX_ENCODE_CHARS} "
+        "characters; shortened repr]"
+    )
+    return {TAG: "repr", "pythonType": _qualified_type_name(value), "repr": _preview(value, 3) + note}
+
+
+def _preview(value, depth, items=20, chars=2_000):
+    """A repr that looks at a bounded part of the value (reprlib sorts whole dicts and sets)."""
+    try:
+        if depth > 0 and type(value) in (list, tuple, set, frozenset, dict):
+            open_, close = {list: "[]", tuple: "()", dict: "{}"}.get(type(value), "{}")
+            if type(value) is dict:
+                parts = [
+                    f"{_preview(key, depth - 1, items, 200)}: {_preview(item, depth - 1, items, 500)}"
+                    for key, item in itertools.islice(value.items(), items)
+                ]
+            else:
+                parts = [_preview(item, depth - 1, items, 500) for item in itertools.islice(iter(value), items)]
+            if len(value) > items:
+                parts.append(f"... {len(value) - items} more")
+            text = open_ + ", ".join(parts) + close
+            if type(value) in (set, frozenset) and not parts:
+                text = f"{type(value).__name__}()"
+        elif type(value) is str:
+            text = repr(value[:chars]) + ("..." if len(value) > chars else "")
+        else:
+            text = _safe_repr(value)
+    except BaseException:
+        text = f"<{_qualified_type_name(value)} object>"
+    return text if len(text) <= chars else text[:chars] + "..."
 
 
 def _decode_image(data):
@@ -254,6 +403,8 @@ class PrintCapture(io.TextIOBase):
     def write(self, text):
         if not isinstance(text, str):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        if type(text) is not str:  # a str subclass's own __len__ or slicing must not run here
+            text = str.__str__(text)
         written = len(text)
         self._total += written
         head_limit = self.limit // 2
@@ -295,32 +446,71 @@ class ImportPolicy:
         self.allow_all = "*" in self.authorized
         self.exact = {entry for entry in self.authorized if not entry.endswith(".*")}
         self.trees = {entry[:-2] for entry in self.authorized if entry.endswith(".*")}
+        # Importing "os.path" imports "os" first: authorizing a submodule authorizes its
+        # parents (as in smolagents), not their other submodules.
+        self.parents = set()
+        for entry in self.exact | self.trees:
+            parts = entry.split(".")
+            self.parents.update(".".join(parts[:end]) for end in range(1, len(parts)))
 
     def allows(self, name):
-        if self.allow_all or name in self.exact:
+        if self.allow_all or name in self.exact or name in self.parents:
             return True
         return any(name == tree or name.startswith(tree + ".") for tree in self.trees)
 
     def check(self, name):
         if not self.allows(name):
-            error = ImportError(
-                f"Import of '{name}' is not allowed. Authorized imports are: {self.authorized}",
+            raise ImportError(
+                f"Import of '{name}' is not allowed. Authorized imports are: {self.authorized}. "
+                f"To allow it, the user can add '{name}' to the executor's additionalAuthorizedImports "
+                f"(in code) or to --imports (in the smolagent CLI).",
                 name=name,
             )
-            raise error
+
+    def top_level_names(self):
+        """The top-level modules the entries name ("*" names none)."""
+        return sorted({entry.split(".")[0] for entry in self.exact | self.trees if entry and entry != "*"})
 
 
 # --------------------------------------------------------------------------------------------
 # Snippets and errors
 
 
+# Holds the value of a final assignment between the assignment and the moment it is read.
+LAST_VALUE_NAME = "__smol_last_value__"
+
+
 def _split_last_expression(tree):
-    """A notebook cell's value: the last statement, when it is an expression, is evaluated."""
-    if tree.body and isinstance(tree.body[-1], ast.Expr):
-        last = ast.Expression(tree.body[-1].value)
-        body = ast.Module(body=tree.body[:-1], type_ignores=[])
-        return body, last
+    """The snippet's value: its last statement's, when that is an expression or an assignment.
+
+    ``x = 3`` is worth 3, as in smolagents: the assigned value is kept in a hidden global by a
+    rewritten assignment (so the right side runs once), and read back after the body.
+    """
+    if not tree.body:
+        return tree, None
+    last = tree.body[-1]
+    if isinstance(last, ast.Expr):
+        return ast.Module(body=tree.body[:-1], type_ignores=[]), ast.Expression(last.value)
+    if isinstance(last, ast.Assign) or (isinstance(last, ast.AnnAssign) and last.value is not None):
+        hidden = ast.Name(id=LAST_VALUE_NAME, ctx=ast.Load())
+        keep = ast.Assign(targets=[ast.Name(id=LAST_VALUE_NAME, ctx=ast.Store())], value=last.value)
+        if isinstance(last, ast.Assign):
+            assign = ast.Assign(targets=last.targets, value=hidden)
+        else:
+            assign = ast.AnnAssign(target=last.target, annotation=last.annotation, value=hidden, simple=last.simple)
+        body = ast.Module(body=[*tree.body[:-1], _located(keep, last), _located(assign, last)], type_ignores=[])
+        return body, ast.Expression(_located(ast.Name(id=LAST_VALUE_NAME, ctx=ast.Load()), last))
+    if isinstance(last, ast.AugAssign) and isinstance(last.target, ast.Name):
+        return tree, ast.Expression(_located(ast.Name(id=last.target.id, ctx=ast.Load()), last))
     return tree, None
+
+
+def _located(node, where):
+    """``node`` and its children at the place of ``where`` (so errors point at the user's line)."""
+    for child in ast.walk(node):
+        if "lineno" in child._attributes and getattr(child, "lineno", None) is None:
+            ast.copy_location(child, where)
+    return node
 
 
 def _register_source(filename, code):
@@ -358,13 +548,14 @@ class Runtime:
     # ---- transport
 
     def send(self, message):
-        line = self._prefix + json.dumps(message, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
-        if len(line) > MAX_LINE_CHARS and "output" in message:
-            too_large = f"<value too large to send: {len(line)} characters of JSON>"
-            message = dict(message, output={TAG: "repr", "pythonType": "object", "repr": too_large})
-            line = self._prefix + json.dumps(message, ensure_ascii=True, separators=(",", ":"))
+        line = self._frame(message)
+        if len(line) > MAX_LINE_CHARS:
+            line = self._frame(_bounded_message(message, len(line)))
         with self._write_lock:
             self._write_line(line)
+
+    def _frame(self, message):
+        return self._prefix + json.dumps(message, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
 
     def receive(self):
         """The next host message, or None at end of input."""
@@ -397,6 +588,22 @@ class Runtime:
             return
         self._prefix = f"smol:{first['nonce']} "
         self._policy = ImportPolicy(first.get("authorizedImports") or [])
+        missing = [] if self._policy.allow_all else _unavailable_modules(self._policy.top_level_names())
+        if missing:
+            # A typo ("nmpy") is the developer's to fix, at start: the model could only fail on it.
+            names = ", ".join(f"'{name}'" for name in missing)
+            self.send(
+                {
+                    "type": "fatal",
+                    "message": _shorten(
+                        f"authorized imports that exist nowhere: {names}: not in the standard library, not "
+                        "installed and not an installable package. Check their spelling in "
+                        "additionalAuthorizedImports (or --imports in the CLI)."
+                    ),
+                }
+            )
+            return
+        _disable_process_functions()
         self._capture = PrintCapture(first.get("maxPrintOutputsLength") or 50_000)
         self._install_import_hooks()
         saved = sys.stdout, sys.stderr, sys.stdin
@@ -417,14 +624,29 @@ class Runtime:
                     message = self.receive()
                     if message is None:
                         return
-                    self.handle(message)
+                    self._handle_safely(message)
                 except _HostGone:
                     return
                 except ProtocolError as error:
-                    self.send({"type": "fatal", "message": str(error)})
+                    self.send({"type": "fatal", "message": _shorten(str(error))})
                     return
         finally:
             sys.stdout, sys.stderr, sys.stdin = saved
+
+    def _handle_safely(self, message):
+        """Handles one request; a failure of the runtime itself is that request's error, not its death."""
+        try:
+            self.handle(message)
+        except (_HostGone, ProtocolError):
+            raise
+        except BaseException as error:
+            request_id = message.get("id")
+            if not isinstance(request_id, str):
+                raise ProtocolError(f"the runtime failed on a message without an id: {_type_name(error)}") from None
+            text = _shorten(f"smol's runtime failed on this request: {_type_name(error)}: {_safe_str(error)}")
+            self.send(
+                {"type": "error", "id": request_id, "error": {"type": _type_name(error), "message": text}, "logs": ""}
+            )
 
     def handle(self, message):
         kind = message["type"]
@@ -444,7 +666,12 @@ class Runtime:
                     self.set_variables(message.get("variables"))
             except (TypeError, ValueError, KeyError, ProtocolError) as error:
                 self.send(
-                    {"type": "error", "id": request_id, "error": {"type": type(error).__name__, "message": str(error)}, "logs": ""}
+                    {
+                        "type": "error",
+                        "id": request_id,
+                        "error": {"type": _type_name(error), "message": _shorten(_safe_str(error))},
+                        "logs": "",
+                    }
                 )
                 return
             self.send({"type": "ack", "id": request_id})
@@ -505,7 +732,9 @@ class Runtime:
         try:
             exec(body_code, self.globals)
             value = eval(last_code, self.globals) if last_code is not None else None
+            self.globals.pop(LAST_VALUE_NAME, None)
         except FinalAnswer as answer:
+            self.globals.pop(LAST_VALUE_NAME, None)
             value = self._final_answer_value if self._final_answer_recorded else answer.value
             return self._result(request_id, value, True)
         except _HostGone:
@@ -519,10 +748,22 @@ class Runtime:
         return self._result(request_id, value, False)
 
     def _result(self, request_id, value, is_final_answer):
+        try:
+            output = encode_value(value)
+        except UnsendableValue as error:
+            # The code's own value is broken: that is the code's error, and the session lives on.
+            what = "final answer" if is_final_answer else "value of the code"
+            message = _shorten(f"The {what} could not be sent: {error}")
+            return {
+                "type": "error",
+                "id": request_id,
+                "error": {"type": error.error_type, "message": message, "traceback": f"{error.error_type}: {message}"},
+                "logs": self._capture.getvalue(),
+            }
         return {
             "type": "result",
             "id": request_id,
-            "output": encode_value(value),
+            "output": output,
             "logs": self._capture.getvalue(),
             "isFinalAnswer": is_final_answer,
         }
@@ -560,13 +801,32 @@ class Runtime:
         try:
             text = "".join(traceback.format_exception_only(type(error), error))
         except BaseException:  # a broken __str__
-            text = f"{type(error).__name__}: {_safe_str(error)}\n"
+            text = f"{_type_name(error)}: {_safe_str(error)}\n"
         if frames:
             text = "Traceback (most recent call last):\n" + "".join(renamed.format()) + text
-        data = {"type": type(error).__name__, "message": _shorten(_safe_str(error)), "traceback": _shorten(text.rstrip("\n"))}
+        message = _shorten(_safe_str(error))
+        data = {"type": _type_name(error), "message": self._with_import_hint(error, message), "traceback": _shorten(text.rstrip("\n"))}
         if line is not None:
             data["line"] = line
         return data
+
+    def _with_import_hint(self, error, message):
+        """An authorized module that is not installed: say how the user installs it."""
+        name = getattr(error, "name", None) if isinstance(error, ModuleNotFoundError) else None
+        if not isinstance(name, str) or not name or not self._policy.allows(name):
+            return message
+        top = name.split(".")[0]
+        if sys.platform == "emscripten":
+            if top not in _installable_modules():
+                return message
+            hint = (
+                f" '{top}' is authorized, but its package is not installed in this sandbox: the host installs "
+                "the Pyodide packages it finds in the executor's packageCacheDir or can download from the Pyodide "
+                "CDN. Offline, put the package's wheel in packageCacheDir and start the executor again."
+            )
+        else:
+            hint = f" '{top}' is authorized, but it is not installed in the sandbox's Python: install it there."
+        return _shorten(message + hint)
 
     # ---- imports
 
@@ -598,17 +858,18 @@ class Runtime:
     # ---- tools and the final answer
 
     def call_tool(self, name, args, kwargs):
+        call = {
+            "type": "tool_call",
+            "name": name,
+            "args": [encode_value(arg) for arg in args],
+            "kwargs": {key: encode_value(value) for key, value in kwargs.items()},
+        }
+        size = len(json.dumps(call, ensure_ascii=True, separators=(",", ":"), allow_nan=False))
+        if size > MAX_LINE_CHARS - 1_000:
+            raise ValueError(f"the arguments of {name}() are too large to send to the tool ({size} characters of JSON)")
         with self._tool_lock:
             call_id = f"c{next(self._call_ids)}"
-            self.send(
-                {
-                    "type": "tool_call",
-                    "callId": call_id,
-                    "name": name,
-                    "args": [encode_value(arg) for arg in args],
-                    "kwargs": {key: encode_value(value) for key, value in kwargs.items()},
-                }
-            )
+            self.send(dict(call, callId=call_id))
             try:
                 message = self.receive()
             except ProtocolError as error:
@@ -695,9 +956,94 @@ def _shorten(text, limit=MAX_ERROR_TEXT_CHARS):
 
 def _safe_str(error):
     try:
-        return str(error)
+        text = str(error)
+        return text if type(text) is str else str.__str__(text)
     except BaseException:
-        return f"<{type(error).__name__} (str failed)>"
+        return f"<{_type_name(error)} (str failed)>"
+
+
+def _bounded_message(message, size):
+    """A message past ``MAX_LINE_CHARS`` made small: its output a note, its texts shortened."""
+    bounded = dict(message)
+    if "output" in bounded:
+        note = f"<value too large to send: {size} characters of JSON>"
+        bounded["output"] = {TAG: "repr", "pythonType": "object", "repr": note}
+    if isinstance(bounded.get("logs"), str):
+        bounded["logs"] = _shorten(bounded["logs"], MAX_ERROR_TEXT_CHARS * 5)
+    if isinstance(bounded.get("error"), dict):
+        bounded["error"] = {
+            key: _shorten(item) if isinstance(item, str) else item for key, item in bounded["error"].items()
+        }
+    if isinstance(bounded.get("message"), str):
+        bounded["message"] = _shorten(bounded["message"])
+    return bounded
+
+
+def _unavailable_modules(names):
+    """The top-level modules among ``names`` that no import could ever find."""
+    missing = []
+    for name in names:
+        if name in sys.stdlib_module_names or name in sys.builtin_module_names:
+            continue
+        try:
+            if importlib.util.find_spec(name) is not None:
+                continue
+        except Exception:  # a module that exists but fails to be found cleanly: the import will say
+            continue
+        if name not in _installable_modules():
+            missing.append(name)
+    return missing
+
+
+_installable = None
+
+
+def _installable_modules():
+    """Modules of the packages Pyodide can install (from its lock file); empty elsewhere."""
+    global _installable
+    if _installable is None:
+        _installable = set()
+        if sys.platform == "emscripten":
+            try:
+                import pyodide_js
+
+                for package in pyodide_js.lockfile.packages.object_values():
+                    _installable.update(str(name) for name in package.imports)
+            except Exception:
+                pass
+    return _installable
+
+
+# Under Pyodide these reach Emscripten stubs that abort the whole interpreter ("Requires env
+# access") or end the sandbox process (a signal to itself, abort, _exit), taking the session's
+# variables with it. The sandbox has no other process to start, wait for or signal; os.popen
+# and subprocess already fail cleanly with OSError.
+PROCESS_FUNCTIONS = (
+    "system", "abort", "_exit", "kill", "killpg", "fork", "forkpty", "vfork", "posix_spawn", "posix_spawnp", "fexecve",
+    "execl", "execle", "execlp", "execlpe", "execv", "execve", "execvp", "execvpe",
+    "spawnl", "spawnle", "spawnlp", "spawnlpe", "spawnv", "spawnve", "spawnvp", "spawnvpe",
+    "wait", "wait3", "wait4", "waitid", "waitpid",
+)  # fmt: skip
+
+
+def _disable_process_functions():
+    """Makes the process functions of ``os`` (and ``posix``, its C half) raise OSError under Pyodide."""
+    if sys.platform != "emscripten":
+        return
+    import errno
+    import posix
+
+    def refusing(name):
+        def refused(*args, **kwargs):
+            raise OSError(errno.ENOSYS, f"os.{name}() is not available in the sandbox: it has no processes to start, wait for or signal")
+
+        refused.__name__ = refused.__qualname__ = name
+        return refused
+
+    for name in PROCESS_FUNCTIONS:
+        for module in (os, posix):
+            if hasattr(module, name):
+                setattr(module, name, refusing(name))
 
 
 def _tool_docstring(spec, inputs):

@@ -187,7 +187,7 @@ describe("RuntimeExecutor with the real runtime", () => {
       executor.run("shared += 1\nshared"),
       executor.run("shared * 10"),
     ]);
-    expect(outputs.map((output) => output.output)).toEqual([null, 2, 20]);
+    expect(outputs.map((output) => output.output)).toEqual([1, 2, 20]);
   });
 });
 

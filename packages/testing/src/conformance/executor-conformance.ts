@@ -76,8 +76,10 @@ export function describeExecutorConformance(
       async () => {
         const output = await executor.run("print('hello')\nprint('world', 42)\n6 * 7");
         expect(output).toEqual({ output: 42, logs: "hello\nworld 42\n", isFinalAnswer: false });
+        // A snippet that ends in an assignment is worth the assigned value, as in smolagents.
         const assignment = await executor.run("last_assignment = 5");
-        expect(assignment.output).toBeNull();
+        expect(assignment.output).toBe(5);
+        expect((await executor.run("last_assignment += 1")).output).toBe(6);
         const unicode = await executor.run("print('héllo ✓ 日本 🐍')\n'ok ✓'");
         expect(unicode.logs).toBe("héllo ✓ 日本 🐍\n");
         expect(unicode.output).toBe("ok ✓");
