@@ -1,5 +1,6 @@
 import { AgentConfigurationError, AgentExecutionError, AgentParsingError } from "../../errors.js";
 import { authorizedImports } from "../../executors/authorized-imports.js";
+import { untilAborted } from "../../executors/abortable.js";
 import { createExecutor, type ExecutorType } from "../../executors/create-executor.js";
 import type { CodeError, CodeOutput, PythonExecutor } from "../../executors/python-executor.js";
 import { DEFAULT_MAX_PRINT_OUTPUTS_LENGTH, truncateContent } from "../../executors/truncate.js";
@@ -233,7 +234,8 @@ export class CodeAgent extends MultiStepAgent {
     yield { type: "tool-call", toolCall };
     this.logger.logCode(code, { title: "Executing parsed code:" });
 
-    await this.#executorReady;
+    // The sandbox's setup has deadlines of its own; the run's signal does not wait for them.
+    await untilAborted(this.#executorReady ?? Promise.resolve(), context.signal);
     const executor = await this.#ensureExecutor();
     const result = await executor.run(code, { signal: context.signal });
     if (result.logs) this.logger.logExecutionLogs(result.logs);

@@ -9,6 +9,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { ExecutorError } from "../../errors.js";
 import { tool } from "../../tools/function-tool.js";
+import type { Tool } from "../../tools/tool.js";
 import type { HostMessage } from "../protocol.js";
 import { MAX_ERROR_TEXT_LENGTH, MAX_PROTOCOL_LINE_LENGTH } from "../protocol.js";
 import { RuntimeExecutor } from "../runtime-executor.js";
@@ -54,7 +55,7 @@ afterEach(async () => {
 });
 
 /** A session in the middle of a run, as a guest would be when it forges lines. */
-async function sessionInRun(tools = [echoTool()]) {
+async function sessionInRun(tools: Tool[] = [echoTool()]) {
   const { runtime, session } = await startSession();
   sessions.push(session);
   await session.defineTools(tools);
