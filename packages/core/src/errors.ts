@@ -91,6 +91,23 @@ export class AgentInterruptedError extends AgentError {
   static override readonly errorName: string = "AgentInterruptedError";
 }
 
+/**
+ * `run` was called on a session (or an agent's default session) that is already running a
+ * task. Nothing of the running task is touched; wait for it, or run in another session
+ * (`agent.session()`).
+ */
+export class AgentBusyError extends AgentError {
+  static override readonly errorName: string = "AgentBusyError";
+  constructor(
+    message: string,
+    /** The id of the busy session. */
+    readonly sessionId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** A provider API answered with an error, or could not be reached. */
 export class ModelApiError extends SmolError {
   static override readonly errorName: string = "ModelApiError";

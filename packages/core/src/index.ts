@@ -8,6 +8,7 @@
  * packages/packaging-tests fails until its snapshot is updated).
  */
 
+export type { AgentContext } from "./agents/agent-context.js";
 // Agents
 export type {
   ActionOutput,
@@ -20,26 +21,32 @@ export type {
   StepCallbacksByType,
   StepContext,
 } from "./agents/agent-options.js";
+export { AgentSession, type SessionOptions } from "./agents/agent-session.js";
 export {
   type BaseToolsFactory,
   type BaseToolsOptions,
   loadBaseTools,
   registerBaseTools,
 } from "./agents/base-tools.js";
-export { CodeAgent, type CodeAgentOptions } from "./agents/code-agent/code-agent.js";
+export {
+  CodeAgent,
+  type CodeAgentOptions,
+  type CodeAgentSessionOptions,
+} from "./agents/code-agent/code-agent.js";
 export { CODE_AGENT_PROMPT_TEMPLATES } from "./agents/code-agent/code-agent-prompt.js";
 export {
   type CodeBlockTags,
   DEFAULT_CODE_BLOCK_TAGS,
   MARKDOWN_CODE_BLOCK_TAGS,
 } from "./agents/code-agent/code-parsing.js";
-export type { AgentEvent, AgentEventType } from "./agents/events.js";
+export type { AgentEvent, AgentEventType, RunEvent, RunIds } from "./agents/events.js";
 export { ManagedAgentTool } from "./agents/managed-agent-tool.js";
 export { MultiStepAgent } from "./agents/multi-step-agent.js";
 export { ToolCallingAgent, type ToolCallingAgentOptions } from "./agents/tool-calling-agent.js";
 
 // Errors
 export {
+  AgentBusyError,
   AgentConfigurationError,
   AgentError,
   AgentExecutionError,
@@ -92,6 +99,7 @@ export {
   type ToolCall,
   type ToolCallResult,
 } from "./memory/steps.js";
+export { TokenUsageTotals } from "./memory/token-usage.js";
 
 // Models, as an agent's user sees them (writing a provider: @smol/core/provider-kit)
 export type { RetryEvent } from "./models/api-model.js";

@@ -228,7 +228,15 @@ describe("CodeAgent with real Python", () => {
       types.push(event.type);
       if (event.type === "tool-call") expect(event.toolCall).toMatchObject({ name: "python_interpreter" });
     }
-    expect(types).toEqual(["tool-call", "action-output", "action-step", "final-answer"]);
+    expect(types).toEqual([
+      "run-start",
+      "step-start",
+      "tool-call",
+      "action-output",
+      "action-step",
+      "final-answer",
+      "run-end",
+    ]);
   });
 
   it("boots the sandbox while the model writes its first step", async () => {

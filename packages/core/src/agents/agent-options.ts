@@ -6,23 +6,35 @@ import type { ImagePart, TokenUsage } from "../models/messages.js";
 import type { Model } from "../models/model.js";
 import type { PromptTemplateOverrides } from "../prompts/prompt-templates.js";
 import type { Tool } from "../tools/tool.js";
+import type { AgentContext } from "./agent-context.js";
+import type { AgentSession } from "./agent-session.js";
+// Type-only, for `managedAgents`: a manager keeps its managed agents as agents (`agent.managedAgents`).
 import type { MultiStepAgent } from "./multi-step-agent.js";
 
 /**
  * Decides whether a final answer may end the run. Return `false` (or throw) to reject it: the
- * rejection is stored as the step's error, the model reads it, and the run goes on.
+ * rejection is stored as the step's error, the model reads it, and the run goes on. Called as
+ * smolagents calls it, `(answer, memory, agent)`, where the third argument is the run's
+ * `AgentContext` (the session's task, step number, memory and state, the agent's name and tools).
  *
  * @example
  * const isInteger: FinalAnswerCheck = (answer) => Number.isInteger(Number(answer));
  */
-export type FinalAnswerCheck = (
-  answer: unknown,
-  memory: AgentMemory,
-  agent: MultiStepAgent,
-) => boolean | Promise<boolean>;
+// Declared as a method so that its parameters are checked bivariantly: a check written before
+// sessions, with its third parameter typed as the whole agent, still compiles (the agent has
+// every property of an AgentContext, and only those are passed).
+export type FinalAnswerCheck = {
+  check(answer: unknown, memory: AgentMemory, context: AgentContext): boolean | Promise<boolean>;
+}["check"];
 
-/** Called when a step ends, with the step and the agent; may be async (the run waits). */
-export type StepCallback<Step> = (step: Step, agent: MultiStepAgent) => void | Promise<void>;
+/**
+ * Called when a step ends, with the step and the run's `AgentContext`; may be async (the run
+ * waits). A method type for the same reason as `FinalAnswerCheck`: `(step, agent: MultiStepAgent)`
+ * callbacks still compile, and `agent.memory`, `agent.state` read the running session's.
+ */
+export type StepCallback<Step> = {
+  callback(step: Step, context: AgentContext): void | Promise<void>;
+}["callback"];
 
 /** Callbacks by step type; each entry is one callback or a list. */
 export interface StepCallbacksByType {
@@ -84,14 +96,22 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-/** What a run produced, with `returnFullResult`. */
+/** What a run produced, with `returnFullResult`; also carried by the `run-end` event. */
 export interface RunResult {
   output: unknown;
-  /** `max_steps_error` when the answer had to be written from memory after `maxSteps`. */
-  state: "success" | "max_steps_error";
+  /**
+   * `max_steps_error` when the answer had to be written from memory after `maxSteps`. `error`
+   * only in a `run-end` event, when the run failed or was interrupted (`run()` rejects then).
+   */
+  state: "success" | "max_steps_error" | "error";
+  /** With `state: "error"`: why the run stopped (an `AgentInterruptedError` when interrupted). */
+  error?: unknown;
   /** Every memory step of the run, as plain data. */
   steps: StepDict[];
-  /** Summed over the steps; undefined when a step did not report its usage. */
+  /**
+   * Summed over the session's steps since its memory was last reset (as the step footers and
+   * the `Monitor` sum them); undefined when a step did not report its usage.
+   */
   tokenUsage: TokenUsage | undefined;
   timing: Timing;
 }
@@ -105,4 +125,6 @@ export interface ActionOutput {
 /** Passed to each step. */
 export interface StepContext {
   signal?: AbortSignal;
+  /** The session the step runs in; the agent's default session when not given. */
+  session?: AgentSession;
 }

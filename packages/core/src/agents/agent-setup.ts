@@ -3,8 +3,7 @@ import { FinalAnswerTool } from "../tools/final-answer-tool.js";
 import { isValidIdentifier } from "../tools/python-names.js";
 import type { Tool } from "../tools/tool.js";
 import { type BaseToolsOptions, loadBaseTools } from "./base-tools.js";
-import { ManagedAgentTool } from "./managed-agent-tool.js";
-import type { MultiStepAgent } from "./multi-step-agent.js";
+import { type ManagedAgent, ManagedAgentTool } from "./managed-agent-tool.js";
 
 /**
  * The agent's tools by name: the user's (each validated), the base tools when asked (a user
@@ -42,7 +41,7 @@ export function collectTools(
 
 /** Managed agents wrapped as tools, by name; each must have a valid name and a description. */
 export function collectManagedAgents(
-  agents: readonly MultiStepAgent[] | undefined,
+  agents: readonly ManagedAgent[] | undefined,
 ): Record<string, ManagedAgentTool> {
   const byName: Record<string, ManagedAgentTool> = {};
   for (const [index, agent] of (agents ?? []).entries()) {

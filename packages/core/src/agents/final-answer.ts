@@ -4,9 +4,9 @@ import { ActionStep, Timing } from "../memory/steps.js";
 import { type ChatMessage, type ImagePart, messageText } from "../models/messages.js";
 import type { PromptTemplates } from "../prompts/prompt-templates.js";
 import { renderTemplate } from "../prompts/render-template.js";
+import type { AgentContext } from "./agent-context.js";
 import type { FinalAnswerCheck } from "./agent-options.js";
 import type { AgentEvent } from "./events.js";
-import type { MultiStepAgent } from "./multi-step-agent.js";
 import { previewValue } from "./value-text.js";
 
 /**
@@ -17,13 +17,13 @@ export async function checkFinalAnswer(
   answer: unknown,
   checks: readonly FinalAnswerCheck[],
   memory: AgentMemory,
-  agent: MultiStepAgent,
+  context: AgentContext,
 ): Promise<void> {
   for (const [index, check] of checks.entries()) {
     const label = check.name ? `'${check.name}'` : `#${index + 1}`;
     let passed: boolean;
     try {
-      passed = await check(answer, memory, agent);
+      passed = await check(answer, memory, context);
     } catch (error) {
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       throw new AgentError(`Final answer check ${label} failed with an error: ${reason}`, { cause: error });

@@ -1,3 +1,4 @@
+export type { AgentContext } from "./agent-context.js";
 export type {
   ActionOutput,
   FinalAnswerCheck,
@@ -9,6 +10,7 @@ export type {
   StepCallbacksByType,
   StepContext,
 } from "./agent-options.js";
+export { AgentSession, type SessionOptions } from "./agent-session.js";
 export {
   type BaseToolsFactory,
   type BaseToolsOptions,

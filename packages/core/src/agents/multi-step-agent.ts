@@ -1,11 +1,12 @@
 import {
+  AgentBusyError,
   AgentConfigurationError,
   AgentError,
   AgentGenerationError,
   AgentInterruptedError,
 } from "../errors.js";
-import { AgentLogger, LogLevel, Monitor } from "../logging/index.js";
-import { AgentMemory } from "../memory/agent-memory.js";
+import { AgentLogger, LogLevel, type Monitor } from "../logging/index.js";
+import type { AgentMemory } from "../memory/agent-memory.js";
 import type { StepDict } from "../memory/step-dicts.js";
 import {
   ActionStep,
@@ -21,6 +22,7 @@ import { mergePromptTemplates, type PromptTemplates } from "../prompts/prompt-te
 import { renderTemplate } from "../prompts/render-template.js";
 import { INSTRUCTIONS_SECTION, MANAGED_AGENTS_SECTION } from "../prompts/tool-calling-agent.js";
 import type { Tool } from "../tools/tool.js";
+import type { AgentContext } from "./agent-context.js";
 import type {
   ActionOutput,
   FinalAnswerCheck,
@@ -30,6 +32,13 @@ import type {
   StepContext,
 } from "./agent-options.js";
 import {
+  AgentSession,
+  closedSessionError,
+  type SessionHost,
+  type SessionOptions,
+  sessionRunState,
+} from "./agent-session.js";
+import {
   checkAgentName,
   checkMaxSteps,
   checkUniqueNames,
@@ -37,9 +46,9 @@ import {
   collectTools,
 } from "./agent-setup.js";
 import type { BaseToolsOptions } from "./base-tools.js";
-import type { AgentEvent } from "./events.js";
+import type { AgentEvent, RunEvent } from "./events.js";
 import { answerFromMemory, checkFinalAnswer } from "./final-answer.js";
-import { type ManagedAgentTool, runAsManagedAgent } from "./managed-agent-tool.js";
+import { ManagedAgentTool, runAsManagedAgent } from "./managed-agent-tool.js";
 import { generateModelOutput, interruptedError, modelClassName } from "./model-output.js";
 import { generatePlanningStep } from "./planning.js";
 import { buildRunResult } from "./run-result.js";
@@ -53,12 +62,15 @@ import { stringifyValue } from "./value-text.js";
  * `CodeAgent`. Planning, final answer checks, callbacks, memory, interruption, streaming and
  * managed agents live here.
  *
+ * The agent is configuration plus a default session: `run`, `memory`, `state`, `interrupt()`
+ * act on that session; `session()` opens more, each an independent conversation.
+ *
  * @example
  * const agent = new ToolCallingAgent({ tools: [weather], model });
  * const answer = await agent.run("What is the weather in Paris?");
  * for await (const event of agent.run("And in Rome?", { stream: true, reset: false })) console.log(event.type);
  */
-export abstract class MultiStepAgent implements AsyncDisposable {
+export abstract class MultiStepAgent implements AgentContext, AsyncDisposable {
   readonly model: Model;
   /** The tools by name, `final_answer` included. */
   readonly tools: Record<string, Tool>;
@@ -76,20 +88,14 @@ export abstract class MultiStepAgent implements AsyncDisposable {
   readonly promptTemplates: PromptTemplates;
   readonly verbosityLevel: LogLevel;
   readonly logger: AgentLogger;
-  readonly monitor: Monitor;
-  readonly memory = new AgentMemory();
-  /** Values shared across steps: `additionalArgs`, stored images; tools can read them by key. */
-  state: Record<string, unknown> = {};
-  /** The number of the step running (1-based), or of the last one once the run ended. */
-  stepNumber = 0;
-  /** The task of the current (or last) run, with the mention of its additional arguments. */
-  task: string | undefined;
 
-  /** The managed agents seen as tools (`task`, `additionalArgs`), by name. */
+  /** The managed agents seen as tools (`task`, `additionalArgs`), by name, for the default session. */
   protected readonly managedAgentTools: Record<string, ManagedAgentTool>;
   readonly #stepCallbacks: StepCallbackRegistry;
-  #interruptRequested = false;
-  #running = false;
+  readonly #sessionHost: SessionHost;
+  readonly #defaultSession: AgentSession;
+  /** The sessions opened with `session()` and not closed yet. */
+  readonly #openSessions = new Set<AgentSession>();
 
   constructor(options: MultiStepAgentOptions) {
     if (!options?.model || typeof options.model.generate !== "function") {
@@ -114,7 +120,7 @@ export abstract class MultiStepAgent implements AsyncDisposable {
     this.tools = collectTools(options.tools, options.addBaseTools ?? false, this.baseToolsOptions());
     this.managedAgentTools = collectManagedAgents(options.managedAgents);
     this.managedAgents = Object.fromEntries(
-      Object.entries(this.managedAgentTools).map(([name, wrapper]) => [name, wrapper.agent]),
+      (options.managedAgents ?? []).map((agent) => [agent.name!, agent]),
     );
     const userToolNames = (options.tools ?? []).map((tool) => tool.name);
     const addedToolNames = Object.keys(this.tools).filter((name) => !userToolNames.includes(name));
@@ -126,8 +132,107 @@ export abstract class MultiStepAgent implements AsyncDisposable {
 
     this.verbosityLevel = options.verbosityLevel ?? LogLevel.INFO;
     this.logger = options.logger ?? new AgentLogger({ level: this.verbosityLevel });
-    this.monitor = new Monitor(this.model, this.logger);
     this.#stepCallbacks = new StepCallbackRegistry(options.stepCallbacks);
+    const agent = this;
+    this.#sessionHost = {
+      get name() {
+        return agent.name;
+      },
+      get tools() {
+        return agent.tools;
+      },
+      get model() {
+        return agent.model;
+      },
+      get logger() {
+        return agent.logger;
+      },
+      run: (session, task, runOptions) => this.#run(session, task, runOptions),
+      release: async (session) => {
+        this.#openSessions.delete(session);
+        await this.releaseSession(session);
+      },
+    };
+    this.#defaultSession = new AgentSession(this.#sessionHost);
+  }
+
+  /** The session `run`, `memory`, `state` and `interrupt()` of the agent act on. */
+  get defaultSession(): AgentSession {
+    return this.#defaultSession;
+  }
+
+  /** The default session's memory. */
+  get memory(): AgentMemory {
+    return this.#defaultSession.memory;
+  }
+
+  /** The default session's state: `additionalArgs`, stored images; tools can read them by key. */
+  get state(): Record<string, unknown> {
+    return this.#defaultSession.state;
+  }
+
+  set state(state: Record<string, unknown>) {
+    this.#defaultSession.state = state;
+  }
+
+  /** The default session's step number (1-based), or of the last one once its run ended. */
+  get stepNumber(): number {
+    return this.#defaultSession.stepNumber;
+  }
+
+  set stepNumber(stepNumber: number) {
+    this.#defaultSession.stepNumber = stepNumber;
+  }
+
+  /** The task of the default session's current (or last) run. */
+  get task(): string | undefined {
+    return this.#defaultSession.task;
+  }
+
+  set task(task: string | undefined) {
+    this.#defaultSession.task = task;
+  }
+
+  /** The default session's step durations and token totals. */
+  get monitor(): Monitor {
+    return this.#defaultSession.monitor;
+  }
+
+  /**
+   * Opens an independent conversation with this agent: its own memory, state and run counter
+   * (and, for a CodeAgent, its own executor). Close it with `await session.close()` or
+   * `await using`; disposing of the agent closes the sessions still open.
+   *
+   * @example
+   * await using session = agent.session();
+   * const answer = await session.run("What is 2 + 2?");
+   */
+  session(options: SessionOptions = {}): AgentSession {
+    const session = new AgentSession(this.#sessionHost, options);
+    this.#openSessions.add(session);
+    return session;
+  }
+
+  /**
+   * Frees what the agent keeps for a session: the sessions of managed agents opened for it
+   * (a CodeAgent also stops the session's executor). Called by `session.close()` and, for the
+   * default session, by `cleanup()`.
+   */
+  protected async releaseSession(session: AgentSession): Promise<void> {
+    const { children } = sessionRunState(session);
+    const closing = [...children.values()].map((child) => child.close());
+    children.clear();
+    await Promise.all(closing);
+  }
+
+  /** What checks and callbacks receive: the agent itself for its default session, as before sessions. */
+  #contextOf(session: AgentSession): AgentContext {
+    return session === this.#defaultSession ? this : session.context;
+  }
+
+  /** The session a step runs in (the default one when the context does not say). */
+  protected sessionOf(context: StepContext): AgentSession {
+    return context.session ?? this.#defaultSession;
   }
 
   /** The templates of this kind of agent, before `promptTemplates` overrides. */
@@ -150,10 +255,20 @@ export abstract class MultiStepAgent implements AsyncDisposable {
   }
 
   /** Called once a run is set up, before its first step (a CodeAgent sends its tools and state). */
-  protected async beforeRun(_context: { reset: boolean; signal?: AbortSignal }): Promise<void> {}
+  protected async beforeRun(_context: {
+    reset: boolean;
+    signal?: AbortSignal;
+    session: AgentSession;
+  }): Promise<void> {}
 
-  /** Releases what the agent holds (an executor, …); `await using agent = …` calls it. */
-  async cleanup(): Promise<void> {}
+  /**
+   * Releases what the agent holds: the sessions still open, and what its default session uses
+   * (an executor, …); `await using agent = …` calls it. The agent can run again afterwards.
+   */
+  async cleanup(): Promise<void> {
+    await Promise.all([...this.#openSessions].map((session) => session.close()));
+    await this.releaseSession(this.#defaultSession);
+  }
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.cleanup();
@@ -192,17 +307,41 @@ export abstract class MultiStepAgent implements AsyncDisposable {
     return this.initializeSystemPrompt();
   }
 
-  /** Every tool the model can call: the tools, then the managed agents. */
+  /** Every tool the model can call in the default session: the tools, then the managed agents. */
   protected get toolsAndManagedAgents(): Tool[] {
-    return [...Object.values(this.tools), ...Object.values(this.managedAgentTools)];
+    return this.toolsAndManagedAgentsOf(this.#defaultSession);
   }
 
-  /** The memory as chat messages, as the model reads it. */
+  /** Every tool the model can call in a session: the tools, then the session's managed agents. */
+  protected toolsAndManagedAgentsOf(session: AgentSession): Tool[] {
+    return [...Object.values(this.tools), ...Object.values(this.managedAgentToolsOf(session))];
+  }
+
+  /**
+   * The managed agents as tools for a session. In the default session they run in their own
+   * default sessions, as before sessions existed; in any other session each runs in a session
+   * of its own, opened at its first call and closed with this one, so that concurrent sessions
+   * of the manager never share a managed agent's memory.
+   */
+  protected managedAgentToolsOf(session: AgentSession): Record<string, ManagedAgentTool> {
+    if (session === this.#defaultSession) return this.managedAgentTools;
+    return Object.fromEntries(
+      Object.entries(this.managedAgentTools).map(([name, wrapper]) => {
+        const managed = this.managedAgents[name]!;
+        return [
+          name,
+          new ManagedAgentTool(wrapper.agent, () => session.childSession(name, () => managed.session())),
+        ];
+      }),
+    );
+  }
+
+  /** The default session's memory as chat messages, as the model reads it. */
   writeMemoryToMessages(summaryMode = false): ChatMessage[] {
-    return this.memory.toMessages(summaryMode);
+    return this.#defaultSession.writeMemoryToMessages(summaryMode);
   }
 
-  /** Every step of the memory as plain data, the system prompt first. */
+  /** Every step of the default session's memory as plain data, the system prompt first. */
   get logs(): StepDict[] {
     return [
       { type: "system-prompt", systemPrompt: this.memory.systemPrompt.systemPrompt },
@@ -215,39 +354,47 @@ export abstract class MultiStepAgent implements AsyncDisposable {
     this.memory.replay(this.logger, detailed);
   }
 
-  /** Stops the run at the end of the current step; the run then rejects with `AgentInterruptedError`. */
+  /**
+   * Stops the default session's run at the end of the current step; the run then rejects with
+   * `AgentInterruptedError`. (`session.interrupt()` for another session.)
+   */
   interrupt(): void {
-    this.#interruptRequested = true;
+    this.#defaultSession.interrupt();
   }
 
   /**
-   * Runs the agent on a task. Resolves to the final answer (or a `RunResult` with
-   * `returnFullResult`); with `stream: true`, returns the run's events instead.
+   * Runs the agent on a task in its default session. Resolves to the final answer (or a
+   * `RunResult` with `returnFullResult`); with `stream: true`, returns the run's events instead.
+   * Rejects with `AgentBusyError` when the default session is already running a task.
    */
-  run(task: string, options: RunOptions & { stream: true }): AsyncIterable<AgentEvent>;
+  run(task: string, options: RunOptions & { stream: true }): AsyncIterable<RunEvent>;
   run(task: string, options: RunOptions & { stream?: false; returnFullResult: true }): Promise<RunResult>;
   run(task: string, options?: RunOptions & { stream?: false }): Promise<unknown>;
-  run(task: string, options: RunOptions): Promise<unknown> | AsyncIterable<AgentEvent>;
-  run(task: string, options: RunOptions = {}): Promise<unknown> | AsyncIterable<AgentEvent> {
-    const events = this.runEvents(task, options);
+  run(task: string, options: RunOptions): Promise<unknown> | AsyncIterable<RunEvent>;
+  run(task: string, options: RunOptions = {}): Promise<unknown> | AsyncIterable<RunEvent> {
+    return this.#run(this.#defaultSession, task, options);
+  }
+
+  #run(session: AgentSession, task: string, options: RunOptions): Promise<unknown> | AsyncIterable<RunEvent> {
+    const events = this.#runEvents(session, task, options);
     if (options.stream) return events;
     return this.#runToEnd(events, options);
   }
 
-  async #runToEnd(events: AsyncGenerator<AgentEvent>, options: RunOptions): Promise<unknown> {
-    const startTime = Date.now();
-    let output: unknown;
-    for await (const event of events) if (event.type === "final-answer") output = event.output;
-    if (options.returnFullResult ?? this.returnFullResult)
-      return buildRunResult(output, this.memory, startTime);
-    return output;
+  async #runToEnd(events: AsyncGenerator<RunEvent>, options: RunOptions): Promise<unknown> {
+    let result: RunResult | undefined;
+    for await (const event of events) if (event.type === "run-end") result = event.result;
+    // A run that ends without throwing always ends with a run-end event.
+    if (options.returnFullResult ?? this.returnFullResult) return result;
+    return result?.output;
   }
 
   /**
-   * Runs one step outside of a run and returns its output: the model reads the memory as it is.
+   * Runs one step outside of a run and returns its output: the model reads the memory as it is
+   * (the default session's, unless `context.session` names another).
    */
   async step(actionStep: ActionStep, context: StepContext = {}): Promise<unknown> {
-    const steps = this.stepStream(actionStep, context);
+    const steps = this.stepStream(actionStep, { ...context, session: this.sessionOf(context) });
     for (;;) {
       const next = await steps.next();
       if (next.done) return next.value.output;
@@ -289,40 +436,69 @@ export abstract class MultiStepAgent implements AsyncDisposable {
     };
   }
 
-  /** Sets the run up (memory, state, task), then runs the steps; yields every event. */
-  protected async *runEvents(task: string, options: RunOptions): AsyncGenerator<AgentEvent, void> {
-    if (this.#running) {
-      throw new AgentError(
-        `The agent${this.name ? ` '${this.name}'` : ""} is already running a task. Wait for that run to end, ` +
-          "or use another agent instance for concurrent runs.",
+  /**
+   * Sets the run up in the session (memory, state, task), then runs the steps. Yields every
+   * event stamped with the run's and the session's ids, from `run-start` to `run-end`.
+   */
+  async *#runEvents(
+    session: AgentSession,
+    task: string,
+    options: RunOptions,
+  ): AsyncGenerator<RunEvent, void> {
+    const runState = sessionRunState(session);
+    // Checked when the run is asked for (the promise form starts iterating at once), and
+    // before anything of the session is touched: the run under way is not disturbed.
+    if (runState.closed) throw closedSessionError(session);
+    if (runState.running) {
+      throw new AgentBusyError(
+        `The ${session === this.#defaultSession ? "agent" : "session"}${this.name ? ` of '${this.name}'` : ""} ` +
+          `(session ${session.id}) is already running a task. Wait for that run to end, or run in ` +
+          "another session: agent.session().run(task).",
+        session.id,
       );
     }
-    this.#running = true;
+    runState.running = true;
+    const ids = { runId: globalThis.crypto.randomUUID(), sessionId: session.id };
+    const stamp = (event: AgentEvent): RunEvent => ({ ...event, ...ids });
+    const startTime = Date.now();
+    let started = false;
     try {
       const maxSteps = checkMaxSteps(options.maxSteps ?? this.maxSteps);
       const reset = options.reset ?? true;
-      this.#interruptRequested = false;
-      this.#throwIfStopped(options.signal);
+      runState.interruptRequested = false;
+      this.#throwIfStopped(session, options.signal);
       let fullTask = task;
       if (options.additionalArgs && Object.keys(options.additionalArgs).length > 0) {
-        Object.assign(this.state, options.additionalArgs);
+        Object.assign(session.state, options.additionalArgs);
         fullTask += `\n${this.describeAdditionalArgs(options.additionalArgs)}`;
       }
-      this.task = fullTask;
-      this.memory.systemPrompt = new SystemPromptStep(this.initializeSystemPrompt());
+      session.task = fullTask;
+      session.runCount += 1;
+      session.memory.systemPrompt = new SystemPromptStep(this.initializeSystemPrompt());
       if (reset) {
-        this.memory.reset();
-        this.monitor.reset();
+        session.memory.reset();
+        session.monitor.reset();
       }
+      started = true;
+      yield stamp({ type: "run-start", task: fullTask });
       this.logger.logTask(fullTask.trim(), {
         title: this.name,
         subtitle: `${modelClassName(this.model)} - ${this.model.modelId}`,
       });
-      this.memory.steps.push(new TaskStep(fullTask, options.images ?? []));
-      await this.beforeRun({ reset, signal: options.signal });
-      yield* this.#runSteps(fullTask, maxSteps, options);
+      session.memory.steps.push(new TaskStep(fullTask, options.images ?? []));
+      await this.beforeRun({ reset, signal: options.signal, session });
+      let output: unknown;
+      for await (const event of this.#runSteps(session, fullTask, maxSteps, options)) {
+        if (event.type === "final-answer") output = event.output;
+        yield stamp(event);
+      }
+      yield stamp({ type: "run-end", result: buildRunResult(session, startTime, { output }) });
+    } catch (error) {
+      // A run that started always ends with run-end, which says why it stopped; then the error.
+      if (started) yield stamp({ type: "run-end", result: buildRunResult(session, startTime, { error }) });
+      throw error;
     } finally {
-      this.#running = false;
+      runState.running = false;
     }
   }
 
@@ -334,37 +510,45 @@ export abstract class MultiStepAgent implements AsyncDisposable {
     );
   }
 
-  async *#runSteps(task: string, maxSteps: number, options: RunOptions): AsyncGenerator<AgentEvent, void> {
+  async *#runSteps(
+    session: AgentSession,
+    task: string,
+    maxSteps: number,
+    options: RunOptions,
+  ): AsyncGenerator<AgentEvent, void> {
     const { signal } = options;
+    const { memory } = session;
+    const context = this.#contextOf(session);
     let finalOutput: unknown;
     let answered = false;
-    this.stepNumber = 1;
-    while (!answered && this.stepNumber <= maxSteps) {
-      this.#throwIfStopped(signal);
-      if (this.#isPlanningStep(this.stepNumber)) {
-        const isFirstPlan = this.memory.steps.length === 1;
+    session.stepNumber = 1;
+    while (!answered && session.stepNumber <= maxSteps) {
+      this.#throwIfStopped(session, signal);
+      yield { type: "step-start", stepNumber: session.stepNumber };
+      if (this.#isPlanningStep(session.stepNumber)) {
+        const isFirstPlan = memory.steps.length === 1;
         const planningStep = yield* generatePlanningStep({
           templates: this.promptTemplates,
-          variables: { ...this.promptVariables(), task, remainingSteps: maxSteps - this.stepNumber + 1 },
+          variables: { ...this.promptVariables(), task, remainingSteps: maxSteps - session.stepNumber + 1 },
           isFirstPlan,
           task,
-          summaryMemory: () => this.writeMemoryToMessages(true),
+          summaryMemory: () => session.writeMemoryToMessages(true),
           generate: (messages, options) => this.generateModelOutput(messages, { ...options, signal }),
         });
         this.logger.logPlan(planningStep.plan, { initial: isFirstPlan });
-        await this.#finalizeStep(planningStep);
-        this.memory.steps.push(planningStep);
+        await this.#finalizeStep(session, planningStep);
+        memory.steps.push(planningStep);
         yield { type: "planning-step", step: planningStep };
       }
-      const actionStep = new ActionStep(this.stepNumber, new Timing(Date.now()));
-      this.logger.logRule(`Step ${this.stepNumber}`);
+      const actionStep = new ActionStep(session.stepNumber, new Timing(Date.now()));
+      this.logger.logRule(`Step ${session.stepNumber}`);
       let fatalError: unknown;
       try {
-        const result = yield* this.stepStream(actionStep, { signal });
+        const result = yield* this.stepStream(actionStep, { signal, session });
         yield { type: "action-output", output: result.output, isFinalAnswer: result.isFinalAnswer };
         if (result.isFinalAnswer) {
           this.logger.logFinalAnswer(result.output);
-          await checkFinalAnswer(result.output, this.finalAnswerChecks, this.memory, this);
+          await checkFinalAnswer(result.output, this.finalAnswerChecks, memory, context);
           actionStep.isFinalAnswer = true;
           finalOutput = result.output;
           answered = true;
@@ -385,32 +569,33 @@ export abstract class MultiStepAgent implements AsyncDisposable {
           !AgentInterruptedError.isInstance(error);
         if (!recoverable) fatalError = error;
       }
-      await this.#finalizeStep(actionStep);
-      this.memory.steps.push(actionStep);
+      await this.#finalizeStep(session, actionStep);
+      memory.steps.push(actionStep);
       yield { type: "action-step", step: actionStep };
       if (fatalError !== undefined) throw fatalError;
-      if (!answered) this.stepNumber += 1;
+      if (!answered) session.stepNumber += 1;
     }
     if (!answered) {
-      this.#throwIfStopped(signal);
+      this.#throwIfStopped(session, signal);
+      yield { type: "step-start", stepNumber: session.stepNumber };
       const step = yield* answerFromMemory({
         templates: this.promptTemplates,
-        memoryMessages: this.writeMemoryToMessages(),
+        memoryMessages: session.writeMemoryToMessages(),
         task,
         images: options.images,
-        stepNumber: this.stepNumber,
+        stepNumber: session.stepNumber,
         maxSteps,
         generate: (messages) => this.generateModelOutput(messages, { signal }, false),
       });
       this.logger.logError(step.error!.message);
       this.logger.logFinalAnswer(step.actionOutput);
-      await this.#finalizeStep(step);
-      this.memory.steps.push(step);
+      await this.#finalizeStep(session, step);
+      memory.steps.push(step);
       yield { type: "action-step", step };
       finalOutput = step.actionOutput;
     }
     const finalAnswerStep = new FinalAnswerStep(finalOutput);
-    await this.#stepCallbacks.fire(finalAnswerStep, this);
+    await this.#stepCallbacks.fire(finalAnswerStep, context);
     yield { type: "final-answer", step: finalAnswerStep, output: finalOutput };
   }
 
@@ -432,16 +617,17 @@ export abstract class MultiStepAgent implements AsyncDisposable {
     return generateModelOutput(this.model, messages, options, allowStreaming && this.streamOutputs);
   }
 
-  async #finalizeStep(step: ActionStep | PlanningStep): Promise<void> {
+  async #finalizeStep(session: AgentSession, step: ActionStep | PlanningStep): Promise<void> {
     step.timing.endTime ??= Date.now();
-    this.monitor.updateMetrics(step);
-    await this.#stepCallbacks.fire(step, this);
+    session.monitor.updateMetrics(step);
+    await this.#stepCallbacks.fire(step, this.#contextOf(session));
   }
 
-  #throwIfStopped(signal: AbortSignal | undefined): void {
+  #throwIfStopped(session: AgentSession, signal: AbortSignal | undefined): void {
     if (signal?.aborted) throw interruptedError(signal);
-    if (this.#interruptRequested) {
-      this.#interruptRequested = false;
+    const runState = sessionRunState(session);
+    if (runState.interruptRequested) {
+      runState.interruptRequested = false;
       throw new AgentInterruptedError("The agent was interrupted: the run stopped at the end of a step.");
     }
   }

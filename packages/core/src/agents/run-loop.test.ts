@@ -382,7 +382,17 @@ describe("a model that fails", () => {
       for await (const event of agent.run("Weather?", { stream: true })) types.push(event.type);
     })().catch((caught: unknown) => caught);
     expect(AgentGenerationError.isInstance(error)).toBe(true);
-    expect(types).toEqual(["tool-call", "tool-output", "action-output", "action-step", "action-step"]);
+    expect(types).toEqual([
+      "run-start",
+      "step-start",
+      "tool-call",
+      "tool-output",
+      "action-output",
+      "action-step",
+      "step-start",
+      "action-step",
+      "run-end",
+    ]);
   });
 });
 
@@ -402,6 +412,8 @@ describe("streaming", () => {
 
     const events = await collect(agent.run("Weather?", { stream: true }));
     expect(eventTypes(events)).toEqual([
+      "run-start",
+      "step-start",
       "planning-step",
       "tool-call",
       "tool-call",
@@ -409,14 +421,16 @@ describe("streaming", () => {
       "tool-output",
       "action-output",
       "action-step",
+      "step-start",
       "tool-call",
       "tool-output",
       "action-output",
       "action-step",
       "final-answer",
+      "run-end",
     ]);
-    const last = events.at(-1)!;
-    expect(last.type === "final-answer" && last.output).toBe("sunny");
+    const answerEvent = events.at(-2)!;
+    expect(answerEvent.type === "final-answer" && answerEvent.output).toBe("sunny");
     const finalOutput = events.findLast((event) => event.type === "action-output");
     expect(finalOutput).toMatchObject({ output: "sunny", isFinalAnswer: true });
   });
@@ -436,6 +450,8 @@ describe("streaming", () => {
 
     const events = await collect(agent.run("One?", { stream: true }));
     expect(eventTypes(events)).toEqual([
+      "run-start",
+      "step-start",
       "stream-delta*",
       "planning-step",
       "stream-delta*",
@@ -444,6 +460,7 @@ describe("streaming", () => {
       "action-output",
       "action-step",
       "final-answer",
+      "run-end",
     ]);
   });
 });

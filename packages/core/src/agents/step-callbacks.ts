@@ -1,7 +1,7 @@
 import { AgentConfigurationError } from "../errors.js";
 import type { ActionStep, FinalAnswerStep, PlanningStep } from "../memory/steps.js";
+import type { AgentContext } from "./agent-context.js";
 import type { StepCallback, StepCallbacks } from "./agent-options.js";
-import type { MultiStepAgent } from "./multi-step-agent.js";
 
 type CallbackStep = ActionStep | PlanningStep | FinalAnswerStep;
 const callbackKeys = { action: "action", planning: "planning", finalAnswer: "final-answer" } as const;
@@ -39,7 +39,7 @@ export class StepCallbackRegistry {
   register(type: CallbackStep["type"], callback: StepCallback<any>, where = "step callback"): void {
     if (typeof callback !== "function") {
       throw new AgentConfigurationError(
-        `${where} must hold functions (step, agent) => void; got ${typeof callback}.`,
+        `${where} must hold functions (step, context) => void; got ${typeof callback}.`,
       );
     }
     const list = this.#byType.get(type) ?? [];
@@ -48,9 +48,9 @@ export class StepCallbackRegistry {
   }
 
   /** Calls, in order, the callbacks registered for this step's type; awaits each. */
-  async fire(step: CallbackStep, agent: MultiStepAgent): Promise<void> {
+  async fire(step: CallbackStep, context: AgentContext): Promise<void> {
     const callbacks = this.#byType.get(step.type);
     if (!callbacks) return;
-    for (const callback of callbacks) await callback(step, agent);
+    for (const callback of callbacks) await callback(step, context);
   }
 }

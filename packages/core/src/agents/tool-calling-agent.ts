@@ -6,6 +6,7 @@ import type { ToolSpec } from "../models/model.js";
 import { TOOL_CALLING_AGENT_PROMPT_TEMPLATES } from "../prompts/defaults.js";
 import type { PromptTemplates } from "../prompts/prompt-templates.js";
 import type { ActionOutput, MultiStepAgentOptions, StepContext } from "./agent-options.js";
+import type { AgentSession } from "./agent-session.js";
 import type { AgentEvent } from "./events.js";
 import { MultiStepAgent } from "./multi-step-agent.js";
 import { type ParsedToolCall, toolCallsFromMessage } from "./tool-call-parsing.js";
@@ -52,9 +53,14 @@ export class ToolCallingAgent extends MultiStepAgent {
     return TOOL_CALLING_AGENT_PROMPT_TEMPLATES;
   }
 
-  protected override async beforeRun(context: { reset: boolean; signal?: AbortSignal }): Promise<void> {
+  protected override async beforeRun(context: {
+    reset: boolean;
+    signal?: AbortSignal;
+    session: AgentSession;
+  }): Promise<void> {
     await super.beforeRun(context);
     // Computed once per run rather than at every step: the tools do not change during a run.
+    // Every session has the same schemas (only where a managed agent runs differs).
     this.#toolSpecs = this.toolsAndManagedAgents.map((tool) => tool.toJsonSchema());
   }
 
@@ -62,7 +68,8 @@ export class ToolCallingAgent extends MultiStepAgent {
     actionStep: ActionStep,
     context: StepContext,
   ): AsyncGenerator<AgentEvent, ActionOutput> {
-    const inputMessages = this.writeMemoryToMessages();
+    const session = this.sessionOf(context);
+    const inputMessages = session.writeMemoryToMessages();
     actionStep.modelInputMessages = inputMessages;
     // Set in beforeRun; `step()` may be called outside of a run.
     this.#toolSpecs ??= this.toolsAndManagedAgents.map((tool) => tool.toJsonSchema());
@@ -91,7 +98,7 @@ export class ToolCallingAgent extends MultiStepAgent {
       );
     }
 
-    const results = yield* this.#runToolCalls(calls, context);
+    const results = yield* this.#runToolCalls(calls, session, context.signal);
     actionStep.toolResults = results;
     actionStep.observations = results
       .map((result) => `Call ${result.id} (${result.name}): ${result.observation}`)
@@ -102,7 +109,7 @@ export class ToolCallingAgent extends MultiStepAgent {
     const finalCall = results.length === 1 && results[0]!.name === "final_answer" ? results[0] : undefined;
     if (!finalCall) return { output: undefined, isFinalAnswer: false };
     let answer = finalCall.output;
-    if (typeof answer === "string" && Object.hasOwn(this.state, answer)) answer = this.state[answer];
+    if (typeof answer === "string" && Object.hasOwn(session.state, answer)) answer = session.state[answer];
     actionStep.actionOutput = answer;
     return { output: answer, isFinalAnswer: true };
   }
@@ -110,13 +117,15 @@ export class ToolCallingAgent extends MultiStepAgent {
   /** Runs the calls concurrently; yields a `tool-output` per call as it ends; returns results in call order. */
   async *#runToolCalls(
     calls: ParsedToolCall[],
-    context: StepContext,
+    session: AgentSession,
+    signal: AbortSignal | undefined,
   ): AsyncGenerator<AgentEvent, ToolCallResult[]> {
+    const managedAgentTools = this.managedAgentToolsOf(session);
     const toolContext: ToolCallContext = {
-      tools: { ...this.tools, ...this.managedAgentTools },
-      managedAgentNames: new Set(Object.keys(this.managedAgentTools)),
-      state: this.state,
-      signal: context.signal,
+      tools: { ...this.tools, ...managedAgentTools },
+      managedAgentNames: new Set(Object.keys(managedAgentTools)),
+      state: session.state,
+      signal,
     };
     const results: ToolCallResult[] = new Array(calls.length);
     const limit = this.maxToolThreads ?? calls.length;

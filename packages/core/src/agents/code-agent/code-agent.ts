@@ -12,6 +12,7 @@ import type { PromptTemplates } from "../../prompts/prompt-templates.js";
 import { renderTemplate } from "../../prompts/render-template.js";
 import type { Tool } from "../../tools/tool.js";
 import type { ActionOutput, MultiStepAgentOptions, StepContext } from "../agent-options.js";
+import type { AgentSession, SessionOptions } from "../agent-session.js";
 import type { BaseToolsOptions } from "../base-tools.js";
 import type { AgentEvent } from "../events.js";
 import { MultiStepAgent, stringifyValue } from "../multi-step-agent.js";
@@ -49,6 +50,23 @@ export interface CodeAgentOptions extends MultiStepAgentOptions {
   useStructuredOutputsInternally?: boolean;
   /** `<code>`…`</code>` by default; `"markdown"` for fenced python blocks; or your own pair. */
   codeBlockTags?: "markdown" | CodeBlockTags;
+}
+
+/** Options of `codeAgent.session()`. */
+export interface CodeAgentSessionOptions extends SessionOptions {
+  /**
+   * An executor you built, for this session only (the session cleans it up when it closes).
+   * By default the session builds its own from the agent's `executorType` and `executorOptions`.
+   */
+  executor?: PythonExecutor;
+}
+
+/** A session's executor: given, or built at its first run; and the tools and state sent to it. */
+interface ExecutorSlot {
+  executor?: PythonExecutor;
+  creation?: Promise<PythonExecutor>;
+  /** Tools and state sent to the executor for the current run; awaited before running code. */
+  ready?: Promise<void>;
 }
 
 /** The model's last value is cut to this length in the observation (prints have their own limit). */
@@ -92,10 +110,10 @@ export class CodeAgent extends MultiStepAgent {
   readonly useStructuredOutputsInternally: boolean;
   readonly codeBlockTags: CodeBlockTags;
 
-  #executor: PythonExecutor | undefined;
-  #executorCreation: Promise<PythonExecutor> | undefined;
-  /** Tools and state sent to the executor for the current run; awaited before running code. */
-  #executorReady: Promise<void> | undefined;
+  /** The executor given in the options: the default session's, which other sessions cannot share. */
+  readonly #givenExecutor: PythonExecutor | undefined;
+  /** Each session's executor: its own Python variables. */
+  readonly #executorSlots = new WeakMap<AgentSession, ExecutorSlot>();
 
   constructor(options: CodeAgentOptions) {
     super(options);
@@ -117,12 +135,39 @@ export class CodeAgent extends MultiStepAgent {
     this.maxPrintOutputsLength = options.maxPrintOutputsLength ?? DEFAULT_MAX_PRINT_OUTPUTS_LENGTH;
     this.useStructuredOutputsInternally = options.useStructuredOutputsInternally ?? false;
     this.codeBlockTags = resolveCodeBlockTags(options.codeBlockTags);
-    this.#executor = options.executor;
+    this.#givenExecutor = options.executor;
+    this.#executorSlots.set(this.defaultSession, { executor: options.executor });
   }
 
-  /** The executor, once created (at the first run, or given in the options). */
+  /** The default session's executor, once created (at the first run, or given in the options). */
   get pythonExecutor(): PythonExecutor | undefined {
-    return this.#executor;
+    return this.#slotOf(this.defaultSession).executor;
+  }
+
+  /**
+   * Opens a session with its own executor (its own Python variables), built from the agent's
+   * `executorType` and `executorOptions` at the session's first run, or given in `options`.
+   */
+  override session(options: CodeAgentSessionOptions = {}): AgentSession {
+    if (!options.executor && this.#givenExecutor) {
+      throw new AgentConfigurationError(
+        "This CodeAgent was given an executor instance, which only its default session can use. " +
+          "Give each session its own (agent.session({ executor })), or build the agent with " +
+          "executorType and executorOptions so that each session builds one.",
+      );
+    }
+    const session = super.session(options);
+    this.#executorSlots.set(session, { executor: options.executor });
+    return session;
+  }
+
+  #slotOf(session: AgentSession): ExecutorSlot {
+    let slot = this.#executorSlots.get(session);
+    if (!slot) {
+      slot = {};
+      this.#executorSlots.set(session, slot);
+    }
+    return slot;
   }
 
   protected override defaultPromptTemplates(): PromptTemplates {
@@ -169,35 +214,41 @@ export class CodeAgent extends MultiStepAgent {
    * Starts the executor and sends it the tools and the state without waiting: the sandbox boots
    * while the model writes its first step. The step awaits it before running code.
    */
-  protected override async beforeRun(context: { reset: boolean; signal?: AbortSignal }): Promise<void> {
+  protected override async beforeRun(context: {
+    reset: boolean;
+    signal?: AbortSignal;
+    session: AgentSession;
+  }): Promise<void> {
     await super.beforeRun(context);
-    const tools = this.toolsAndManagedAgents;
-    const variables = { ...this.state };
+    const { session } = context;
+    const tools = this.toolsAndManagedAgentsOf(session);
+    const variables = { ...session.state };
     const ready = (async () => {
-      const executor = await this.#ensureExecutor();
+      const executor = await this.#ensureExecutor(session);
       await executor.start?.();
       await executor.sendTools(tools);
       if (Object.keys(variables).length > 0) await executor.sendVariables(variables);
     })();
     // Observed in the step; this keeps a failure from being reported as unhandled meanwhile.
     ready.catch(() => {});
-    this.#executorReady = ready;
+    this.#slotOf(session).ready = ready;
   }
 
-  async #ensureExecutor(): Promise<PythonExecutor> {
-    if (this.#executor) return this.#executor;
-    this.#executorCreation ??= createExecutor(this.executorType, {
+  async #ensureExecutor(session: AgentSession): Promise<PythonExecutor> {
+    const slot = this.#slotOf(session);
+    if (slot.executor) return slot.executor;
+    slot.creation ??= createExecutor(this.executorType, {
       additionalAuthorizedImports: this.additionalAuthorizedImports,
       maxPrintOutputsLength: this.maxPrintOutputsLength,
       ...this.executorOptions,
     }).then((executor) => {
-      this.#executor = executor;
+      slot.executor = executor;
       return executor;
     });
     try {
-      return await this.#executorCreation;
+      return await slot.creation;
     } catch (error) {
-      this.#executorCreation = undefined;
+      slot.creation = undefined;
       throw error;
     }
   }
@@ -206,7 +257,8 @@ export class CodeAgent extends MultiStepAgent {
     actionStep: ActionStep,
     context: StepContext,
   ): AsyncGenerator<AgentEvent, ActionOutput> {
-    const inputMessages = this.writeMemoryToMessages();
+    const session = this.sessionOf(context);
+    const inputMessages = session.writeMemoryToMessages();
     actionStep.modelInputMessages = inputMessages;
     const message = yield* this.generateModelOutput(inputMessages, {
       stopSequences: this.#stopSequences(),
@@ -235,8 +287,8 @@ export class CodeAgent extends MultiStepAgent {
     this.logger.logCode(code, { title: "Executing parsed code:" });
 
     // The sandbox's setup has deadlines of its own; the run's signal does not wait for them.
-    await untilAborted(this.#executorReady ?? Promise.resolve(), context.signal);
-    const executor = await this.#ensureExecutor();
+    await untilAborted(this.#slotOf(session).ready ?? Promise.resolve(), context.signal);
+    const executor = await this.#ensureExecutor(session);
     const result = await executor.run(code, { signal: context.signal });
     if (result.logs) this.logger.logExecutionLogs(result.logs);
     if (result.error) {
@@ -301,14 +353,18 @@ export class CodeAgent extends MultiStepAgent {
     );
   }
 
-  /** Stops the executor (whether the agent built it or was given it). Safe to call twice. */
-  override async cleanup(): Promise<void> {
-    const executor = this.#executor ?? (await this.#executorCreation?.catch(() => undefined));
-    this.#executor = undefined;
-    this.#executorCreation = undefined;
-    this.#executorReady = undefined;
+  /**
+   * Stops a session's executor (whether it was built or given), after what every agent frees.
+   * `cleanup()` calls it for the default session and every open one. Safe to call twice.
+   */
+  protected override async releaseSession(session: AgentSession): Promise<void> {
+    const slot = this.#slotOf(session);
+    const executor = slot.executor ?? (await slot.creation?.catch(() => undefined));
+    slot.executor = undefined;
+    slot.creation = undefined;
+    slot.ready = undefined;
     await executor?.cleanup();
-    await super.cleanup();
+    await super.releaseSession(session);
   }
 
   override toDict(): Record<string, unknown> {

@@ -1,4 +1,4 @@
-export { CodeAgent, type CodeAgentOptions } from "./code-agent.js";
+export { CodeAgent, type CodeAgentOptions, type CodeAgentSessionOptions } from "./code-agent.js";
 export { CODE_AGENT_PROMPT_TEMPLATES } from "./code-agent-prompt.js";
 export {
   type CodeBlockTags,

@@ -1,0 +1,184 @@
+import { AgentError } from "../errors.js";
+import type { AgentLogger } from "../logging/agent-logger.js";
+import { Monitor } from "../logging/monitor.js";
+import { AgentMemory } from "../memory/agent-memory.js";
+import type { ChatMessage } from "../models/messages.js";
+import type { Tool } from "../tools/tool.js";
+import type { AgentContext } from "./agent-context.js";
+import type { RunOptions, RunResult } from "./agent-options.js";
+import type { RunEvent } from "./events.js";
+
+/** Options of `agent.session()`. */
+export interface SessionOptions {
+  /** The session's id, as events and `session.id` show it. A random UUID by default. */
+  id?: string;
+}
+
+/**
+ * What a session needs of its agent. The agent gives it a private object of this shape, so
+ * that this module does not import the agent class (and the agent keeps its run loop private).
+ */
+export interface SessionHost {
+  readonly name: string | undefined;
+  readonly tools: Readonly<Record<string, Tool>>;
+  readonly model: { modelId: string };
+  readonly logger: AgentLogger;
+  run(session: AgentSession, task: string, options: RunOptions): Promise<unknown> | AsyncIterable<RunEvent>;
+  /** Frees what the agent keeps for this session (a CodeAgent's executor, managed sessions). */
+  release(session: AgentSession): Promise<void>;
+}
+
+/** What the run loop keeps on a session between and during runs; not part of the public API. */
+interface SessionRunState {
+  running: boolean;
+  interruptRequested: boolean;
+  closed: boolean;
+  /** Sessions of managed agents that run for this session, by managed agent name. */
+  readonly children: Map<string, AgentSession>;
+}
+
+const runStates = new WeakMap<AgentSession, SessionRunState>();
+
+/** The run loop's bookkeeping of a session (for the agent classes only). */
+export function sessionRunState(session: AgentSession): SessionRunState {
+  return runStates.get(session)!;
+}
+
+/**
+ * One conversation with an agent: its own memory, state, step and run counters, token totals
+ * and, for a CodeAgent, its own executor (its own Python variables). The agent holds the
+ * configuration (model, tools, prompts); `agent.run()` runs in the agent's default session,
+ * and `agent.session()` opens another. Sessions of one agent run concurrently and never see
+ * each other's memory, state or variables; one session runs one task at a time (a second
+ * `run` rejects with `AgentBusyError`).
+ *
+ * @example
+ * await using session = agent.session();
+ * await session.run("Remember the number 7.");
+ * await session.run("Which number did I give you?", { reset: false });
+ */
+export class AgentSession implements AgentContext, AsyncDisposable {
+  readonly id: string;
+  readonly memory = new AgentMemory();
+  /** Values shared across steps: `additionalArgs`, stored images; tools can read them by key. */
+  state: Record<string, unknown> = {};
+  /** The number of the step running (1-based), or of the last one once the run ended. */
+  stepNumber = 0;
+  /** The task of the current (or last) run, with the mention of its additional arguments. */
+  task: string | undefined;
+  /** How many runs this session started. */
+  runCount = 0;
+  /** Step durations and token totals of the session since its memory was last reset. */
+  readonly monitor: Monitor;
+  /** The narrow view of this session that checks and callbacks receive. */
+  readonly context: AgentContext;
+  readonly #host: SessionHost;
+
+  constructor(host: SessionHost, options: SessionOptions = {}) {
+    this.#host = host;
+    // The global Web Crypto (Node 20, browsers): core does not tie itself to node: modules here.
+    this.id = options.id ?? globalThis.crypto.randomUUID();
+    this.monitor = new Monitor(host.model, host.logger);
+    runStates.set(this, { running: false, interruptRequested: false, closed: false, children: new Map() });
+    const session = this;
+    this.context = Object.freeze({
+      get name() {
+        return session.name;
+      },
+      get tools() {
+        return session.tools;
+      },
+      get task() {
+        return session.task;
+      },
+      get stepNumber() {
+        return session.stepNumber;
+      },
+      get memory() {
+        return session.memory;
+      },
+      get state() {
+        return session.state;
+      },
+      interrupt: () => session.interrupt(),
+    });
+  }
+
+  /** The agent's name. */
+  get name(): string | undefined {
+    return this.#host.name;
+  }
+
+  /** The agent's tools by name. */
+  get tools(): Readonly<Record<string, Tool>> {
+    return this.#host.tools;
+  }
+
+  /** Whether a run of this session is under way. */
+  get isRunning(): boolean {
+    return sessionRunState(this).running;
+  }
+
+  /** Whether `close()` was called; a closed session cannot run. */
+  get isClosed(): boolean {
+    return sessionRunState(this).closed;
+  }
+
+  /**
+   * Runs the agent on a task in this session, as `agent.run` does in the default session:
+   * resolves to the final answer (or a `RunResult` with `returnFullResult`); with
+   * `stream: true`, returns the run's events instead.
+   */
+  run(task: string, options: RunOptions & { stream: true }): AsyncIterable<RunEvent>;
+  run(task: string, options: RunOptions & { stream?: false; returnFullResult: true }): Promise<RunResult>;
+  run(task: string, options?: RunOptions & { stream?: false }): Promise<unknown>;
+  run(task: string, options: RunOptions): Promise<unknown> | AsyncIterable<RunEvent>;
+  run(task: string, options: RunOptions = {}): Promise<unknown> | AsyncIterable<RunEvent> {
+    return this.#host.run(this, task, options);
+  }
+
+  /** The memory as chat messages, as the model reads it. */
+  writeMemoryToMessages(summaryMode = false): ChatMessage[] {
+    return this.memory.toMessages(summaryMode);
+  }
+
+  /** Stops this session's run at the end of its current step; it then rejects with `AgentInterruptedError`. */
+  interrupt(): void {
+    sessionRunState(this).interruptRequested = true;
+  }
+
+  /**
+   * The session of a managed agent that runs for this session, opened at its first call and
+   * closed with this session.
+   */
+  childSession(key: string, open: () => AgentSession): AgentSession {
+    const { children } = sessionRunState(this);
+    let child = children.get(key);
+    if (!child) {
+      child = open();
+      children.set(key, child);
+    }
+    return child;
+  }
+
+  /**
+   * Ends the session: a run under way is interrupted, its executor (CodeAgent) is stopped and
+   * the sessions of its managed agents are closed. Safe to call twice.
+   */
+  async close(): Promise<void> {
+    const runState = sessionRunState(this);
+    if (runState.closed) return;
+    runState.closed = true;
+    if (runState.running) this.interrupt();
+    await this.#host.release(this);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+/** The error a run of a closed session rejects with. */
+export function closedSessionError(session: AgentSession): AgentError {
+  return new AgentError(`The session ${session.id} is closed; open another with agent.session().`);
+}
