@@ -11,7 +11,7 @@ export function packageBuild(
     dts: true,
     sourcemap: true,
     clean: true,
-    target: "node20",
+    target: "node22",
     splitting: false,
     treeshake: true,
     ...extra,
