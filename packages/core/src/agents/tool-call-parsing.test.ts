@@ -153,6 +153,14 @@ describe("parseToolCallsFromText on the shapes real models write", () => {
       'Action:\n```\n{"action": "get_weather", "action_input": {"city": "Oslo", "metric": true}}\n\n',
     ],
     [
+      "arguments as a Python dict in a string",
+      '{"name": "get_weather", "arguments": "{\'city\': \'Oslo\', \'metric\': True}"}',
+    ],
+    [
+      "a reply that opens with the last observation",
+      'Observation: it rained.\nAction: {"name": "get_weather", "arguments": {"city": "Oslo", "metric": true}}',
+    ],
+    [
       "a reasoning section with a draft",
       '<think>maybe {"name": "other", "arguments": {}}</think>{"name": "get_weather", "arguments": {"city": "Oslo", "metric": true}}',
     ],

@@ -50,8 +50,12 @@ function fromTextCall(call: { name: string; arguments: unknown }): ParsedToolCal
   const toolCall: ToolCall = { id: "", name: call.name, arguments: call.arguments ?? {} };
   // A string value is a JSON object encoded once more, or else a single positional argument.
   if (typeof call.arguments === "string" && /^\s*(```|\{)/.test(call.arguments)) {
+    // Arguments given as a Python dict in a string are read as data, like a call written in Python.
+    const written = /^\s*\{\s*'/.test(call.arguments)
+      ? pythonLiteralToJson(call.arguments.trim())
+      : undefined;
     try {
-      toolCall.arguments = parseToolCallArguments(call.arguments, call.name);
+      toolCall.arguments = parseToolCallArguments(written ?? call.arguments, call.name);
     } catch (error) {
       if (!AgentToolCallError.isInstance(error)) throw error;
       return { toolCall, argumentsError: error };
@@ -114,11 +118,13 @@ export function parseToolCallsFromText(text: string): TextToolCall[] {
   );
 }
 
-/** The part of a reply that can hold its call: no closed reasoning, nothing after an invented observation. */
+/** The part of a reply that can hold its call: no closed reasoning, nothing after an observation invented after the call. */
 function readableText(text: string): string {
   const visible = text.replace(/<(think|thinking)>[\s\S]*?<\/\1>/gi, "\n");
   const observation = /^[ \t]*Observation:/m.exec(visible);
-  return observation ? visible.slice(0, observation.index) : visible;
+  // Only after a call was written: a reply may open by restating the previous observation.
+  if (!observation || !/[{[]/.test(visible.slice(0, observation.index))) return visible;
+  return visible.slice(0, observation.index);
 }
 
 /**

@@ -128,6 +128,12 @@ describe("parseCodeBlobs on the shapes real models write", () => {
     expect(code(text)).toBe("x = 2\nprint(x)");
   });
 
+  it("reads a reply that opens by restating the last observation", () => {
+    expect(code("Observation: it printed 3.\nThought: answer now.\n<code>\nfinal_answer(3)\n</code>")).toBe(
+      "final_answer(3)",
+    );
+  });
+
   it("runs a block repeated word for word once", () => {
     expect(code("```py\nprint(1)\n```\nAgain:\n```py\nprint(1)\n```")).toBe("print(1)");
   });

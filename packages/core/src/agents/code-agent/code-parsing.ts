@@ -52,7 +52,7 @@ export const ANSWER_PLACEHOLDER = "<your answer>";
  *
  * Never searched: closed `<think>…</think>` sections, the content of fences (so `<code>` in a
  * string of a fenced block is not a tag), and what follows an `Observation:` line outside a
- * block (the model inventing the result of its own code). A block that holds only comments is
+ * block, once a block was found (the model inventing the result of its own code). A block that holds only comments is
  * no code, and so is a copy of a format hint (`isFormatHintEcho`). Exact duplicates of a block
  * run once. Anything else throws an `AgentParsingError` that names the expected format.
  */
@@ -136,7 +136,7 @@ const OBSERVATION_LINE = /^[ \t]*Observation:/;
 /**
  * Reads the text once, left to right: whichever comes first, a code tag or a fence line, owns
  * the text up to its end, so neither is looked for inside the other. Stops at an `Observation:`
- * line outside blocks.
+ * line outside blocks that follows a block.
  */
 function scanBlocks(text: string, tags: CodeBlockTags): Scan {
   const [opening, closing] = tags;
@@ -148,7 +148,8 @@ function scanBlocks(text: string, tags: CodeBlockTags): Scan {
   let index = 0;
   while (index < lines.length) {
     const line = lines[index]!;
-    if (OBSERVATION_LINE.test(line)) break;
+    // Only after a block: an output may open by restating the previous observation.
+    if (blocks.length > 0 && OBSERVATION_LINE.test(line)) break;
     const tagAt = tagsAreFences ? -1 : line.indexOf(opening);
     const fence = FENCE_OPENING.exec(line);
     if (fence && (tagAt === -1 || tagAt >= fence[1]!.length)) {
@@ -162,7 +163,7 @@ function scanBlocks(text: string, tags: CodeBlockTags): Scan {
       continue;
     }
     if (tagAt !== -1) {
-      const read = readTagged(lines, index, tagAt, tags);
+      const read = readTagged(lines, index, tagAt);
       outside.push(line.slice(0, tagAt));
       blocks.push({ kind: "tags", language: "", content: stripInnerFence(read.content) });
       // The rest of the closing line is read again as ordinary text.
@@ -175,7 +176,8 @@ function scanBlocks(text: string, tags: CodeBlockTags): Scan {
   }
   return { blocks, outside: outside.join("\n") };
 
-  function readTagged(all: string[], start: number, tagAt: number, _tags: CodeBlockTags) {
+  /** The tagged block opening at `tagAt` of line `start`: its content, the line it closes on, and what follows on that line. */
+  function readTagged(all: string[], start: number, tagAt: number) {
     const remainder = [all[start]!.slice(tagAt + opening.length), ...all.slice(start + 1)].join("\n");
     const end = remainder.indexOf(closing);
     if (end === -1) return { content: remainder, next: all.length, rest: "" };
@@ -294,8 +296,10 @@ function bareFinalAnswer(lines: string[]): string | "ambiguous" | undefined {
  */
 function pythonTailOfText(lines: string[]): string | undefined {
   while (lines.length > 0 && lines[lines.length - 1]!.trim() === "") lines = lines.slice(0, -1);
-  for (let start = 0; start < lines.length; start++) {
+  let tried = 0;
+  for (let start = 0; start < lines.length && tried < MAX_TAIL_STARTS; start++) {
     if (start > 0 && lines[start - 1]!.trim() !== "" && !/:\s*$/.test(lines[start - 1]!)) continue;
+    tried += 1;
     const statements = pythonTail(lines, start);
     if (statements === undefined) continue;
     const code = lines.slice(start).join("\n").trim();
@@ -303,6 +307,9 @@ function pythonTailOfText(lines: string[]): string | undefined {
   }
   return undefined;
 }
+
+/** Where Python after prose may start: after a blank line or a line ending with ":". Bounds the work on long outputs. */
+const MAX_TAIL_STARTS = 200;
 
 const STATEMENT_START =
   /^(?:import\s+[\w.]+|from\s+[\w.]+\s+import\s|def\s+\w+\s*\(|class\s+\w+\s*[(:]|(?:if|elif|while|for|with|try|except|else|finally)\b[^\n]*:$|return\b|pass$|break$|continue$|raise\b|assert\s|del\s|print\s*\(|@\w)/;
