@@ -25,6 +25,7 @@ describe("containerCreateOptions", () => {
       NetworkMode: "none",
       ReadonlyRootfs: true,
       Tmpfs: { "/tmp": "rw,nosuid,nodev,noexec,size=16m" },
+      ShmSize: 8 * 1024 * 1024,
       CapDrop: ["ALL"],
       SecurityOpt: ["no-new-privileges"],
       Memory: 256 * 1024 * 1024,

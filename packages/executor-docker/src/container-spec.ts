@@ -4,6 +4,9 @@ import { bootstrapCommand } from "./bootstrap.js";
 /** The label on every container a DockerExecutor starts, so leftovers can be found. */
 export const CONTAINER_LABEL = "smol.executor";
 
+/** Size of the container's /dev/shm. */
+export const SHM_SIZE_MB = 8;
+
 export interface ContainerLimits {
   image: string;
   /** `"none"` (default) or a Docker network mode (`"bridge"`, a network name, …). */
@@ -46,6 +49,9 @@ export function containerCreateOptions(
       NetworkMode: limits.network,
       ReadonlyRootfs: true,
       Tmpfs: { "/tmp": `rw,nosuid,nodev,noexec,size=${limits.tmpfsSizeMb}m` },
+      // /dev/shm is the other writable mount (Docker's default: 64 MB). Python needs it only for
+      // multiprocessing's semaphores: a few MB are plenty.
+      ShmSize: SHM_SIZE_MB * 1024 * 1024,
       CapDrop: ["ALL"],
       SecurityOpt: ["no-new-privileges"],
       Memory: memoryBytes,

@@ -125,6 +125,7 @@ describe.skipIf(!engine.available)("DockerExecutor on a real engine", () => {
       expect(info.HostConfig.Binds ?? []).toEqual([]);
       expect(info.Mounts.filter((mount) => mount.Type === "bind")).toEqual([]);
       expect(Object.keys(info.HostConfig.Tmpfs ?? {})).toEqual(["/tmp"]);
+      expect(info.HostConfig.ShmSize).toBe(8 * 1024 * 1024);
       expect(info.Config.User).toBe("65534:65534");
       expect(info.Config.Labels["smol.executor"]).toBe("1");
     });

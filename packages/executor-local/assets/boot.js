@@ -6,13 +6,127 @@
 
 /**
  * Removes the web APIs that Deno persists on disk (in its DENO_DIR), so that code in one sandbox
- * cannot leave data for a later one. The host also makes that storage impossible to create;
- * this is the second layer.
+ * cannot leave data for a later one. The host also makes that storage impossible to create
+ * (DENO_DIR lies under a plain file); this is the second layer.
  */
 export function removePersistentStorage() {
-  for (const name of ["localStorage", "sessionStorage", "caches", "Worker"]) {
+  for (const name of ["localStorage", "sessionStorage", "caches"]) {
     delete globalThis[name];
   }
+}
+
+/**
+ * Closes what the guest could reach from JavaScript (Pyodide lets Python call it) beyond what
+ * Deno's permissions stop. Called once the interpreter has booted, before any guest code runs.
+ *
+ * - Worker threads: a worker keeps running after its run has returned (beyond `timeoutSeconds`),
+ *   and its event loop turns while the sandbox blocks on stdin. They are made unavailable rather
+ *   than bounded: the guest never needs one, and bounding a thread from inside the process it
+ *   shares with the guest is not possible. Both constructors (the web `Worker`, and node's,
+ *   which every route reaches: `process.getBuiltinModule`, `import("node:worker_threads")`,
+ *   `require`) call `super()` first, which goes through the prototype of the class: that
+ *   prototype becomes a function that throws, and the class is frozen so that it cannot be put
+ *   back. The host's CPU watchdog is the second layer.
+ * - WebGPU: `navigator.gpu`, the `GPU…` classes and `OffscreenCanvas` are removed (the host also
+ *   starts Deno with no WebGPU backend, so that no GPU driver is ever loaded).
+ * - Host paths: `Deno.execPath()`, `Deno.mainModule`, `Deno.cwd()`, `process.argv`,
+ *   `process.execPath`, `process.cwd()` would show the host's paths (the home or project
+ *   directory); they get neutral values. `Deno.args` is empty: the settings came on stdin.
+ * - `Deno[Deno.internal]`: Deno's internals (its `core`), which no guest needs.
+ */
+export function lockDown() {
+  refuseWorkers();
+  removeWebGpu();
+  hideHostPaths();
+  delete Deno[Deno.internal];
+}
+
+function refuseWorker() {
+  throw new Error("worker threads are not available in the smol sandbox");
+}
+
+function refuseWorkers() {
+  const nodeWorker = process.getBuiltinModule("node:worker_threads").Worker;
+  for (const WorkerClass of [globalThis.Worker, nodeWorker]) {
+    Object.setPrototypeOf(WorkerClass, refuseWorker);
+    Object.freeze(WorkerClass);
+  }
+  delete globalThis.Worker;
+}
+
+function removeWebGpu() {
+  delete Object.getPrototypeOf(navigator).gpu;
+  for (const name of Object.getOwnPropertyNames(globalThis)) {
+    if (/^GPU/.test(name) || name === "OffscreenCanvas") delete globalThis[name];
+  }
+}
+
+/** What the guest sees instead of the host's paths. */
+const NEUTRAL_EXEC_PATH = "/sandbox/deno";
+const NEUTRAL_MAIN_MODULE = "file:///sandbox/main.js";
+const NEUTRAL_CWD = "/sandbox";
+
+function hideHostPaths() {
+  const constant = (value) => ({ value, writable: false, enumerable: true, configurable: false });
+  Object.defineProperties(Deno, {
+    args: constant(Object.freeze([])),
+    execPath: constant(() => NEUTRAL_EXEC_PATH),
+    mainModule: constant(NEUTRAL_MAIN_MODULE),
+    cwd: constant(() => NEUTRAL_CWD),
+  });
+  Object.defineProperties(process, {
+    argv: constant(Object.freeze([NEUTRAL_EXEC_PATH, "/sandbox/main.js"])),
+    execArgv: constant(Object.freeze([])),
+    cwd: constant(() => NEUTRAL_CWD),
+  });
+  // A non-configurable accessor whose setter stores the value. (`process.argv0` is one too, but
+  // its setter does nothing: the host starts the process with argv[0] = "deno".)
+  process.execPath = NEUTRAL_EXEC_PATH;
+}
+
+/**
+ * A reader of stdin's lines: each call blocks until a whole line has come and returns it without
+ * "\n"; at end of input it returns undefined (which Python sees as None, where a JS null would
+ * arrive as `jsnull`). Synchronous, so that a tool call blocks the Python code until the host
+ * answers.
+ */
+export function stdinLineReader() {
+  const decoder = new TextDecoder();
+  let buffer = new Uint8Array(1 << 16);
+  let start = 0;
+  let end = 0;
+  return function readLine() {
+    let searchFrom = start;
+    for (;;) {
+      const newline = buffer.subarray(searchFrom, end).indexOf(10);
+      if (newline !== -1) {
+        const stop = searchFrom + newline;
+        const line = decoder.decode(buffer.subarray(start, stop));
+        start = stop + 1;
+        return line;
+      }
+      if (end === buffer.length) {
+        // Full: drop the bytes already returned, and grow when a single line fills the buffer.
+        buffer.copyWithin(0, start, end);
+        end -= start;
+        start = 0;
+        if (end === buffer.length) {
+          const bigger = new Uint8Array(buffer.length * 2);
+          bigger.set(buffer);
+          buffer = bigger;
+        }
+      }
+      searchFrom = end;
+      const count = Deno.stdin.readSync(buffer.subarray(end));
+      if (count === null || count === 0) {
+        if (end === start) return undefined;
+        const rest = decoder.decode(buffer.subarray(start, end));
+        start = end;
+        return rest;
+      }
+      end += count;
+    }
+  };
 }
 
 /** Writes text to the process's stderr, which the host keeps only for diagnostics. */

@@ -3,16 +3,22 @@
 // stores it read-only; the sandbox runner then starts from it in a fraction of the time of a
 // plain start.
 //
-// Deno.args[0] is a JSON object: { pyodideDir, runtimePath, preloadedModules: string[] }. The
-// process gets the same read-only permissions as the sandbox: it needs no write access, since
-// the bytes go to stdout.
+// The first line on stdin is a JSON object: { pyodideDir, runtimePath, preloadedModules: string[] }.
+// The process gets the same read-only permissions as the sandbox: it needs no write access,
+// since the bytes go to stdout.
 
-import { installRuntime, loadInterpreter, removePersistentStorage, writeAll } from "./boot.js";
+import {
+  installRuntime,
+  loadInterpreter,
+  removePersistentStorage,
+  stdinLineReader,
+  writeAll,
+} from "./boot.js";
 import { encodeSparseSnapshot } from "./snapshot-format.js";
 
 removePersistentStorage();
 
-const config = JSON.parse(Deno.args[0] ?? "{}");
+const config = JSON.parse(stdinLineReader()() ?? "{}");
 const pyodide = await loadInterpreter({ pyodideDir: config.pyodideDir, makeSnapshot: true });
 installRuntime(pyodide, Deno.readTextFileSync(config.runtimePath), config.preloadedModules);
 for (const chunk of encodeSparseSnapshot(pyodide.makeMemorySnapshot())) writeAll(Deno.stdout, chunk);

@@ -1,21 +1,29 @@
+import { join } from "node:path";
+
 /** Everything needed to start one Deno process of the sandbox (or of the trusted snapshot build). */
 export interface DenoLaunch {
   denoPath: string;
   /** Real path of the script to run (assets/runner.js or assets/build-snapshot.js). */
   script: string;
-  /** JSON-serializable settings, passed as the script's first argument. */
+  /**
+   * JSON-serializable settings, written as the first line of the process's stdin (never on the
+   * command line, where `Deno.args` and `process.argv` would show the host's paths).
+   */
   config: unknown;
   /** Real paths the process may read, and nothing else. Directories must hold no symlink. */
   readPaths: readonly string[];
-  /** Deno's own cache (V8 code cache); see `prepareDenoDirectory`. */
-  denoDirectory: string;
   /** Caps the WebAssembly memory (Python's heap) and the JavaScript heap. */
   memoryLimitMb: number;
-  workingDirectory: string;
 }
 
 /** WebAssembly memory grows in pages of 64 KiB. */
 const WASM_PAGES_PER_MB = 16;
+
+/**
+ * In the private directory of each process (see sandbox-directory.ts): a read-only plain file.
+ * DENO_DIR points *under* it, so that nothing can ever be created there (ENOTDIR, even as root).
+ */
+export const DENO_DIR_BLOCKER = "no-deno-dir";
 
 /**
  * The command line of a sandbox process. Each flag closes a door:
@@ -25,8 +33,12 @@ const WASM_PAGES_PER_MB = 16;
  * - `--no-remote --no-npm`: without them, `import("https://…")` and `import("npm:…")` would reach
  *   the network even with no net permission (module loading is not a net operation).
  * - `--no-config --no-lock`: no deno.json or lockfile found around the working directory applies.
+ * - `--no-code-cache`: Deno would store the V8 code of every module it compiles in DENO_DIR,
+ *   including modules the guest writes itself (`import("data:text/javascript,…")`): a write on the
+ *   host's disk that the guest controls. DENO_DIR is also unwritable (see `denoEnvironment`).
  * - `--wasm-max-mem-pages`: Python's heap cannot grow past the limit (it raises MemoryError);
  *   `--max-old-space-size` bounds the JavaScript heap the same way.
+ * The script comes last, with no argument after it: the settings arrive on stdin.
  */
 export function denoArguments(launch: DenoLaunch): string[] {
   const wasmPages = Math.max(1, Math.floor(launch.memoryLimitMb * WASM_PAGES_PER_MB));
@@ -38,6 +50,7 @@ export function denoArguments(launch: DenoLaunch): string[] {
     "--no-lock",
     "--no-remote",
     "--no-npm",
+    "--no-code-cache",
     `--allow-read=${launch.readPaths.join(",")}`,
     "--deny-write",
     "--deny-net",
@@ -48,11 +61,27 @@ export function denoArguments(launch: DenoLaunch): string[] {
     "--deny-import",
     `--v8-flags=--wasm-max-mem-pages=${wasmPages},--max-old-space-size=${Math.max(64, launch.memoryLimitMb)}`,
     launch.script,
-    JSON.stringify(launch.config),
   ];
 }
 
-/** An empty environment: nothing of the host's (API keys, tokens, paths) reaches the sandbox. */
-export function denoEnvironment(launch: DenoLaunch): Record<string, string> {
-  return { DENO_DIR: launch.denoDirectory, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" };
+/**
+ * The whole environment of the process, for Deno itself (the guest cannot read it: `--deny-env`).
+ * Nothing of the host's (API keys, tokens, paths) is in it, and:
+ * - `DENO_DIR` is under a plain file: Deno keeps no cache, `localStorage` or Cache API data.
+ * - `DENO_WEBGPU_BACKEND=none`: WebGPU finds no adapter and loads no GPU driver (Vulkan, EGL,
+ *   Mesa's llvmpipe), in every thread of the process, whatever JavaScript reaches `navigator.gpu`.
+ * - `HOME` and `XDG_CACHE_HOME` are the private directory, so that no library falls back to the
+ *   real home (found through the password database when HOME is unset), and Mesa's shader cache
+ *   is switched off besides.
+ */
+export function denoEnvironment(privateDirectory: string): Record<string, string> {
+  return {
+    DENO_DIR: join(privateDirectory, DENO_DIR_BLOCKER, "deno"),
+    DENO_NO_UPDATE_CHECK: "1",
+    DENO_WEBGPU_BACKEND: "none",
+    HOME: privateDirectory,
+    XDG_CACHE_HOME: privateDirectory,
+    MESA_SHADER_CACHE_DISABLE: "true",
+    NO_COLOR: "1",
+  };
 }

@@ -2,8 +2,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import type { Socket } from "node:net";
 import { ExecutorError } from "@smol/core";
 import { LineChannel, type RuntimeTransport } from "@smol/core/executor-kit";
+import { watchIdleCpu } from "./cpu-watchdog.js";
 import { type DenoLaunch, denoArguments, denoEnvironment } from "./deno-command.js";
 import { watchMemory } from "./memory-watchdog.js";
+import { createSandboxDirectory } from "./sandbox-directory.js";
 
 /** Why a sandbox process ended; `errorType` is the Python error the model sees during a run. */
 export interface SandboxClosed {
@@ -19,6 +21,10 @@ export interface SandboxTransport extends RuntimeTransport {
 export interface SandboxProcessOptions {
   /** Kill the process when its resident memory passes this many bytes. */
   residentMemoryLimitBytes: number;
+  /** Kill the process when, idle, it uses more CPU time than this per `idleCpuWindowMs`; default 1000. */
+  idleCpuBudgetMs?: number;
+  /** Default 2000. */
+  idleCpuWindowMs?: number;
   /** Plain-language name used in reasons ("the sandbox"). */
   label?: string;
 }
@@ -42,9 +48,11 @@ function killOnHostExit(child: ChildProcess): void {
 }
 
 /**
- * Starts one sandbox process and gives the line transport over its stdio. The process gets an
- * empty environment and only the permissions in `denoArguments`; a memory watchdog kills it
- * past `residentMemoryLimitBytes`; a line longer than the protocol allows kills it too.
+ * Starts one sandbox process and gives the line transport over its stdio. The process runs in a
+ * private empty directory (removed when it ends), gets an environment without anything of the
+ * host's and only the permissions in `denoArguments`; its settings are the first line on its
+ * stdin. A memory watchdog kills it past `residentMemoryLimitBytes`, a CPU watchdog when it
+ * burns CPU while idle; a line longer than the protocol allows kills it too.
  */
 export async function spawnDenoSandbox(
   launch: DenoLaunch,
@@ -53,18 +61,23 @@ export async function spawnDenoSandbox(
 ): Promise<SandboxTransport> {
   signal?.throwIfAborted();
   const label = options.label ?? "the sandbox";
+  const directory = createSandboxDirectory();
   const child = spawn(launch.denoPath, denoArguments(launch), {
-    env: denoEnvironment(launch),
-    cwd: launch.workingDirectory,
+    env: denoEnvironment(directory.path),
+    cwd: directory.path,
+    // What `process.argv0` shows in the sandbox, instead of the binary's path.
+    argv0: "deno",
     stdio: ["pipe", "pipe", "pipe"],
   });
+  child.once("close", () => directory.remove());
   const pid = await new Promise<number>((resolve, reject) => {
     child.once("spawn", () => resolve(child.pid!));
-    child.once("error", (error) =>
+    child.once("error", (error) => {
+      directory.remove();
       reject(
         new ExecutorError(`Could not start Deno (${launch.denoPath}): ${error.message}`, { cause: error }),
-      ),
-    );
+      );
+    });
   });
   killOnHostExit(child);
   // An idle sandbox must not keep the host alive (a forgotten executor would hang it), but a
@@ -78,6 +91,15 @@ export async function spawnDenoSandbox(
     }
   };
   child.stdout!.on("data", () => setReferenced(false));
+  // Busy from the start (booting) and from each line the host sends until the end of a line of
+  // the sandbox's: the runtime answers every request with one line (a result, an ack, a tool
+  // call) and then blocks reading stdin. A guest that writes lines of its own only makes the
+  // CPU watchdog apply sooner.
+  let idlePeriod: number | undefined;
+  let idlePeriods = 0;
+  child.stdout!.on("data", (chunk: Buffer) => {
+    if (idlePeriod === undefined && chunk.includes(10)) idlePeriod = ++idlePeriods;
+  });
 
   let verdict: SandboxClosed | undefined;
   const kill = (why: SandboxClosed): void => {
@@ -107,9 +129,20 @@ export async function spawnDenoSandbox(
         errorType: "MemoryError",
       }),
   });
+  const stopCpuWatchdog = watchIdleCpu({
+    pid,
+    idlePeriod: () => idlePeriod,
+    budgetMs: options.idleCpuBudgetMs,
+    windowMs: options.idleCpuWindowMs,
+    onExceeded: (usedMs, windowMs) =>
+      kill({
+        reason: `${label} used ${(usedMs / 1000).toFixed(1)} s of CPU in ${(windowMs / 1000).toFixed(1)} s while no code was running (code left running after its run ended) and was stopped`,
+      }),
+  });
   const closed = new Promise<SandboxClosed>((resolve) => {
     child.once("close", (code, signalName) => {
       stopWatchdog();
+      stopCpuWatchdog();
       lines.end();
       resolve(verdict ?? describeExit(label, code, signalName, stderrTail));
     });
@@ -118,6 +151,9 @@ export async function spawnDenoSandbox(
     kill({ reason: `${label} was stopped while starting` });
     signal.throwIfAborted();
   }
+
+  // The settings come first, before the protocol's own lines (runner.js reads them to boot).
+  child.stdin!.write(`${JSON.stringify(launch.config)}\n`);
 
   return {
     pid,
@@ -128,6 +164,7 @@ export async function spawnDenoSandbox(
         throw new ExecutorError(`${label} is not running`);
       }
       setReferenced(true);
+      idlePeriod = undefined;
       await new Promise<void>((resolve, reject) => {
         child.stdin!.write(`${line}\n`, (error) =>
           error
@@ -169,12 +206,18 @@ function megabytes(bytes: number): number {
  * Used to build memory snapshots.
  */
 export async function runDenoScript(launch: DenoLaunch, timeoutMs: number): Promise<Buffer> {
+  const directory = createSandboxDirectory();
   const child = spawn(launch.denoPath, denoArguments(launch), {
-    env: denoEnvironment(launch),
-    cwd: launch.workingDirectory,
-    stdio: ["ignore", "pipe", "pipe"],
+    env: denoEnvironment(directory.path),
+    cwd: directory.path,
+    // What `process.argv0` shows in the sandbox, instead of the binary's path.
+    argv0: "deno",
+    stdio: ["pipe", "pipe", "pipe"],
   });
+  child.once("close", () => directory.remove());
   killOnHostExit(child);
+  child.stdin!.on("error", () => {});
+  child.stdin!.end(`${JSON.stringify(launch.config)}\n`);
   const chunks: Buffer[] = [];
   let stderrTail = "";
   child.stdout!.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -185,13 +228,14 @@ export async function runDenoScript(launch: DenoLaunch, timeoutMs: number): Prom
   try {
     const { code, signalName } = await new Promise<{ code: number | null; signalName: string | null }>(
       (resolve, reject) => {
-        child.once("error", (error) =>
+        child.once("error", (error) => {
+          directory.remove();
           reject(
             new ExecutorError(`Could not start Deno (${launch.denoPath}): ${error.message}`, {
               cause: error,
             }),
-          ),
-        );
+          );
+        });
         child.once("close", (exitCode, exitSignal) => resolve({ code: exitCode, signalName: exitSignal }));
       },
     );

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { ExecutorError } from "@smol/core";
 import { BASE_BUILTIN_MODULES, runtimeSourcePath } from "@smol/core/executor-kit";
@@ -47,7 +47,6 @@ export class DenoSandboxFactory {
   readonly runtimePath: string;
   readonly cacheDirectory: string;
   readonly packageCacheDirectory: string;
-  readonly denoDirectory: string;
   #wheelPaths: Promise<string[]> | undefined;
   #snapshotUnavailable = false;
 
@@ -64,7 +63,6 @@ export class DenoSandboxFactory {
     this.cacheDirectory = options.cacheDir ?? defaultCacheDirectory();
     this.packageCacheDirectory =
       options.packageCacheDir ?? join(this.cacheDirectory, "packages", `pyodide-${this.pyodideVersion}`);
-    this.denoDirectory = join(this.cacheDirectory, "deno");
   }
 
   get snapshotInputs(): SnapshotInputs {
@@ -75,8 +73,6 @@ export class DenoSandboxFactory {
       assetsDirectory: this.assetsDirectory,
       runtimePath: this.runtimePath,
       preloadedModules: BASE_BUILTIN_MODULES,
-      denoDirectory: prepareDenoDirectory(this.denoDirectory),
-      workingDirectory: this.denoDirectory,
     };
   }
 
@@ -86,7 +82,7 @@ export class DenoSandboxFactory {
   }
 
   async create(signal?: AbortSignal): Promise<SandboxTransport> {
-    const denoDirectory = prepareDenoDirectory(this.denoDirectory);
+    removeSharedDenoDirectory(this.cacheDirectory);
     const [snapshotPath, wheelPaths] = await Promise.all([this.#snapshot(), this.#wheels(signal)]);
     const launch: DenoLaunch = {
       denoPath: this.denoPath,
@@ -105,9 +101,7 @@ export class DenoSandboxFactory {
         ...(snapshotPath ? [snapshotPath] : []),
         ...wheelPaths,
       ],
-      denoDirectory,
       memoryLimitMb: this.options.memoryLimitMb,
-      workingDirectory: denoDirectory,
     };
     return await spawnDenoSandbox(
       launch,
@@ -155,16 +149,15 @@ export class DenoSandboxFactory {
   }
 }
 
+const cleanedCacheDirectories = new Set<string>();
+
 /**
- * Deno keeps its code cache here, and would also keep the data of `localStorage` and the Cache
- * API (under `location_data`), which would let one sandbox leave data for the next. A plain
- * file in place of that directory makes that storage impossible to create.
+ * Earlier versions gave every sandbox `<cacheDir>/deno` as a shared, writable DENO_DIR, where
+ * modules written by the guest landed as code cache. No sandbox uses it any more (each gets an
+ * unwritable one): remove it, once per cache directory and process.
  */
-function prepareDenoDirectory(directory: string): string {
-  const blocker = join(directory, "location_data");
-  if (existsSync(blocker) && statSync(blocker).isFile()) return directory;
-  mkdirSync(directory, { recursive: true });
-  rmSync(blocker, { recursive: true, force: true });
-  writeFileSync(blocker, "", { mode: 0o444 });
-  return directory;
+function removeSharedDenoDirectory(cacheDirectory: string): void {
+  if (cleanedCacheDirectories.has(cacheDirectory)) return;
+  cleanedCacheDirectories.add(cacheDirectory);
+  rmSync(join(cacheDirectory, "deno"), { recursive: true, force: true });
 }

@@ -39,9 +39,7 @@ describe("the Deno command line of the sandbox", () => {
     script: "/assets/runner.js",
     config: { pyodideDir: "/pyodide" },
     readPaths: ["/pyodide", "/assets", "/runtime/smol_runtime.py"],
-    denoDirectory: "/cache/deno",
     memoryLimitMb: 256,
-    workingDirectory: "/cache/deno",
   };
 
   it("grants reading the given paths and nothing else", () => {
@@ -58,20 +56,26 @@ describe("the Deno command line of the sandbox", () => {
       "--deny-run",
       "--deny-ffi",
       "--deny-write",
+      "--no-code-cache",
     ]) {
       expect(args).toContain(flag);
     }
     expect(args).toContain("--v8-flags=--wasm-max-mem-pages=4096,--max-old-space-size=256");
-    // The script and its settings come last, after every flag.
-    expect(args.slice(-2)).toEqual(["/assets/runner.js", JSON.stringify(launch.config)]);
+    // The script comes last, after every flag; its settings go to stdin, not to the command line.
+    expect(args.at(-1)).toBe("/assets/runner.js");
+    expect(args.join(" ")).not.toContain('/pyodide"');
   });
 
   it("passes an environment without anything of the host's", () => {
     process.env.SMOL_TEST_SECRET = "should-not-pass";
     try {
-      expect(denoEnvironment(launch)).toEqual({
-        DENO_DIR: "/cache/deno",
+      expect(denoEnvironment("/tmp/smol-sandbox-1")).toEqual({
+        DENO_DIR: "/tmp/smol-sandbox-1/no-deno-dir/deno",
         DENO_NO_UPDATE_CHECK: "1",
+        DENO_WEBGPU_BACKEND: "none",
+        HOME: "/tmp/smol-sandbox-1",
+        XDG_CACHE_HOME: "/tmp/smol-sandbox-1",
+        MESA_SHADER_CACHE_DISABLE: "true",
         NO_COLOR: "1",
       });
     } finally {

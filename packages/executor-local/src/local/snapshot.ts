@@ -26,8 +26,6 @@ export interface SnapshotInputs {
   runtimePath: string;
   /** Modules imported at boot, so that they are already in the snapshot. */
   preloadedModules: readonly string[];
-  denoDirectory: string;
-  workingDirectory: string;
 }
 
 const BUILD_TIMEOUT_MS = 180_000;
@@ -130,9 +128,7 @@ async function buildInto(inputs: SnapshotInputs, target: string): Promise<string
       preloadedModules: inputs.preloadedModules,
     },
     readPaths: [inputs.pyodideDirectory, inputs.assetsDirectory, inputs.runtimePath],
-    denoDirectory: inputs.denoDirectory,
     memoryLimitMb: BUILD_MEMORY_LIMIT_MB,
-    workingDirectory: inputs.workingDirectory,
   };
   const bytes = await runDenoScript(launch, BUILD_TIMEOUT_MS);
   const temporary = `${target}.${randomBytes(6).toString("hex")}.tmp`;

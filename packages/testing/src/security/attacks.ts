@@ -1,4 +1,5 @@
 import type { CodeOutput } from "@smol/core";
+import { denoAttacks } from "./deno-attacks.js";
 
 /** What the attacks aim at: values and places the test controls on the host. */
 export interface AttackTargets {
@@ -523,6 +524,7 @@ export function sandboxAttacks(): Attack[] {
     ...pythonEscapeAttacks(),
     ...resourceAttacks(),
     ...protocolAttacks(),
+    ...denoAttacks(),
   ];
 }
 
