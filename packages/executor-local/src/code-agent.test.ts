@@ -119,7 +119,7 @@ describe("CodeAgent with real Python", () => {
     expect(AgentParsingError.isInstance(failed.error)).toBe(true);
     const retry = JSON.stringify(model.calls[1]!.messages);
     expect(retry).toContain("<code>");
-    expect(retry).toContain('final_answer(\\"your answer\\")');
+    expect(retry).toContain("final_answer(<your answer>)");
   });
 
   it("reports a Python error with its line, keeps the prints made before it, and recovers", async () => {
