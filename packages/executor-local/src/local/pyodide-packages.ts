@@ -15,7 +15,10 @@ import { realRegularFile } from "./sandbox-files.js";
 import { wheelTopLevelModules } from "./wheel-contents.js";
 
 // The sandbox has no network. Packages named in `additionalAuthorizedImports` are fetched by the
-// host into a local cache, and the sandbox is allowed to read exactly those wheel files.
+// host into a local cache, and the sandbox is allowed to read exactly those wheel files. A package
+// the host cannot get (offline, a bad checksum) is left out with a warning: the sandbox starts
+// without it, code that never imports it runs, and its import fails with a ModuleNotFoundError
+// that says where to put the wheel.
 
 /** Where Pyodide publishes the wheels of each release. */
 export const PYODIDE_CDN = "https://cdn.jsdelivr.net/pyodide";
@@ -37,12 +40,21 @@ export interface PackagePreparation {
   /** Base URL of the wheels; default `${PYODIDE_CDN}/v<version>/full/`. */
   packageBaseUrl?: string;
   signal?: AbortSignal;
+  /**
+   * Called with an `ExecutorError` for each authorized import left out because a package it needs
+   * could not be had; default: one process warning per package.
+   */
+  onUnavailable?: (error: Error) => void;
 }
 
 const DOWNLOAD_TIMEOUT_MS = 120_000;
+/** A CDN that sends no response headers within this is taken as unreachable (a black-holed network). */
+const RESPONSE_TIMEOUT_MS = 10_000;
 const lockFiles = new Map<string, Map<string, LockPackage>>();
 /** Wheels whose checksum was already verified in this process, by path + size + mtime. */
 const verifiedWheels = new Set<string>();
+/** Packages already warned about in this process, so that each restart does not warn again. */
+const warnedPackages = new Set<string>();
 
 /**
  * Real paths of the wheels the sandbox must install for these authorized imports, dependencies
@@ -51,7 +63,9 @@ const verifiedWheels = new Set<string>();
  * found in neither is left to Python: it is part of the standard library, or its import fails
  * with `ModuleNotFoundError`. `"*"` installs nothing ahead of time.
  *
- * @throws ExecutorError naming the package when a wheel cannot be fetched or fails its checksum.
+ * A Pyodide package that cannot be had (download failed, checksum wrong) is left out, with the
+ * imports that need it, and reported once through `onUnavailable` (default: a process warning
+ * naming the package and where to put its wheel). It never fails the start.
  */
 export async function preparePackages(preparation: PackagePreparation): Promise<string[]> {
   const topLevel = new Set(
@@ -63,27 +77,38 @@ export async function preparePackages(preparation: PackagePreparation): Promise<
   if (topLevel.size === 0) return [];
   const lock = readLock(preparation.pyodideDirectory);
   const providers = importProviders(lock);
-  // Dependencies before dependents, each with the authorized import that needed it.
-  const ordered: { entry: LockPackage; neededFor: string }[] = [];
-  const visiting = new Set<string>();
-  const addWithDependencies = (key: string, neededFor: string): void => {
-    if (visiting.has(key)) return;
-    visiting.add(key);
-    const entry = lock.get(key);
-    if (!entry) return;
-    for (const dependency of entry.depends) addWithDependencies(normalizeName(dependency), neededFor);
-    ordered.push({ entry, neededFor });
-  };
+  const closures: { neededFor: string; entries: LockPackage[] }[] = [];
   const localImports: string[] = [];
   for (const name of topLevel) {
     const provider = providers.get(name);
-    if (provider) addWithDependencies(provider, name);
+    if (provider) closures.push({ neededFor: name, entries: withDependencies(lock, provider) });
     else localImports.push(name);
   }
 
+  // Each package once, even when several imports need it; all fetched at the same time.
+  const wheels = new Map<string, Promise<string>>();
+  for (const { neededFor, entries } of closures) {
+    for (const entry of entries) {
+      if (!wheels.has(entry.name)) wheels.set(entry.name, ensureLockWheel(entry, neededFor, preparation));
+    }
+  }
+  const results = await Promise.allSettled(wheels.values());
+  const settled = new Map([...wheels.keys()].map((name, index) => [name, results[index]!]));
+  preparation.signal?.throwIfAborted();
+
   const paths: string[] = [];
-  for (const { entry, neededFor } of ordered)
-    paths.push(await ensureLockWheel(entry, neededFor, preparation));
+  for (const { neededFor, entries } of closures) {
+    const failed = entries.find((entry) => settled.get(entry.name)?.status === "rejected");
+    if (failed) {
+      const reason = (settled.get(failed.name) as PromiseRejectedResult).reason;
+      reportUnavailable(preparation, `${neededFor}:${failed.name}`, reason);
+      continue;
+    }
+    for (const entry of entries) {
+      const path = (settled.get(entry.name) as PromiseFulfilledResult<string>).value;
+      if (!paths.includes(path)) paths.push(path);
+    }
+  }
   if (localImports.length > 0) {
     const localWheels = findLocalWheels(preparation.packageCacheDirectory);
     for (const name of localImports) {
@@ -92,6 +117,36 @@ export async function preparePackages(preparation: PackagePreparation): Promise<
     }
   }
   return paths;
+}
+
+/** A lock package and everything it depends on, dependencies first. */
+function withDependencies(lock: Map<string, LockPackage>, key: string): LockPackage[] {
+  const ordered: LockPackage[] = [];
+  const visiting = new Set<string>();
+  const add = (current: string): void => {
+    if (visiting.has(current)) return;
+    visiting.add(current);
+    const entry = lock.get(current);
+    if (!entry) return;
+    for (const dependency of entry.depends) add(normalizeName(dependency));
+    ordered.push(entry);
+  };
+  add(key);
+  return ordered;
+}
+
+function reportUnavailable(preparation: PackagePreparation, key: string, reason: unknown): void {
+  const error =
+    reason instanceof Error
+      ? reason
+      : new ExecutorError(`A Pyodide package is unavailable: ${String(reason)}`);
+  if (preparation.onUnavailable) {
+    preparation.onUnavailable(error);
+    return;
+  }
+  if (warnedPackages.has(key)) return;
+  warnedPackages.add(key);
+  process.emitWarning(`smol: ${error.message} The sandbox starts without it.`);
 }
 
 /** Package names as the lock file keys them: lowercase, runs of `-`, `_`, `.` made one `-`. */
@@ -141,19 +196,30 @@ async function downloadWheel(
   const base = preparation.packageBaseUrl ?? `${PYODIDE_CDN}/v${preparation.pyodideVersion}/full/`;
   const url = new URL(entry.file_name, base.endsWith("/") ? base : `${base}/`).href;
   const timeout = AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS);
-  const signal = preparation.signal ? AbortSignal.any([preparation.signal, timeout]) : timeout;
+  const waitingForResponse = new AbortController();
+  const responseTimer = setTimeout(
+    () => waitingForResponse.abort(new Error(`no response within ${RESPONSE_TIMEOUT_MS / 1000} s`)),
+    RESPONSE_TIMEOUT_MS,
+  );
+  const signal = AbortSignal.any([
+    timeout,
+    waitingForResponse.signal,
+    ...(preparation.signal ? [preparation.signal] : []),
+  ]);
   let bytes: Buffer;
   try {
     const response = await fetch(url, { signal });
+    clearTimeout(responseTimer);
     if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
     bytes = Buffer.from(await response.arrayBuffer());
   } catch (error) {
+    clearTimeout(responseTimer);
     preparation.signal?.throwIfAborted();
     throw new ExecutorError(
       `Could not download the Pyodide package "${entry.name}" (needed to import "${neededFor}") from ${url}: ` +
         `${describeCause(error)}. The sandbox has no network: the host fetches packages into ` +
-        `${preparation.packageCacheDirectory}. Put ${entry.file_name} there yourself, or remove ` +
-        `"${neededFor}" from additionalAuthorizedImports.`,
+        `${preparation.packageCacheDirectory}. Put ${entry.file_name} there yourself (its import works ` +
+        `from the next start), or remove "${neededFor}" from additionalAuthorizedImports.`,
       { cause: error },
     );
   }

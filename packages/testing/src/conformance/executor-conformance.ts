@@ -1,4 +1,4 @@
-import type { PythonExecutor, PythonExecutorOptions } from "@smol/core";
+import { ExecutorError, type PythonExecutor, type PythonExecutorOptions } from "@smol/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { conformanceTools } from "./conformance-tools.js";
 import { finalAnswerCases } from "./final-answer-cases.js";
@@ -321,6 +321,115 @@ export function describeExecutorConformance(
           expect(output.error).toBeUndefined();
           expect(output.output).toBe("ok");
         });
+      },
+      timeout,
+    );
+
+    it(
+      "tells how to allow a refused import: additionalAuthorizedImports in code, --imports in the CLI",
+      async () => {
+        const output = await executor.run("import csv");
+        expect(output.error?.type).toBe("ImportError");
+        expect(output.error?.message).toContain("additionalAuthorizedImports");
+        expect(output.error?.message).toContain("--imports");
+      },
+      timeout,
+    );
+
+    it(
+      "lets an authorized submodule's parent be imported, not the parent's other submodules",
+      async () => {
+        await withExecutor({ additionalAuthorizedImports: ["xml.dom"] }, async (restricted) => {
+          const parent = await restricted.run(
+            "import xml\nimport xml.dom\nxml.__name__ + ' ' + xml.dom.__name__",
+          );
+          expect(parent.error).toBeUndefined();
+          expect(parent.output).toBe("xml xml.dom");
+          const sibling = await restricted.run("import xml.sax");
+          expect(sibling.error?.type).toBe("ImportError");
+          expect(sibling.error?.message).toContain("xml.sax");
+        });
+      },
+      timeout,
+    );
+
+    it(
+      "fails at start, naming it, when an authorized module exists nowhere",
+      async () => {
+        const typo = await createExecutor({ additionalAuthorizedImports: ["math", "nmpy_not_a_module"] });
+        try {
+          const failure = await typo.run("1 + 1").then(
+            (output) => new Error(`the run gave ${JSON.stringify(output)}`),
+            (error: unknown) => error,
+          );
+          expect(ExecutorError.isInstance(failure), String(failure)).toBe(true);
+          expect((failure as Error).message).toContain("nmpy_not_a_module");
+        } finally {
+          await typo.cleanup();
+        }
+      },
+      timeout,
+    );
+
+    // ---- hostile values: the code's own error, and the session lives on
+
+    it(
+      "reports a value whose own methods raise while it is sent as the run's error, keeping the session",
+      async () => {
+        expect((await executor.run("kept_through_hostile_values = 41")).error).toBeUndefined();
+        const cases: [string, string][] = [
+          ["class S(str):\n    def __str__(self):\n        raise ValueError('no str')\nS('x')", "ValueError"],
+          [
+            "class F(float):\n    def __float__(self):\n        raise ValueError('no float')\nfinal_answer(F(2.5))",
+            "ValueError",
+          ],
+          ["class D(dict):\n    def items(self):\n        raise KeyError('no items')\nD(a=1)", "KeyError"],
+          [
+            "class L(list):\n    def __iter__(self):\n        raise TypeError('no iter')\nL([1, 2])",
+            "TypeError",
+          ],
+        ];
+        for (const [code, type] of cases) {
+          const output = await executor.run(code);
+          expect(output.error?.type, code).toBe(type);
+          expect(output.error?.message, code).toContain("could not be sent");
+          expect(output.isFinalAnswer, code).toBe(false);
+        }
+        const broken = await executor.run("class R:\n    def __repr__(self):\n        raise ValueError\nR()");
+        expect(broken.error).toBeUndefined();
+        expect(broken.output).toMatch(/repr failed: ValueError/);
+        expect((await executor.run("kept_through_hostile_values + 1")).output).toBe(42);
+      },
+      timeout,
+    );
+
+    it(
+      "sends a value too large for one message as a shortened repr, quickly",
+      async () => {
+        const started = Date.now();
+        const output = await executor.run("huge_result = [{}] * 5_000_000");
+        expect(output.error).toBeUndefined();
+        expect(typeof output.output).toBe("string");
+        expect(output.output).toMatch(/^\[\{\}, \{\}, /);
+        expect(output.output).toContain("4999980 more");
+        expect(output.output).toContain("value too large to send");
+        expect(Date.now() - started).toBeLessThan(15_000);
+        // Below the caps, a big value still comes back whole.
+        const whole = await executor.run("list(range(50_000))");
+        expect((whole.output as number[]).length).toBe(50_000);
+        expect((await executor.run("len(huge_result)")).output).toBe(5_000_000);
+      },
+      timeout,
+    );
+
+    it(
+      "caps the message and traceback of a huge exception",
+      async () => {
+        const output = await executor.run("raise ValueError('x' * 5_000_000)");
+        expect(output.error?.type).toBe("ValueError");
+        expect(output.error?.message.length).toBeLessThan(12_000);
+        expect(output.error?.message).toContain("characters truncated");
+        expect(output.error?.traceback?.length ?? 0).toBeLessThan(12_000);
       },
       timeout,
     );

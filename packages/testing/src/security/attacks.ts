@@ -1,4 +1,5 @@
 import type { CodeOutput } from "@smol/core";
+import { runtimeAttacks } from "./runtime-attacks.js";
 import { denoAttacks } from "./deno-attacks.js";
 
 /** What the attacks aim at: values and places the test controls on the host. */
@@ -34,6 +35,10 @@ export interface Attack {
   check?(output: CodeOutput, targets: AttackTargets): void;
   /** The attack must end with an error (Python's, or the sandbox's own report). */
   mustFail?: boolean;
+  /** Code run just before the attack, on the same executor (e.g. a variable it must not lose). */
+  before?: string;
+  /** After the attack, this code must give `value` on the same executor: the session survived. */
+  survives?: { code: string; value: unknown };
 }
 
 /** A Python string literal (JSON strings are valid Python literals). */
@@ -524,6 +529,7 @@ export function sandboxAttacks(): Attack[] {
     ...pythonEscapeAttacks(),
     ...resourceAttacks(),
     ...protocolAttacks(),
+    ...runtimeAttacks(),
     ...denoAttacks(),
   ];
 }

@@ -157,6 +157,7 @@ export function describeSandboxSecurity(
         async () => {
           const executor = await executorFor(attack.on);
           const code = attack.code(targets);
+          if (attack.before) expect((await executor.run(attack.before)).error).toBeUndefined();
           const output = await executor.run(code);
           assertNothingEscaped(attack, output, targets, connections);
           attack.check?.(output, targets);
@@ -170,6 +171,12 @@ export function describeSandboxSecurity(
           const followUp = await executor.run("6 * 7");
           expect(followUp.error, summarize(followUp)).toBeUndefined();
           expect(followUp.output).toBe(42);
+          if (attack.survives) {
+            const survivor = await executor.run(attack.survives.code);
+            expect(survivor.output, `the session did not survive: ${summarize(survivor)}`).toEqual(
+              attack.survives.value,
+            );
+          }
         },
         timeout,
       );
