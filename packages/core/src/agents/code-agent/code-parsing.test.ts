@@ -214,6 +214,11 @@ describe("parseCodeBlobs on the shapes real models write", () => {
     });
   });
 
+  it("drops a closing fence the model wrote before the closing tag", () => {
+    expect(code("<code>\nprint(8)\n```\n</code>")).toBe("print(8)");
+    expect(code("<code>\n```\nprint(9)\n```\n</code>")).toBe("print(9)");
+  });
+
   it("reads a tag block left open at the end", () => {
     expect(code("Thought: go\n<code>\nprint(7)\n")).toBe("print(7)");
   });

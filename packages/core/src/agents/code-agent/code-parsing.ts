@@ -51,10 +51,11 @@ export const ANSWER_PLACEHOLDER = "<your answer>";
  * 4. A bare `final_answer(…)` line, without a fence, among prose.
  *
  * Never searched: closed `<think>…</think>` sections, the content of fences (so `<code>` in a
- * string of a fenced block is not a tag), and what follows an `Observation:` line outside a
- * block, once a block was found (the model inventing the result of its own code). A block that holds only comments is
+ * string of a fenced block is not a tag), and what follows an `Observation:` line written after
+ * a block (the model inventing the result of its own code). A block that holds only comments is
  * no code, and so is a copy of a format hint (`isFormatHintEcho`). Exact duplicates of a block
  * run once. Anything else throws an `AgentParsingError` that names the expected format.
+ * docs/output-format.md explains each rule with examples.
  */
 export function parseCodeBlobs(text: string, tags: CodeBlockTags = DEFAULT_CODE_BLOCK_TAGS): ParsedCode {
   const scan = scanBlocks(withoutReasoning(text), tags);
@@ -176,7 +177,7 @@ function scanBlocks(text: string, tags: CodeBlockTags): Scan {
   }
   return { blocks, outside: outside.join("\n") };
 
-  /** The tagged block opening at `tagAt` of line `start`: its content, the line it closes on, and what follows on that line. */
+  /** The block opening at `tagAt` of line `start`: its content, its closing line, what follows there. */
   function readTagged(all: string[], start: number, tagAt: number) {
     const remainder = [all[start]!.slice(tagAt + opening.length), ...all.slice(start + 1)].join("\n");
     const end = remainder.indexOf(closing);
@@ -193,15 +194,15 @@ function scanBlocks(text: string, tags: CodeBlockTags): Scan {
 
 /**
  * One fenced block from its opening line: up to a closing fence line (same character, at least
- * as long, no language after it) or the end of the text. Lines lose
- * the fence's own indentation. A fence with no language followed by a ```` ```py ```` line is a
- * stray fence (a Thought line closed with ```): the Python fence is read instead.
+ * as long, no language after it) or the end of the text. Lines lose the fence's own indentation.
+ * A fence with no language followed by a ```` ```py ```` line is a stray fence (a Thought line
+ * closed with ```): the Python fence is read instead.
  */
 function readFence(
   lines: string[],
   start: number,
   opening: RegExpExecArray,
-): { block?: ScannedBlock; next: number } {
+): { block?: ScannedBlock; next: number; closed: boolean } {
   const indent = opening[1]!.length;
   const marker = opening[2]!;
   const language = opening[3]!.toLowerCase();
@@ -210,13 +211,24 @@ function readFence(
   const content: string[] = [];
   for (let index = start + 1; index < lines.length; index++) {
     const line = lines[index]!;
-    if (closingFence.test(line))
-      return { block: { kind: "fence", language, content: content.join("\n") }, next: index + 1 };
+    if (closingFence.test(line)) {
+      return {
+        block: { kind: "fence", language, content: content.join("\n") },
+        next: index + 1,
+        closed: true,
+      };
+    }
     const nested = FENCE_OPENING.exec(line);
-    if (language === "" && nested && PYTHON_LANGUAGES.has(nested[3]!.toLowerCase())) return { next: index };
+    if (language === "" && nested && PYTHON_LANGUAGES.has(nested[3]!.toLowerCase())) {
+      return { next: index, closed: false };
+    }
     content.push(dedentLine(line, indent));
   }
-  return { block: { kind: "fence", language, content: content.join("\n") }, next: lines.length };
+  return {
+    block: { kind: "fence", language, content: content.join("\n") },
+    next: lines.length,
+    closed: false,
+  };
 }
 
 function dedentLine(line: string, indent: number): string {
@@ -225,13 +237,21 @@ function dedentLine(line: string, indent: number): string {
   return line.slice(cut);
 }
 
-/** Models often put a fence inside the tags (`<code>```python …```</code>`): keep the inside. */
+/**
+ * Models often put a fence inside the tags (`<code>```python …```</code>`): keep the inside. A
+ * lone closing fence at the end, with no opening one (the model closed its block with ```` ``` ````
+ * before the closing tag), is dropped too.
+ */
 function stripInnerFence(code: string): string {
   const lines = code.trim().split("\n");
   const opening = FENCE_OPENING.exec(lines[0] ?? "");
-  if (!opening || !(opening[3] === "" || PYTHON_LANGUAGES.has(opening[3]!.toLowerCase()))) return code;
-  const read = readFence(lines, 0, opening);
-  return read.block ? read.block.content : code;
+  if (opening && (opening[3] === "" || PYTHON_LANGUAGES.has(opening[3]!.toLowerCase()))) {
+    const read = readFence(lines, 0, opening);
+    // A bare ``` first line opens a fence only if a closing one follows.
+    if (read.block && (opening[3] !== "" || read.closed)) return read.block.content;
+  }
+  if (lines.length > 1 && /^[ \t]*`{3,}[ \t]*$/.test(lines.at(-1)!)) return lines.slice(0, -1).join("\n");
+  return code;
 }
 
 type Rejection = "comments-only" | "hint-echo";
@@ -247,7 +267,7 @@ function rejectionOf(code: string): Rejection | undefined {
   return undefined;
 }
 
-/** The code with its comment lines removed (a `#` inside a string is not a comment). */
+/** The code without its comment-only lines (a `#` after code, or in a string, stays). */
 function withoutComments(code: string): string {
   return code
     .split("\n")
