@@ -1,6 +1,7 @@
 import type { CodeOutput } from "@smol/core";
-import { runtimeAttacks } from "./runtime-attacks.js";
 import { denoAttacks } from "./deno-attacks.js";
+import { protocolHostAttacks } from "./protocol-attacks.js";
+import { runtimeAttacks } from "./runtime-attacks.js";
 
 /** What the attacks aim at: values and places the test controls on the host. */
 export interface AttackTargets {
@@ -35,6 +36,18 @@ export interface Attack {
   check?(output: CodeOutput, targets: AttackTargets): void;
   /** The attack must end with an error (Python's, or the sandbox's own report). */
   mustFail?: boolean;
+  /**
+   * Bounds on the host process while the attack and its follow-up run (defaults in the
+   * harness): growth of its resident memory, and the longest its event loop was held.
+   */
+  hostBounds?: { rssMb?: number; eventLoopLagMs?: number };
+  /**
+   * The attack may leave its sandbox unusable: the first run after it may report that the
+   * runtime stopped (and restart it); the run after that must work.
+   */
+  mayEndSandbox?: boolean;
+  /** Run the attack in a child Node process with a capped heap, so a host crash is reported. */
+  isolated?: boolean;
   /** Code run just before the attack, on the same executor (e.g. a variable it must not lose). */
   before?: string;
   /** After the attack, this code must give `value` on the same executor: the session survived. */
@@ -529,6 +542,7 @@ export function sandboxAttacks(): Attack[] {
     ...pythonEscapeAttacks(),
     ...resourceAttacks(),
     ...protocolAttacks(),
+    ...protocolHostAttacks(),
     ...runtimeAttacks(),
     ...denoAttacks(),
   ];
