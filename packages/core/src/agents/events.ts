@@ -7,10 +7,11 @@ import type { RunResult } from "./agent-options.js";
  * each stamped with its `runId` and `sessionId` (see `RunEvent`), in this order:
  *
  * - `run-start`, once, first;
- * - for each step: `planning-step`? (with `planningInterval`), `step-start`, `stream-delta`*
- *   (with `streamOutputs`), `tool-call`*, `tool-output`* (ToolCallingAgent), `action-output`
- *   (when the action ran), `action-step` (always, with the step as memory keeps it);
- * - after `maxSteps`, one more `action-step`: the answer written from memory;
+ * - for each step: `planning-step`? (with `planningInterval`, the plan made before the step),
+ *   `step-start`, `stream-delta`* (with `streamOutputs`), `tool-call`*, `tool-output`*
+ *   (ToolCallingAgent), `action-output` (when the action ran), `action-step` (always, with the
+ *   step as memory keeps it);
+ * - after `maxSteps`, one more `step-start` and `action-step`: the answer written from memory;
  * - `final-answer`, when the run has an answer;
  * - `run-end`, once, last: its `result` says how the run ended, also when it failed
  *   (`state: "error"`, then the stream throws the error right after).

@@ -8,14 +8,7 @@ import {
 import { AgentLogger, LogLevel, type Monitor } from "../logging/index.js";
 import type { AgentMemory } from "../memory/agent-memory.js";
 import type { StepDict } from "../memory/step-dicts.js";
-import {
-  ActionStep,
-  FinalAnswerStep,
-  type PlanningStep,
-  SystemPromptStep,
-  TaskStep,
-  Timing,
-} from "../memory/steps.js";
+import { ActionStep, FinalAnswerStep, SystemPromptStep, TaskStep, Timing } from "../memory/steps.js";
 import type { ChatMessage } from "../models/messages.js";
 import type { GenerateOptions, Model } from "../models/model.js";
 import { mergePromptTemplates, type PromptTemplates } from "../prompts/prompt-templates.js";
@@ -51,6 +44,7 @@ import { answerFromMemory, checkFinalAnswer } from "./final-answer.js";
 import { ManagedAgentTool, runAsManagedAgent } from "./managed-agent-tool.js";
 import { generateModelOutput, interruptedError, modelClassName } from "./model-output.js";
 import { generatePlanningStep } from "./planning.js";
+import { logRunEvent } from "./run-console.js";
 import { buildRunResult } from "./run-result.js";
 import { StepCallbackRegistry } from "./step-callbacks.js";
 import { stringifyValue } from "./value-text.js";
@@ -480,22 +474,22 @@ export abstract class MultiStepAgent implements AgentContext, AsyncDisposable {
         session.monitor.reset();
       }
       started = true;
-      yield stamp({ type: "run-start", task: fullTask });
-      this.logger.logTask(fullTask.trim(), {
-        title: this.name,
-        subtitle: `${modelClassName(this.model)} - ${this.model.modelId}`,
-      });
+      const publish = (event: AgentEvent) => this.#publish(session, event, maxSteps);
+      yield stamp(await publish({ type: "run-start", task: fullTask }));
       session.memory.steps.push(new TaskStep(fullTask, options.images ?? []));
       await this.beforeRun({ reset, signal: options.signal, session });
       let output: unknown;
-      for await (const event of this.#runSteps(session, fullTask, maxSteps, options)) {
+      for await (const event of this.#runSteps(session, fullTask, maxSteps, options, publish)) {
         if (event.type === "final-answer") output = event.output;
         yield stamp(event);
       }
-      yield stamp({ type: "run-end", result: buildRunResult(session, startTime, { output }) });
+      yield stamp(await publish({ type: "run-end", result: buildRunResult(session, startTime, { output }) }));
     } catch (error) {
       // A run that started always ends with run-end, which says why it stopped; then the error.
-      if (started) yield stamp({ type: "run-end", result: buildRunResult(session, startTime, { error }) });
+      if (started) {
+        const runEnd: AgentEvent = { type: "run-end", result: buildRunResult(session, startTime, { error }) };
+        yield stamp(await this.#publish(session, runEnd, 0).catch(() => runEnd));
+      }
       throw error;
     } finally {
       runState.running = false;
@@ -510,57 +504,62 @@ export abstract class MultiStepAgent implements AgentContext, AsyncDisposable {
     );
   }
 
+  /**
+   * The run's loop. Every event goes through `publish` (the console, the monitor and the step
+   * callbacks see it, in that order) before the stream's reader gets it; a finished step is
+   * published before it is added to memory, and yielded after.
+   */
   async *#runSteps(
     session: AgentSession,
     task: string,
     maxSteps: number,
     options: RunOptions,
+    publish: (event: AgentEvent) => Promise<AgentEvent>,
   ): AsyncGenerator<AgentEvent, void> {
     const { signal } = options;
     const { memory } = session;
-    const context = this.#contextOf(session);
     let finalOutput: unknown;
     let answered = false;
     session.stepNumber = 1;
     while (!answered && session.stepNumber <= maxSteps) {
       this.#throwIfStopped(session, signal);
-      yield { type: "step-start", stepNumber: session.stepNumber };
       if (this.#isPlanningStep(session.stepNumber)) {
         const isFirstPlan = memory.steps.length === 1;
-        const planningStep = yield* generatePlanningStep({
-          templates: this.promptTemplates,
-          variables: { ...this.promptVariables(), task, remainingSteps: maxSteps - session.stepNumber + 1 },
-          isFirstPlan,
-          task,
-          summaryMemory: () => session.writeMemoryToMessages(true),
-          generate: (messages, options) => this.generateModelOutput(messages, { ...options, signal }),
-        });
-        this.logger.logPlan(planningStep.plan, { initial: isFirstPlan });
-        await this.#finalizeStep(session, planningStep);
+        const planningStep = yield* this.#published(
+          publish,
+          generatePlanningStep({
+            templates: this.promptTemplates,
+            variables: { ...this.promptVariables(), task, remainingSteps: maxSteps - session.stepNumber + 1 },
+            isFirstPlan,
+            task,
+            summaryMemory: () => session.writeMemoryToMessages(true),
+            generate: (messages, options) => this.generateModelOutput(messages, { ...options, signal }),
+          }),
+        );
+        planningStep.timing.endTime ??= Date.now();
+        const planned = await publish({ type: "planning-step", step: planningStep });
         memory.steps.push(planningStep);
-        yield { type: "planning-step", step: planningStep };
+        yield planned;
       }
+      yield await publish({ type: "step-start", stepNumber: session.stepNumber });
       const actionStep = new ActionStep(session.stepNumber, new Timing(Date.now()));
-      this.logger.logRule(`Step ${session.stepNumber}`);
       let fatalError: unknown;
       try {
-        const result = yield* this.stepStream(actionStep, { signal, session });
-        yield { type: "action-output", output: result.output, isFinalAnswer: result.isFinalAnswer };
+        const result = yield* this.#published(publish, this.stepStream(actionStep, { signal, session }));
+        yield await publish({
+          type: "action-output",
+          output: result.output,
+          isFinalAnswer: result.isFinalAnswer,
+        });
         if (result.isFinalAnswer) {
-          this.logger.logFinalAnswer(result.output);
-          await checkFinalAnswer(result.output, this.finalAnswerChecks, memory, context);
+          await checkFinalAnswer(result.output, this.finalAnswerChecks, memory, this.#contextOf(session));
           actionStep.isFinalAnswer = true;
           finalOutput = result.output;
           answered = true;
         }
       } catch (caught) {
         const error = signal?.aborted ? interruptedError(signal, caught) : caught;
-        if (AgentError.isInstance(error)) {
-          actionStep.error = error;
-          // A failed tool call was already printed with its observation.
-          if (!actionStep.toolResults?.some((result) => result.error === error))
-            this.logger.logError(error.message);
-        }
+        if (AgentError.isInstance(error)) actionStep.error = error;
         // The model's mistakes go back to it; a model that cannot answer, an interruption or a
         // bug of the framework ends the run (after the step is recorded).
         const recoverable =
@@ -569,34 +568,67 @@ export abstract class MultiStepAgent implements AgentContext, AsyncDisposable {
           !AgentInterruptedError.isInstance(error);
         if (!recoverable) fatalError = error;
       }
-      await this.#finalizeStep(session, actionStep);
+      actionStep.timing.endTime ??= Date.now();
+      const stepEvent = await publish({ type: "action-step", step: actionStep });
       memory.steps.push(actionStep);
-      yield { type: "action-step", step: actionStep };
+      yield stepEvent;
       if (fatalError !== undefined) throw fatalError;
       if (!answered) session.stepNumber += 1;
     }
     if (!answered) {
       this.#throwIfStopped(session, signal);
-      yield { type: "step-start", stepNumber: session.stepNumber };
-      const step = yield* answerFromMemory({
-        templates: this.promptTemplates,
-        memoryMessages: session.writeMemoryToMessages(),
-        task,
-        images: options.images,
-        stepNumber: session.stepNumber,
-        maxSteps,
-        generate: (messages) => this.generateModelOutput(messages, { signal }, false),
-      });
-      this.logger.logError(step.error!.message);
-      this.logger.logFinalAnswer(step.actionOutput);
-      await this.#finalizeStep(session, step);
+      yield await publish({ type: "step-start", stepNumber: session.stepNumber });
+      const step = yield* this.#published(
+        publish,
+        answerFromMemory({
+          templates: this.promptTemplates,
+          memoryMessages: session.writeMemoryToMessages(),
+          task,
+          images: options.images,
+          stepNumber: session.stepNumber,
+          maxSteps,
+          generate: (messages) => this.generateModelOutput(messages, { signal }, false),
+        }),
+      );
+      step.timing.endTime ??= Date.now();
+      const stepEvent = await publish({ type: "action-step", step });
       memory.steps.push(step);
-      yield { type: "action-step", step };
+      yield stepEvent;
       finalOutput = step.actionOutput;
     }
     const finalAnswerStep = new FinalAnswerStep(finalOutput);
-    await this.#stepCallbacks.fire(finalAnswerStep, context);
-    yield { type: "final-answer", step: finalAnswerStep, output: finalOutput };
+    yield await publish({ type: "final-answer", step: finalAnswerStep, output: finalOutput });
+  }
+
+  /** Passes on the events of a step's generator, each published first; returns what it returns. */
+  async *#published<Result>(
+    publish: (event: AgentEvent) => Promise<AgentEvent>,
+    events: AsyncGenerator<AgentEvent, Result>,
+  ): AsyncGenerator<AgentEvent, Result> {
+    for (;;) {
+      const next = await events.next();
+      if (next.done) return next.value;
+      yield await publish(next.value);
+    }
+  }
+
+  /**
+   * Shows an event to what follows the run from inside, in order: the console, the monitor
+   * (the step footers and token totals) and the step callbacks. Resolves to the event, for
+   * the stream.
+   */
+  async #publish(session: AgentSession, event: AgentEvent, maxSteps: number): Promise<AgentEvent> {
+    logRunEvent(this.logger, event, {
+      title: this.name,
+      subtitle: `${modelClassName(this.model)} - ${this.model.modelId}`,
+      memoryLength: session.memory.steps.length,
+      maxSteps,
+    });
+    if (event.type === "planning-step" || event.type === "action-step")
+      session.monitor.updateMetrics(event.step);
+    if (event.type === "planning-step" || event.type === "action-step" || event.type === "final-answer")
+      await this.#stepCallbacks.fire(event.step, this.#contextOf(session));
+    return event;
   }
 
   #isPlanningStep(stepNumber: number): boolean {
@@ -615,12 +647,6 @@ export abstract class MultiStepAgent implements AgentContext, AsyncDisposable {
     allowStreaming = true,
   ): AsyncGenerator<AgentEvent, ChatMessage> {
     return generateModelOutput(this.model, messages, options, allowStreaming && this.streamOutputs);
-  }
-
-  async #finalizeStep(session: AgentSession, step: ActionStep | PlanningStep): Promise<void> {
-    step.timing.endTime ??= Date.now();
-    session.monitor.updateMetrics(step);
-    await this.#stepCallbacks.fire(step, this.#contextOf(session));
   }
 
   #throwIfStopped(session: AgentSession, signal: AbortSignal | undefined): void {

@@ -413,8 +413,8 @@ describe("streaming", () => {
     const events = await collect(agent.run("Weather?", { stream: true }));
     expect(eventTypes(events)).toEqual([
       "run-start",
-      "step-start",
       "planning-step",
+      "step-start",
       "tool-call",
       "tool-call",
       "tool-output",
@@ -451,9 +451,9 @@ describe("streaming", () => {
     const events = await collect(agent.run("One?", { stream: true }));
     expect(eventTypes(events)).toEqual([
       "run-start",
-      "step-start",
       "stream-delta*",
       "planning-step",
+      "step-start",
       "stream-delta*",
       "tool-call",
       "tool-output",

@@ -1,6 +1,6 @@
 import { AgentConfigurationError, AgentExecutionError, AgentParsingError } from "../../errors.js";
-import { authorizedImports } from "../../executors/authorized-imports.js";
 import { untilAborted } from "../../executors/abortable.js";
+import { authorizedImports } from "../../executors/authorized-imports.js";
 import { createExecutor, type ExecutorType } from "../../executors/create-executor.js";
 import type { CodeError, CodeOutput, PythonExecutor } from "../../executors/python-executor.js";
 import { DEFAULT_MAX_PRINT_OUTPUTS_LENGTH, truncateContent } from "../../executors/truncate.js";
