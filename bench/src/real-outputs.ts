@@ -46,8 +46,8 @@ import {
   type ToolInputType,
   tool,
 } from "@smol/core";
-import { ScriptedModel } from "@smol/core/testing";
 import { LocalPythonExecutor } from "@smol/executor-local";
+import { ScriptedModel } from "@smol/testing";
 
 interface CorpusEntry {
   id: string;

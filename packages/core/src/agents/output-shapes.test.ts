@@ -13,7 +13,7 @@ import {
   ToolCallingAgent,
   tool,
 } from "@smol/core";
-import { ScriptedModel } from "@smol/core/testing";
+import { ScriptedModel } from "@smol/testing";
 import { describe, expect, it } from "vitest";
 
 function actionSteps(agent: MultiStepAgent): ActionStep[] {

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { type ActionStep, AgentLogger, CodeAgent, type CodeAgentOptions, type LogLevel } from "@smol/core";
-import { ScriptedModel } from "@smol/core/testing";
+import { ScriptedModel } from "@smol/testing";
 import { describe, expect, it } from "vitest";
 import { type CodeBlockTags, fixFinalAnswerCode, parseCodeBlobs } from "./code-agent/code-parsing.js";
 
