@@ -202,6 +202,8 @@ class _Encoder:
             return self.text(value)
         if kind in _CONTAINERS and id(value) not in self.active:  # the common case, first
             self.spend()
+            if self.nodes + len(value) > MAX_ENCODE_NODES:  # too many items: known before any is encoded
+                raise _ValueTooLarge()
             self.active.add(id(value))
             try:
                 return self.container(value, depth + 1)

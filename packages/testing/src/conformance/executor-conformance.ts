@@ -428,7 +428,7 @@ export function describeExecutorConformance(
         const output = await executor.run("raise ValueError('x' * 5_000_000)");
         expect(output.error?.type).toBe("ValueError");
         expect(output.error?.message.length).toBeLessThan(12_000);
-        expect(output.error?.message).toContain("characters truncated");
+        expect(output.error?.message).toMatch(/truncated/); // by the runtime, or again by the host
         expect(output.error?.traceback?.length ?? 0).toBeLessThan(12_000);
       },
       timeout,
