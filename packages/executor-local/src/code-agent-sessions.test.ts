@@ -143,3 +143,34 @@ describe("CodeAgent sessions and their executors", () => {
     expect(new Set(events.map((event) => event.sessionId))).toEqual(new Set([agent.defaultSession.id]));
   });
 });
+
+describe("closing a CodeAgent session during its run", () => {
+  it("interrupts the run at the end of its step and starts no sandbox for it", async () => {
+    let releaseModel!: () => void;
+    const modelHeld = new Promise<void>((resolve) => {
+      releaseModel = resolve;
+    });
+    let modelCalled!: () => void;
+    const modelWasCalled = new Promise<void>((resolve) => {
+      modelCalled = resolve;
+    });
+    const model = new ScriptedModel(async () => {
+      modelCalled();
+      await modelHeld;
+      return "<code>final_answer(1)</code>";
+    });
+    // Built with executorType "local": a sandbox would be started if the step asked for one.
+    await using agent = new CodeAgent({ tools: [], model, verbosityLevel: LogLevel.OFF });
+    const session = agent.session();
+    const run = session.run("One");
+    // Closed while the model writes step 1: the sandbox booting for the run is stopped.
+    await modelWasCalled;
+    await session.close();
+    releaseModel();
+
+    const error = await run.catch((caught: unknown) => caught);
+    expect(AgentInterruptedError.isInstance(error)).toBe(true);
+    const step = session.memory.steps.find((entry) => entry.type === "action");
+    expect(step?.type === "action" && step.error?.message).toMatch(/closed/);
+  });
+});

@@ -12,7 +12,7 @@ import type { PromptTemplates } from "../../prompts/prompt-templates.js";
 import { renderTemplate } from "../../prompts/render-template.js";
 import type { Tool } from "../../tools/tool.js";
 import type { ActionOutput, MultiStepAgentOptions, StepContext } from "../agent-options.js";
-import type { AgentSession, SessionOptions } from "../agent-session.js";
+import { type AgentSession, closedSessionError, type SessionOptions } from "../agent-session.js";
 import type { BaseToolsOptions } from "../base-tools.js";
 import type { AgentEvent } from "../events.js";
 import { MultiStepAgent, stringifyValue } from "../multi-step-agent.js";
@@ -237,6 +237,8 @@ export class CodeAgent extends MultiStepAgent {
   async #ensureExecutor(session: AgentSession): Promise<PythonExecutor> {
     const slot = this.#slotOf(session);
     if (slot.executor) return slot.executor;
+    // A session closed during its run must not start a sandbox that nothing would stop.
+    if (session.isClosed) throw closedSessionError(session);
     slot.creation ??= createExecutor(this.executorType, {
       additionalAuthorizedImports: this.additionalAuthorizedImports,
       maxPrintOutputsLength: this.maxPrintOutputsLength,
