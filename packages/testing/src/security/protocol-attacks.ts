@@ -35,11 +35,13 @@ const toolCall = (args: string, name = "'forged_tool'") =>
 
 /**
  * How the host must stay while these run: at most 200 MB more resident memory, and the event
- * loop never held for more than 250 ms. The lag bound is measured on the whole test process (a
- * sandbox starting, the test's own garbage, a machine shared with other work), so it is looser
- * than the 50 ms that core's own tests hold each hostile line to with a scripted runtime.
+ * loop never held for more than a second. The lag is measured on the whole test process (a
+ * sandbox starting, the test's own garbage, a machine shared with other work: on a loaded
+ * machine a quiet attack shows 200–300 ms), so this bound catches the multi-second stalls of a
+ * full parse of a hostile line; core's own tests hold each hostile line to 50 ms, with a
+ * scripted runtime.
  */
-const HOST_BOUNDS = { rssMb: 200, eventLoopLagMs: 250 };
+const HOST_BOUNDS = { rssMb: 200, eventLoopLagMs: 1_000 };
 
 function expectShortError(output: CodeOutput, limit: number): void {
   const text = `${output.error?.message ?? ""}${output.error?.traceback ?? ""}${output.logs}`;
