@@ -10,6 +10,11 @@ export const ExitCode = {
   usage: 2,
   /** Ctrl-C (SIGINT): the agent was stopped and its sandbox removed. */
   interrupted: 130,
+  /**
+   * The output was closed before the run ended (`smolagent … | head -3`): the run was stopped
+   * and its sandbox removed. 128 + SIGPIPE, what a shell reports for a program a pipe ended.
+   */
+  outputClosed: 141,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -8,6 +8,11 @@ import { descendantsOf, ensureBuilt, isAlive, smolagentBin, startCli } from "./_
 
 beforeAll(() => ensureBuilt(), 900_000);
 
+/** How many times `text` appears in `output`. */
+function timesIn(output: string, text: string): number {
+  return output.split(text).length - 1;
+}
+
 /** Polls `condition` every 100 ms, at most `attempts` times. */
 async function eventually(condition: () => boolean, attempts = 150): Promise<void> {
   for (let attempt = 0; attempt < attempts; attempt += 1) {
@@ -43,6 +48,10 @@ describe("Ctrl-C", () => {
     expect(result.stdout).toContain("Interrupted: stopping the agent and removing its sandbox");
     expect(result.stderr).toMatch(/^smolagent: .*interrupted/im);
     expect(result.stderr).not.toMatch(/^\s+at /m);
+    // Each message once: the notice when Ctrl-C comes, the abort when the command ends.
+    const shown = result.stdout + result.stderr;
+    expect(timesIn(shown, "Interrupted: stopping the agent")).toBe(1);
+    expect(timesIn(shown, "aborted through its signal")).toBe(1);
     await eventually(() => sandboxProcesses.every((pid) => !isAlive(pid)), 50);
   });
 
@@ -74,6 +83,8 @@ describe("Ctrl-C", () => {
       cli.kill("SIGINT");
       const result = await cli.result;
       expect(result.code).toBe(130);
+      // Once for the reader on stderr; stdout's JSON summary carries it as data.
+      expect(timesIn(result.stderr, "aborted through its signal")).toBe(1);
       expect(JSON.parse(result.stdout)).toMatchObject({
         status: "interrupted",
         error: { type: "AgentInterruptedError" },

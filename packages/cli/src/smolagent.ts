@@ -5,11 +5,12 @@ import { describeError, exitCodeFor } from "./output/describe-error.js";
 import { type CliIo, processIo } from "./run/cli-io.js";
 import { executeRun } from "./run/execute-run.js";
 import { prepareSettings } from "./run/prepare-settings.js";
+import { taskFromStdin } from "./run/stdin-task.js";
 import { parseCommandLine } from "./settings/command-line.js";
 
 /**
- * The `smolagent` command: runs an agent on the prompt, or, with no prompt, asks for the
- * agent's settings and the task in the terminal first. Resolves to the exit code (0 answered,
+ * The `smolagent` command: runs an agent on the prompt, or on the task piped on stdin, or, with
+ * neither, asks for the agent's settings and the task in the terminal first. Resolves to the exit code (0 answered,
  * 1 failed, 2 bad usage, 130 interrupted).
  *
  * @example
@@ -23,11 +24,11 @@ export async function smolagent(argv: readonly string[], io: CliIo = processIo()
     });
     if ("exitCode" in commandLine) return commandLine.exitCode;
     let settings = prepareSettings(commandLine, io);
-    let task = commandLine.prompt;
+    let task = commandLine.prompt ?? (await taskFromStdin(io.stdin));
     if (task === undefined) {
       if (!io.stdin.isTTY) {
         io.stderr.write(
-          "smolagent: no task given. Pass it as the first argument, or run smolagent in a terminal for the interactive mode.\n",
+          "smolagent: no task given. Pass it as the first argument, pipe it on stdin, or run smolagent in a terminal for the interactive mode.\n",
         );
         return ExitCode.usage;
       }

@@ -6,6 +6,7 @@ import { describeError, exitCodeFor } from "./output/describe-error.js";
 import { type CliIo, processIo } from "./run/cli-io.js";
 import { type AgentContext, executeRun, type PreparedAgent } from "./run/execute-run.js";
 import { prepareSettings } from "./run/prepare-settings.js";
+import { taskFromStdin } from "./run/stdin-task.js";
 import { parseCommandLine } from "./settings/command-line.js";
 import { openBrowserSession } from "./webagent/browser-session.js";
 import { browserTools } from "./webagent/browser-tools.js";
@@ -33,9 +34,10 @@ export async function webagent(argv: readonly string[], io: CliIo = processIo())
       err: (text) => io.stderr.write(text),
     });
     if ("exitCode" in commandLine) return commandLine.exitCode;
-    if (commandLine.prompt === undefined) {
+    const task = commandLine.prompt ?? (await taskFromStdin(io.stdin));
+    if (task === undefined) {
       throw new CliUsageError(
-        'webagent needs a task, e.g. webagent "Find the opening hours on https://…" (see webagent --help)',
+        'webagent needs a task, e.g. webagent "Find the opening hours on https://…", or piped on stdin (see webagent --help)',
       );
     }
     const settings = { ...prepareSettings(commandLine, io), actionType: "code" as const };
@@ -44,7 +46,7 @@ export async function webagent(argv: readonly string[], io: CliIo = processIo())
     return await executeRun({
       command: "webagent",
       settings,
-      task: commandLine.prompt,
+      task,
       io,
       createAgent: (context) => createBrowsingAgent(context, browserPath),
     });

@@ -101,20 +101,29 @@ export interface RunningCli {
   /** Resolves once `text` has appeared on stdout or stderr (rejects if the process ends first). */
   waitForOutput(text: string | RegExp): Promise<void>;
   kill(signal: NodeJS.Signals): void;
+  /** Closes the reading end of the command's stdout, as `| head` does once it has its lines. */
+  closeStdout(): void;
   result: Promise<CliResult>;
 }
 
+export interface CliOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Piped on stdin, which is then closed; without it, stdin is empty (and not a terminal). */
+  input?: string;
+}
+
 /** Starts a built command. */
-export function startCli(
-  bin: string,
-  args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
-): RunningCli {
+export function startCli(bin: string, args: readonly string[], options: CliOptions = {}): RunningCli {
   const child = spawn(process.execPath, [bin, ...args], {
     env: options.env ?? cleanEnvironment(),
     cwd: options.cwd ?? cliRoot,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: "pipe",
   });
+  // An empty, closed stdin when there is no input: not a terminal, and nothing to read. A
+  // command that exits without reading its input is no failure of the test's.
+  child.stdin.on("error", () => {});
+  child.stdin.end(options.input ?? "");
   let stdout = "";
   let stderr = "";
   const waiters: { pattern: string | RegExp; resolve: () => void; reject: (error: Error) => void }[] = [];
@@ -162,16 +171,13 @@ export function startCli(
         check();
       }),
     kill: (signal) => child.kill(signal),
+    closeStdout: () => child.stdout.destroy(),
     result,
   };
 }
 
 /** Runs a built command to its end. */
-export function runCli(
-  bin: string,
-  args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
-): Promise<CliResult> {
+export function runCli(bin: string, args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   return startCli(bin, args, options).result;
 }
 

@@ -1,7 +1,13 @@
 import { CliUsageError } from "../errors.js";
 import type { AgentSettings } from "../settings/settings.js";
 import { suggestion } from "../suggestion.js";
-import { findModelType, MODEL_TYPE_NAMES, type ModelFlags, type ModelTypeEntry } from "./model-types.js";
+import {
+  findModelType,
+  MODEL_TYPE_NAMES,
+  type ModelFlags,
+  type ModelTypeEntry,
+  PLACEHOLDER_API_KEY,
+} from "./model-types.js";
 
 /** The model the run will use, and why it was picked (shown to the user). */
 export interface ModelChoice {
@@ -11,6 +17,8 @@ export interface ModelChoice {
   reason: string;
   /** The embedded default: its file is downloaded before the run. */
   isEmbeddedDefault: boolean;
+  /** No key was given for the server at `--api-base`: it gets a placeholder (see `keyOptionalWithApiBase`). */
+  withoutKey?: boolean;
 }
 
 export interface ModelEnvironment {
@@ -38,7 +46,18 @@ export async function chooseModel(settings: AgentSettings, context: ModelEnviron
   };
   const choice = await pickModelType(settings, flags, context);
   checkChoice(choice);
+  supplyPlaceholderKey(choice, context.environment);
   return choice;
+}
+
+/** A local server needs no key; the client still wants one, so it gets a placeholder. */
+function supplyPlaceholderKey(choice: ModelChoice, environment: NodeJS.ProcessEnv): void {
+  const { entry, flags } = choice;
+  const keyVariable = entry.apiKeyVariable;
+  if (!entry.keyOptionalWithApiBase || flags.apiBase === undefined || flags.apiKey !== undefined) return;
+  if (keyVariable && environment[keyVariable]) return;
+  choice.flags = { ...flags, apiKey: PLACEHOLDER_API_KEY };
+  choice.withoutKey = true;
 }
 
 async function pickModelType(

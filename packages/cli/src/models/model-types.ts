@@ -26,11 +26,19 @@ export interface ModelTypeEntry {
   apiKeyVariable?: string;
   /** What `--api-base` means for it, for help and prompts; undefined: not used. */
   apiBaseMeaning?: string;
+  /**
+   * Its client insists on a key, but servers at `--api-base` often check none (llama.cpp,
+   * vLLM, LM Studio, Ollama's /v1): with no key given, they get `PLACEHOLDER_API_KEY`.
+   */
+  keyOptionalWithApiBase?: boolean;
   /** Whether `--provider` means something for it. */
   takesProvider: boolean;
   /** The constructor options for these flags. */
   toOptions(flags: ModelFlags): Record<string, unknown>;
 }
+
+/** The key sent to a server at `--api-base` when none is given; a server that checks keys refuses it. */
+export const PLACEHOLDER_API_KEY = "no-key-given";
 
 function defined(options: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
@@ -61,6 +69,7 @@ export const MODEL_TYPES: readonly ModelTypeEntry[] = [
     requiresModelId: true,
     apiKeyVariable: "OPENAI_API_KEY",
     apiBaseMeaning: "the server's base URL, e.g. http://127.0.0.1:8000/v1",
+    keyOptionalWithApiBase: true,
     takesProvider: false,
     toOptions: (flags) => defined({ modelId: flags.modelId, apiBase: flags.apiBase, apiKey: flags.apiKey }),
   },

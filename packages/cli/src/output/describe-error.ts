@@ -13,6 +13,8 @@ export interface ErrorContext {
   modelType?: string;
   apiBase?: string;
   apiKeyVariable?: string;
+  /** No key was given (a server at --api-base got a placeholder). */
+  withoutKey?: boolean;
 }
 
 /** Errors along the `cause` chain, the error itself first. */
@@ -69,6 +71,10 @@ function describeModelApiError(error: ModelApiError, context: ErrorContext): str
   switch (error.statusCode) {
     case 401:
     case 403:
+      if (context.withoutKey) {
+        const setVariable = context.apiKeyVariable ? ` or set ${context.apiKeyVariable}` : "";
+        return `The model server${where} wants an API key (HTTP ${error.statusCode}): ${detail} Pass --api-key${setVariable}.`;
+      }
       return `The model server${where} refused the API key (HTTP ${error.statusCode}): ${detail} Check ${keyHint}.`;
     case 404:
       return `The model server${where} does not know this model or route (HTTP 404): ${detail} Check --model-id and --api-base.`;

@@ -25,6 +25,7 @@ export class LiveLogger extends AgentLogger {
   readonly #stream: OutputStream;
   #midLine = false;
   #codeRuns = 0;
+  #interrupted = false;
 
   constructor(options: LiveLoggerOptions) {
     const environment = options.environment ?? process.env;
@@ -87,6 +88,18 @@ export class LiveLogger extends AgentLogger {
   override logToolCall(name: string, args: unknown, level: LogLevel = LogLevel.INFO): void {
     super.logToolCall(name, args, level);
     this.waitFor(`Running ${name}`);
+  }
+
+  /**
+   * The run is being interrupted: the errors its steps end with are the interruption itself,
+   * which the command reports once when the run is over; they are not printed here too.
+   */
+  interrupted(): void {
+    this.#interrupted = true;
+  }
+
+  override logError(message: string): void {
+    if (!this.#interrupted) super.logError(message);
   }
 
   /** Stops the spinner and ends a line left open; call when the run is over. */

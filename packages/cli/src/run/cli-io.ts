@@ -1,4 +1,5 @@
 import type { OutputStream } from "../output/terminal.js";
+import { processOutputClosed } from "./closed-output.js";
 import type { SignalSource } from "./interruption.js";
 
 /** What a command touches of the outside world; `processIo()` in the binaries, stand-ins in tests. */
@@ -11,6 +12,11 @@ export interface CliIo {
   signals: SignalSource;
   /** Ends the process at once (a second Ctrl-C). */
   forceExit(code: number): void;
+  /**
+   * Aborts when the reader of stdout or stderr goes away (EPIPE, as in `smolagent … | head`):
+   * the run then stops quietly. Stand-in streams that cannot close leave it out.
+   */
+  outputClosed?: AbortSignal;
 }
 
 /** The real process. */
@@ -23,5 +29,6 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
     signals: process,
     forceExit: (code) => process.exit(code),
+    outputClosed: processOutputClosed(),
   };
 }

@@ -66,6 +66,11 @@ export async function executeRun(options: ExecuteOptions): Promise<number> {
     environment: io.environment,
   });
   using interruption = interruptOnSignals(io.signals, () => io.forceExit(ExitCode.interrupted));
+  // Nobody reads the output any more: stop the run as Ctrl-C does, without a word.
+  const outputClosed = io.outputClosed;
+  const stopForClosedOutput = () => interruption.interrupt(outputClosed?.reason as Error);
+  outputClosed?.addEventListener("abort", stopForClosedOutput, { once: true });
+  if (outputClosed?.aborted) stopForClosedOutput();
   const releases: (() => Promise<void>)[] = [];
   let choice: ModelChoice | undefined;
   let outcome: RunOutcome | undefined;
@@ -115,10 +120,13 @@ export async function executeRun(options: ExecuteOptions): Promise<number> {
     });
     interruption.onInterrupt = () => {
       logger.finish();
-      logger.notice(
-        "Interrupted: stopping the agent and removing its sandbox (Ctrl-C again to quit at once)…",
-        LogLevel.ERROR,
-      );
+      if (!outputClosed?.aborted) {
+        logger.notice(
+          "Interrupted: stopping the agent and removing its sandbox (Ctrl-C again to quit at once)…",
+          LogLevel.ERROR,
+        );
+      }
+      logger.interrupted();
       prepared.agent.interrupt();
       // Code in flight may not listen to the abort signal: stopping the sandbox ends it for sure.
       prepared.agent.cleanup().catch(() => {});
@@ -128,15 +136,18 @@ export async function executeRun(options: ExecuteOptions): Promise<number> {
   } catch (error) {
     failure = interruption.signal.aborted ? interruptedError(error) : error;
   } finally {
+    outputClosed?.removeEventListener("abort", stopForClosedOutput);
     logger.finish();
     for (const release of releases.reverse()) await release().catch(() => {});
   }
+  if (outputClosed?.aborted && outcome?.status !== "answered") return ExitCode.outputClosed;
 
   const error = outcome?.error ?? failure;
   const errorContext: ErrorContext = {
     modelType: choice?.entry.className,
     apiBase: choice?.flags.apiBase,
     apiKeyVariable: choice?.entry.apiKeyVariable,
+    withoutKey: choice?.withoutKey,
   };
   if (json) {
     const summary = runSummary({

@@ -9,6 +9,8 @@ export interface Interruption extends Disposable {
   readonly signal: AbortSignal;
   /** Called on the first Ctrl-C: interrupt the agent, stop its sandbox. Replaced as the command goes on. */
   onInterrupt: (() => void) | undefined;
+  /** Interrupts as the first Ctrl-C does, for another reason (the output was closed); once only. */
+  interrupt(reason: Error): void;
   dispose(): void;
 }
 
@@ -26,6 +28,11 @@ export function interruptOnSignals(signals: SignalSource, forceExit: () => void)
   const interruption: Interruption = {
     signal: controller.signal,
     onInterrupt: undefined,
+    interrupt: (reason) => {
+      if (controller.signal.aborted) return;
+      controller.abort(reason);
+      interruption.onInterrupt?.();
+    },
     dispose: () => {
       signals.off("SIGINT", onSignal);
       signals.off("SIGTERM", onSignal);
@@ -37,8 +44,7 @@ export function interruptOnSignals(signals: SignalSource, forceExit: () => void)
       forceExit();
       return;
     }
-    controller.abort(new Error("interrupted by the user (Ctrl-C)"));
-    interruption.onInterrupt?.();
+    interruption.interrupt(new Error("interrupted by the user (Ctrl-C)"));
   }
   signals.on("SIGINT", onSignal);
   signals.on("SIGTERM", onSignal);

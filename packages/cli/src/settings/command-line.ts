@@ -56,13 +56,15 @@ ${Object.entries(TOOLKIT_TOOLS)
 Configuration: flags win over smol.config.json (keys: the flags in camelCase, plus
 modelOptions, executorOptions and envFile), and a .env file fills missing environment variables.
 
-Exit codes: 0 answered, 1 failed, 2 bad usage, 130 interrupted (Ctrl-C).`;
+Exit codes: 0 answered, 1 failed, 2 bad usage, 130 interrupted (Ctrl-C), 141 output closed
+before the run ended (e.g. piped into head).`;
 
 const SMOLAGENT_EXAMPLES = `
 Examples:
   $ smolagent "Plan a trip to Tokyo, Kyoto and Osaka between Mar 28 and Apr 7." \\
       --model-type InferenceClientModel --model-id Qwen/Qwen2.5-Coder-32B-Instruct --imports "pandas numpy" --tools web_search
   $ smolagent "What is 2**32?" --model-type OpenAIModel --api-base http://127.0.0.1:8000/v1 --output json
+  $ cat task.txt | smolagent --api-base http://127.0.0.1:8000/v1 --model-id qwen2.5-coder   # task on stdin, no key
   $ smolagent          # interactive mode: asks for the agent, the model, the tools and the task`;
 
 const WEBAGENT_EXAMPLES = `
@@ -87,13 +89,18 @@ function buildCommand(
     )
     .argument(
       "[prompt]",
-      name === "smolagent" ? "the task; without it, the interactive mode starts" : "the task",
+      name === "smolagent"
+        ? "the task; without it, read from stdin when piped, else the interactive mode starts"
+        : "the task; without it, read from stdin when piped",
     )
     .option("--model-type <class>", "the model class, e.g. OpenAIModel, InferenceClientModel (see below)")
     .option("--model-id <id>", "the model, e.g. gpt-4o, Qwen/Qwen2.5-Coder-32B-Instruct, a .gguf path")
     .option("--provider <name>", "the inference provider (InferenceClientModel), e.g. together, sambanova")
     .option("--api-base <url>", "the model server's URL (e.g. an OpenAI-compatible server's …/v1)")
-    .option("--api-key <key>", "the API key (default: the provider's environment variable)");
+    .option(
+      "--api-key <key>",
+      "the API key (default: the provider's environment variable; a local server at --api-base needs none)",
+    );
   if (name === "smolagent") {
     command
       .option("--action-type <type>", "code (the agent writes Python) or tool_calling (JSON tool calls)")
