@@ -79,84 +79,89 @@ async function newConversation(url: string, sessionId: string): Promise<number> 
 const fresh = "no secret, pi=3.14159";
 const leaked = "tab-one-secret, pi=3.00000";
 
-describe.skipIf(process.platform !== "linux")("AgentUI: no two conversations share a sandbox", () => {
-  let ui: LaunchedAgentUI | undefined;
-  const executors: LocalPythonExecutor[] = [];
-  const newExecutor = () => {
-    const executor = new LocalPythonExecutor();
-    executors.push(executor);
-    return executor;
-  };
-  afterEach(async () => {
-    await ui?.close();
-    ui = undefined;
-    await Promise.all(executors.splice(0).map((executor) => executor.cleanup()));
-  });
-
-  it("single mode: New conversation gets a fresh sandbox, the old one's process ends", async () => {
-    const executor = newExecutor();
-    const agent = codeAgent(executor);
-    ui = await new AgentUI(agent, { port: 0 }).launch({ quiet: true });
-    const tab = await openSession(ui.url);
-    const before = sandboxProcesses();
-
-    expect(await run(ui.url, tab, "remember")).toBe("remembered");
-    const firstSandbox = sandboxProcesses().filter((pid) => !before.includes(pid));
-    expect(firstSandbox).toHaveLength(1);
-    // Within one conversation the variables do carry over: what the next check relies on.
-    expect(await run(ui.url, tab, "recall")).toBe(leaked);
-
-    expect(await newConversation(ui.url, tab)).toBe(200);
-    expect(sandboxProcesses()).not.toContain(firstSandbox[0]);
-    expect(await run(ui.url, tab, "recall")).toBe(fresh);
-    // The executor given to the agent is kept: it started a new runtime, it was not replaced.
-    expect(agent.pythonExecutor).toBe(executor);
-    expect(sandboxProcesses().filter((pid) => !before.includes(pid))).toHaveLength(1);
-  });
-
-  it("clone mode: a tab dropped past maxSessions passes on no sandbox, and every dropped sandbox ends", async () => {
-    const given = codeAgent(newExecutor());
-    ui = await new AgentUI(given, {
-      port: 0,
-      maxSessions: 2,
-      agentFactory: () => codeAgent(newExecutor()),
-    }).launch({ quiet: true });
-    const url = ui.url;
-    const before = sandboxProcesses();
-    const started = () => sandboxProcesses().filter((pid) => !before.includes(pid));
-    /** Runs a task and returns the one sandbox process that started for it. */
-    const runInNewSandbox = async (tab: string, task: string, expected: string) => {
-      const alive = started();
-      expect(await run(url, tab, task)).toBe(expected);
-      const pids = started().filter((pid) => !alive.includes(pid));
-      expect(pids).toHaveLength(1);
-      return pids[0]!;
+// Several sandboxes start in each test (~0.5 s each, much more on a loaded machine).
+describe.skipIf(process.platform !== "linux")(
+  "AgentUI: no two conversations share a sandbox",
+  { timeout: 120_000 },
+  () => {
+    let ui: LaunchedAgentUI | undefined;
+    const executors: LocalPythonExecutor[] = [];
+    const newExecutor = () => {
+      const executor = new LocalPythonExecutor();
+      executors.push(executor);
+      return executor;
     };
+    afterEach(async () => {
+      await ui?.close();
+      ui = undefined;
+      await Promise.all(executors.splice(0).map((executor) => executor.cleanup()));
+    });
 
-    const tabOne = await openSession(url); // the given agent
-    const tabOneSandbox = await runInNewSandbox(tabOne, "remember", "remembered");
-    const tabTwo = await openSession(url); // a factory agent
-    const tabTwoSandbox = await runInNewSandbox(tabTwo, "remember", "remembered");
+    it("single mode: New conversation gets a fresh sandbox, the old one's process ends", async () => {
+      const executor = newExecutor();
+      const agent = codeAgent(executor);
+      ui = await new AgentUI(agent, { port: 0 }).launch({ quiet: true });
+      const tab = await openSession(ui.url);
+      const before = sandboxProcesses();
 
-    // Tab one is the least recently used: it goes, and its agent serves tab three.
-    const tabThree = await openSession(url);
-    expect(await newConversation(url, tabOne)).toBe(404);
-    expect(sandboxProcesses()).not.toContain(tabOneSandbox);
-    const tabThreeSandbox = await runInNewSandbox(tabThree, "recall", fresh);
+      expect(await run(ui.url, tab, "remember")).toBe("remembered");
+      const firstSandbox = sandboxProcesses().filter((pid) => !before.includes(pid));
+      expect(firstSandbox).toHaveLength(1);
+      // Within one conversation the variables do carry over: what the next check relies on.
+      expect(await run(ui.url, tab, "recall")).toBe(leaked);
 
-    // New conversation in a factory agent's tab: a fresh sandbox there too.
-    expect(await newConversation(url, tabTwo)).toBe(200);
-    expect(sandboxProcesses()).not.toContain(tabTwoSandbox);
-    const tabTwoNewSandbox = await runInNewSandbox(tabTwo, "recall", fresh);
+      expect(await newConversation(ui.url, tab)).toBe(200);
+      expect(sandboxProcesses()).not.toContain(firstSandbox[0]);
+      expect(await run(ui.url, tab, "recall")).toBe(fresh);
+      // The executor given to the agent is kept: it started a new runtime, it was not replaced.
+      expect(agent.pythonExecutor).toBe(executor);
+      expect(sandboxProcesses().filter((pid) => !before.includes(pid))).toHaveLength(1);
+    });
 
-    // Tab three is now the least recently used: a fourth tab drops it, and its sandbox ends.
-    await openSession(url);
-    expect(sandboxProcesses()).not.toContain(tabThreeSandbox);
-    expect(started()).toEqual([tabTwoNewSandbox]);
+    it("clone mode: a tab dropped past maxSessions passes on no sandbox, and every dropped sandbox ends", async () => {
+      const given = codeAgent(newExecutor());
+      ui = await new AgentUI(given, {
+        port: 0,
+        maxSessions: 2,
+        agentFactory: () => codeAgent(newExecutor()),
+      }).launch({ quiet: true });
+      const url = ui.url;
+      const before = sandboxProcesses();
+      const started = () => sandboxProcesses().filter((pid) => !before.includes(pid));
+      /** Runs a task and returns the one sandbox process that started for it. */
+      const runInNewSandbox = async (tab: string, task: string, expected: string) => {
+        const alive = started();
+        expect(await run(url, tab, task)).toBe(expected);
+        const pids = started().filter((pid) => !alive.includes(pid));
+        expect(pids).toHaveLength(1);
+        return pids[0]!;
+      };
 
-    // Closing the page ends the factory agents' sandboxes; the given agent's is the caller's.
-    await ui.close();
-    ui = undefined;
-    expect(started()).toEqual([]);
-  });
-});
+      const tabOne = await openSession(url); // the given agent
+      const tabOneSandbox = await runInNewSandbox(tabOne, "remember", "remembered");
+      const tabTwo = await openSession(url); // a factory agent
+      const tabTwoSandbox = await runInNewSandbox(tabTwo, "remember", "remembered");
+
+      // Tab one is the least recently used: it goes, and its agent serves tab three.
+      const tabThree = await openSession(url);
+      expect(await newConversation(url, tabOne)).toBe(404);
+      expect(sandboxProcesses()).not.toContain(tabOneSandbox);
+      const tabThreeSandbox = await runInNewSandbox(tabThree, "recall", fresh);
+
+      // New conversation in a factory agent's tab: a fresh sandbox there too.
+      expect(await newConversation(url, tabTwo)).toBe(200);
+      expect(sandboxProcesses()).not.toContain(tabTwoSandbox);
+      const tabTwoNewSandbox = await runInNewSandbox(tabTwo, "recall", fresh);
+
+      // Tab three is now the least recently used: a fourth tab drops it, and its sandbox ends.
+      await openSession(url);
+      expect(sandboxProcesses()).not.toContain(tabThreeSandbox);
+      expect(started()).toEqual([tabTwoNewSandbox]);
+
+      // Closing the page ends the factory agents' sandboxes; the given agent's is the caller's.
+      await ui.close();
+      ui = undefined;
+      expect(started()).toEqual([]);
+    });
+  },
+);
