@@ -605,10 +605,20 @@ export abstract class MultiStepAgent implements AgentContext, AsyncDisposable {
     publish: (event: AgentEvent) => Promise<AgentEvent>,
     events: AsyncGenerator<AgentEvent, Result>,
   ): AsyncGenerator<AgentEvent, Result> {
-    for (;;) {
-      const next = await events.next();
-      if (next.done) return next.value;
-      yield await publish(next.value);
+    let finished = false;
+    try {
+      for (;;) {
+        const next = await events.next();
+        if (next.done) {
+          finished = true;
+          return next.value;
+        }
+        yield await publish(next.value);
+      }
+    } finally {
+      // As `yield*` would: a reader that stops early also closes the step's generator, so that
+      // its own cleanup (a model stream being read, …) runs.
+      if (!finished) await events.return(undefined as Result);
     }
   }
 

@@ -398,6 +398,32 @@ describe("the event stream", () => {
   });
 });
 
+describe("a reader that stops early", () => {
+  it("frees the session and closes the step it was reading", async () => {
+    let stepClosed = false;
+    class ProbedAgent extends ToolCallingAgent {
+      protected override async *stepStream(
+        ...args: Parameters<ToolCallingAgent["stepStream"]>
+      ): ReturnType<ToolCallingAgent["stepStream"]> {
+        try {
+          return yield* super.stepStream(...args);
+        } finally {
+          stepClosed = true;
+        }
+      }
+    }
+    const model = new ScriptedModel([callTool("get_weather", { city: "Paris" }), answer("later")]);
+    const agent = new ProbedAgent({ tools: [makeWeatherTool()], model, ...quiet });
+    const session = agent.session();
+    for await (const event of session.run("Weather?", { stream: true })) {
+      if (event.type === "tool-call") break;
+    }
+    expect(stepClosed).toBe(true);
+    expect(session.isRunning).toBe(false);
+    expect(await session.run("Again")).toBe("later");
+  });
+});
+
 describe("token usage", () => {
   function printedLogger() {
     let text = "";
