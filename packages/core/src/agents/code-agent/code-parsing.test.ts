@@ -219,6 +219,11 @@ describe("parseCodeBlobs on the shapes real models write", () => {
     expect(code("<code>\n```\nprint(9)\n```\n</code>")).toBe("print(9)");
   });
 
+  it("starts the block at the real tag when the thought mentions the tag", () => {
+    const text = "Thought: I put the code in <code> tags as asked.\n<code>\nprint('real')\n</code>";
+    expect(code(text)).toBe("print('real')");
+  });
+
   it("reads a tag block left open at the end", () => {
     expect(code("Thought: go\n<code>\nprint(7)\n")).toBe("print(7)");
   });

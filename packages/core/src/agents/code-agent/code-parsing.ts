@@ -166,7 +166,11 @@ function scanBlocks(text: string, tags: CodeBlockTags): Scan {
     if (tagAt !== -1) {
       const read = readTagged(lines, index, tagAt);
       outside.push(line.slice(0, tagAt));
-      blocks.push({ kind: "tags", language: "", content: stripInnerFence(read.content) });
+      blocks.push({
+        kind: "tags",
+        language: "",
+        content: stripInnerFence(afterMentionedTag(read.content, opening)),
+      });
       // The rest of the closing line is read again as ordinary text.
       if (read.next < lines.length) lines[read.next] = read.rest;
       index = read.next;
@@ -190,6 +194,16 @@ function scanBlocks(text: string, tags: CodeBlockTags): Scan {
     const restStart = closingLineText.indexOf(closing) + closing.length;
     return { content, next: closingLine, rest: closingLineText.slice(restStart) };
   }
+}
+
+/**
+ * An opening tag mentioned in prose ("I will write it in <code> tags.") before the real one, on
+ * a line of its own, starts no block: the block starts at the last opening tag alone on a line.
+ */
+function afterMentionedTag(content: string, opening: string): string {
+  const lines = content.split("\n");
+  const last = lines.findLastIndex((line) => line.trim() === opening);
+  return last === -1 ? content : lines.slice(last + 1).join("\n");
 }
 
 /**
