@@ -6,8 +6,8 @@
 
 /**
  * Removes the web APIs that Deno persists on disk (in its DENO_DIR), so that code in one sandbox
- * cannot leave data for a later one. The host also makes that storage impossible to create
- * (DENO_DIR lies under a plain file); this is the second layer.
+ * cannot leave data for a later one. The host also gives each process a private DENO_DIR,
+ * thrown away with it; this is the second layer.
  */
 export function removePersistentStorage() {
   for (const name of ["localStorage", "sessionStorage", "caches"]) {

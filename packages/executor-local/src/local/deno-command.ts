@@ -1,5 +1,3 @@
-import { join } from "node:path";
-
 /** Everything needed to start one Deno process of the sandbox (or of the trusted snapshot build). */
 export interface DenoLaunch {
   denoPath: string;
@@ -14,16 +12,19 @@ export interface DenoLaunch {
   readPaths: readonly string[];
   /** Caps the WebAssembly memory (Python's heap) and the JavaScript heap. */
   memoryLimitMb: number;
+  /**
+   * Deno's own cache (DENO_DIR), which spares each start the analysis of Pyodide's modules
+   * (~150 ms):
+   * - `copyFrom`: a sandbox gets a private copy of this directory, in its private directory and
+   *   thrown away with it (the directory was filled by a trusted process: the snapshot build);
+   * - `writeTo`: a trusted process, which runs no guest code, fills this directory;
+   * - absent: no DENO_DIR can be created at all (see sandbox-directory.ts).
+   */
+  denoDirectory?: { copyFrom: string } | { writeTo: string };
 }
 
 /** WebAssembly memory grows in pages of 64 KiB. */
 const WASM_PAGES_PER_MB = 16;
-
-/**
- * In the private directory of each process (see sandbox-directory.ts): a read-only plain file.
- * DENO_DIR points *under* it, so that nothing can ever be created there (ENOTDIR, even as root).
- */
-export const DENO_DIR_BLOCKER = "no-deno-dir";
 
 /**
  * The command line of a sandbox process. Each flag closes a door:
@@ -34,8 +35,8 @@ export const DENO_DIR_BLOCKER = "no-deno-dir";
  *   the network even with no net permission (module loading is not a net operation).
  * - `--no-config --no-lock`: no deno.json or lockfile found around the working directory applies.
  * - `--no-code-cache`: Deno would store the V8 code of every module it compiles in DENO_DIR,
- *   including modules the guest writes itself (`import("data:text/javascript,…")`): a write on the
- *   host's disk that the guest controls. DENO_DIR is also unwritable (see `denoEnvironment`).
+ *   modules the guest writes itself (`import("data:text/javascript,…")`) included. Each sandbox's
+ *   DENO_DIR is private and thrown away anyway; this keeps it to the small module analysis cache.
  * - `--wasm-max-mem-pages`: Python's heap cannot grow past the limit (it raises MemoryError);
  *   `--max-old-space-size` bounds the JavaScript heap the same way.
  * The script comes last, with no argument after it: the settings arrive on stdin.
@@ -67,16 +68,17 @@ export function denoArguments(launch: DenoLaunch): string[] {
 /**
  * The whole environment of the process, for Deno itself (the guest cannot read it: `--deny-env`).
  * Nothing of the host's (API keys, tokens, paths) is in it, and:
- * - `DENO_DIR` is under a plain file: Deno keeps no cache, `localStorage` or Cache API data.
+ * - `DENO_DIR` is private to the process (see `DenoLaunch.denoDirectory`), so no sandbox leaves
+ *   code, `localStorage` or Cache API data for another, or on the host once it has ended.
  * - `DENO_WEBGPU_BACKEND=none`: WebGPU finds no adapter and loads no GPU driver (Vulkan, EGL,
  *   Mesa's llvmpipe), in every thread of the process, whatever JavaScript reaches `navigator.gpu`.
  * - `HOME` and `XDG_CACHE_HOME` are the private directory, so that no library falls back to the
  *   real home (found through the password database when HOME is unset), and Mesa's shader cache
  *   is switched off besides.
  */
-export function denoEnvironment(privateDirectory: string): Record<string, string> {
+export function denoEnvironment(privateDirectory: string, denoDirectory: string): Record<string, string> {
   return {
-    DENO_DIR: join(privateDirectory, DENO_DIR_BLOCKER, "deno"),
+    DENO_DIR: denoDirectory,
     DENO_NO_UPDATE_CHECK: "1",
     DENO_WEBGPU_BACKEND: "none",
     HOME: privateDirectory,

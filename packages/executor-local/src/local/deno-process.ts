@@ -61,9 +61,9 @@ export async function spawnDenoSandbox(
 ): Promise<SandboxTransport> {
   signal?.throwIfAborted();
   const label = options.label ?? "the sandbox";
-  const directory = createSandboxDirectory();
+  const directory = createSandboxDirectory(launch.denoDirectory);
   const child = spawn(launch.denoPath, denoArguments(launch), {
-    env: denoEnvironment(directory.path),
+    env: denoEnvironment(directory.path, directory.denoDirectory),
     cwd: directory.path,
     // What `process.argv0` shows in the sandbox, instead of the binary's path.
     argv0: "deno",
@@ -206,9 +206,9 @@ function megabytes(bytes: number): number {
  * Used to build memory snapshots.
  */
 export async function runDenoScript(launch: DenoLaunch, timeoutMs: number): Promise<Buffer> {
-  const directory = createSandboxDirectory();
+  const directory = createSandboxDirectory(launch.denoDirectory);
   const child = spawn(launch.denoPath, denoArguments(launch), {
-    env: denoEnvironment(directory.path),
+    env: denoEnvironment(directory.path, directory.denoDirectory),
     cwd: directory.path,
     // What `process.argv0` shows in the sandbox, instead of the binary's path.
     argv0: "deno",

@@ -15,7 +15,13 @@ import {
   realRegularFile,
   resolveDenoPath,
 } from "./sandbox-files.js";
-import { buildSnapshot, findSnapshot, type SnapshotInputs, snapshotFileName } from "./snapshot.js";
+import {
+  buildSnapshot,
+  findSnapshot,
+  type SnapshotInputs,
+  snapshotDenoDirectory,
+  snapshotFileName,
+} from "./snapshot.js";
 
 /** Options that shape the sandbox process (see LocalPythonExecutorOptions for each). */
 export interface DenoSandboxOptions {
@@ -84,6 +90,7 @@ export class DenoSandboxFactory {
   async create(signal?: AbortSignal): Promise<SandboxTransport> {
     removeSharedDenoDirectory(this.cacheDirectory);
     const [snapshotPath, wheelPaths] = await Promise.all([this.#snapshot(), this.#wheels(signal)]);
+    const denoTemplate = snapshotPath ? snapshotDenoDirectory(snapshotPath) : undefined;
     const launch: DenoLaunch = {
       denoPath: this.denoPath,
       script: join(this.assetsDirectory, "runner.js"),
@@ -102,6 +109,7 @@ export class DenoSandboxFactory {
         ...wheelPaths,
       ],
       memoryLimitMb: this.options.memoryLimitMb,
+      ...(denoTemplate ? { denoDirectory: { copyFrom: denoTemplate } } : {}),
     };
     return await spawnDenoSandbox(
       launch,

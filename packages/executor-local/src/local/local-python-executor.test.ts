@@ -69,8 +69,8 @@ describe("the Deno command line of the sandbox", () => {
   it("passes an environment without anything of the host's", () => {
     process.env.SMOL_TEST_SECRET = "should-not-pass";
     try {
-      expect(denoEnvironment("/tmp/smol-sandbox-1")).toEqual({
-        DENO_DIR: "/tmp/smol-sandbox-1/no-deno-dir/deno",
+      expect(denoEnvironment("/tmp/smol-sandbox-1", "/tmp/smol-sandbox-1/deno")).toEqual({
+        DENO_DIR: "/tmp/smol-sandbox-1/deno",
         DENO_NO_UPDATE_CHECK: "1",
         DENO_WEBGPU_BACKEND: "none",
         HOME: "/tmp/smol-sandbox-1",
@@ -97,9 +97,11 @@ describe("LocalPythonExecutor", () => {
       // the interpreter's memory only, so that file is absent.
       const fromSnapshot = "import os\nos.path.exists('/smol/smol_runtime.py')";
       expect((await first.run(fromSnapshot)).output).toBe(false);
-      const snapshots = readdirSync(join(cacheDir, "snapshots"));
-      expect(snapshots).toHaveLength(1);
+      const snapshots = readdirSync(join(cacheDir, "snapshots")).sort();
+      // The snapshot, and the Deno cache its build filled (each sandbox starts from a copy).
+      expect(snapshots).toHaveLength(2);
       expect(snapshots[0]).toMatch(/^pyodide-[\d.]+-[0-9a-f]{16}\.snapshot$/);
+      expect(snapshots[1]).toBe(`${snapshots[0]}.deno`);
       const mode = statSync(join(cacheDir, "snapshots", snapshots[0]!)).mode & 0o777;
       expect(mode & 0o222).toBe(0);
       await using second = new LocalPythonExecutor({ cacheDir, additionalAuthorizedImports: ["os"] });

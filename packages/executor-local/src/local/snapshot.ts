@@ -28,6 +28,7 @@ export interface SnapshotInputs {
   preloadedModules: readonly string[];
 }
 
+const SNAPSHOT_LAYOUT = "snapshot+deno-cache";
 const BUILD_TIMEOUT_MS = 180_000;
 /** Snapshots kept per directory: a few, for several smol versions sharing one cache. */
 const SNAPSHOTS_KEPT = 3;
@@ -42,6 +43,8 @@ const buildsInProgress = new Map<string, Promise<string>>();
 export function snapshotFileName(inputs: SnapshotInputs): string {
   const hash = createHash("sha256");
   hash.update(inputs.pyodideVersion);
+  // What a build leaves beside the snapshot (now its Deno cache): a new layout, a new name.
+  hash.update(`\0${SNAPSHOT_LAYOUT}`);
   hash.update(`\0${inputs.preloadedModules.join(",")}`);
   for (const path of [
     inputs.runtimePath,
@@ -53,6 +56,20 @@ export function snapshotFileName(inputs: SnapshotInputs): string {
     hash.update(readFileSync(path));
   }
   return `pyodide-${inputs.pyodideVersion}-${hash.digest("hex").slice(0, 16)}.snapshot`;
+}
+
+/**
+ * The Deno cache filled by the build of a snapshot (the analysis of Pyodide's modules), which
+ * sandboxes starting from that snapshot copy as their private DENO_DIR; undefined when there is
+ * none (a snapshot built by an earlier version).
+ */
+export function snapshotDenoDirectory(snapshotPath: string): string | undefined {
+  const path = `${snapshotPath}.deno`;
+  try {
+    return statSync(path).isDirectory() ? path : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The snapshot with this name in this directory, when it exists and is not empty. */
@@ -119,6 +136,7 @@ async function acquireBuildLock(lock: string, target: string): Promise<boolean> 
 }
 
 async function buildInto(inputs: SnapshotInputs, target: string): Promise<string> {
+  const denoDirectory = `${target}.deno.${randomBytes(6).toString("hex")}.tmp`;
   const launch: DenoLaunch = {
     denoPath: inputs.denoPath,
     script: join(inputs.assetsDirectory, "build-snapshot.js"),
@@ -129,15 +147,20 @@ async function buildInto(inputs: SnapshotInputs, target: string): Promise<string
     },
     readPaths: [inputs.pyodideDirectory, inputs.assetsDirectory, inputs.runtimePath],
     memoryLimitMb: BUILD_MEMORY_LIMIT_MB,
+    denoDirectory: { writeTo: denoDirectory },
   };
-  const bytes = await runDenoScript(launch, BUILD_TIMEOUT_MS);
   const temporary = `${target}.${randomBytes(6).toString("hex")}.tmp`;
   try {
+    const bytes = await runDenoScript(launch, BUILD_TIMEOUT_MS);
+    // The Deno cache first: a sandbox that finds the snapshot then finds its cache too.
+    rmSync(`${target}.deno`, { recursive: true, force: true });
+    renameSync(denoDirectory, `${target}.deno`);
     writeFileSync(temporary, bytes, { mode: 0o444 });
     chmodSync(temporary, 0o444);
     renameSync(temporary, target);
   } finally {
     rmSync(temporary, { force: true });
+    rmSync(denoDirectory, { recursive: true, force: true });
   }
   pruneSnapshots(join(target, ".."));
   return target;
@@ -149,5 +172,8 @@ function pruneSnapshots(directory: string): void {
     .filter((name) => name.endsWith(".snapshot"))
     .map((name) => ({ path: join(directory, name), modified: statSync(join(directory, name)).mtimeMs }))
     .sort((first, second) => second.modified - first.modified);
-  for (const stale of snapshots.slice(SNAPSHOTS_KEPT)) rmSync(stale.path, { force: true });
+  for (const stale of snapshots.slice(SNAPSHOTS_KEPT)) {
+    rmSync(stale.path, { force: true });
+    rmSync(`${stale.path}.deno`, { recursive: true, force: true });
+  }
 }
