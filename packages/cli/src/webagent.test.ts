@@ -157,9 +157,15 @@ describe("webagent without what it needs", () => {
     expect(result.stderr).toContain("apt-get install -y chromium");
   });
 
-  it("needs a task", async () => {
+  it("needs a task: as the prompt, or piped on stdin", async () => {
     const result = await runCli(webagentBin, []);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("webagent needs a task");
+    // A piped task is taken: the command goes on, to the browser it then lacks.
+    const piped = await runCli(webagentBin, ["--browser-path", "/nonexistent/chromium"], {
+      input: "Find the opening hours.\n",
+    });
+    expect(piped.code).toBe(1);
+    expect(piped.stderr).toContain("webagent: No browser at /nonexistent/chromium");
   });
 });
