@@ -6,7 +6,7 @@
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setTimeout as delay } from "node:timers/promises";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { ExecutorError } from "../../errors.js";
 import { tool } from "../../tools/function-tool.js";
 import type { Tool } from "../../tools/tool.js";
@@ -29,20 +29,44 @@ async function startSession(runtime = new ScriptedRuntime()) {
 }
 
 /**
- * Runs `work` and reports the longest the event loop was held meanwhile. It first lets the
- * garbage of building the hostile line (the test's cost, not the host's) be collected.
+ * Runs `work` and reports the longest the event loop was held meanwhile, as CPU time: the
+ * process's CPU use between two consecutive ticks of a 1 ms timer. On a machine shared with
+ * other work, the wall-clock delay (`monitorEventLoopDelay`) also counts the time the scheduler
+ * gave to other processes; CPU time between ticks counts only what the host itself did without
+ * yielding. Both are returned; the test asserts on the first. It first lets the garbage of
+ * building the hostile line (the test's cost, not the host's) be collected.
  */
 async function measureStall(work: () => Promise<unknown>): Promise<number> {
   await delay(150);
   const histogram = monitorEventLoopDelay({ resolution: 5 });
+  let last = process.cpuUsage();
+  let held = 0;
+  const ticker = setInterval(() => {
+    const now = process.cpuUsage();
+    held = Math.max(held, (now.user - last.user + now.system - last.system) / 1_000);
+    last = now;
+  }, 1);
   histogram.enable();
   try {
     await work();
+    // Both samplers see a block only when they next fire: give them that turn.
+    await delay(20);
   } finally {
+    clearInterval(ticker);
     histogram.disable();
   }
-  return histogram.max / 1e6;
+  stalls.push({ held, wall: histogram.max / 1e6 });
+  return held;
 }
+
+/** Every measurement of the file, printed at the end with SMOL_STALL_REPORT=1. */
+const stalls: { held: number; wall: number }[] = [];
+afterAll(() => {
+  if (process.env.SMOL_STALL_REPORT)
+    console.log(
+      stalls.map(({ held, wall }) => `held ${held.toFixed(1)} ms, wall ${wall.toFixed(1)} ms`).join("\n"),
+    );
+});
 
 /** A tool_call line around `argument`, a JSON text put in as is. */
 function toolCallJson(argument: string, name = "echo", callId = "c1"): string {
@@ -259,11 +283,12 @@ describe("RuntimeExecutor against a hostile runtime", () => {
   /** An executor over scripted runtimes: each run is answered by `answer`, on a fresh runtime after a kill. */
   function scriptedExecutor(
     answer: (runtime: ScriptedRuntime, run: Extract<HostMessage, { type: "run" }>) => void,
+    timeoutSeconds = 10,
   ) {
     const runtimes: ScriptedRuntime[] = [];
     const executor = new RuntimeExecutor({
       name: "ScriptedExecutor",
-      timeoutSeconds: 10,
+      timeoutSeconds,
       createTransport: async () => {
         const runtime = new ScriptedRuntime();
         runtimes.push(runtime);
@@ -331,13 +356,13 @@ describe("RuntimeExecutor against a hostile runtime", () => {
   it("keeps the host's memory bounded under 100 forged 7 MB tool calls", async () => {
     const calls: unknown[] = [];
     let line: Uint8Array | undefined;
-    const { executor } = scriptedExecutor((runtime, run) => {
+    const { executor, runtimes } = scriptedExecutor((runtime, run) => {
       void (async () => {
         line ??= runtime.framed(toolCallJson(JSON.stringify("a".repeat(7 * MiB)), "unknown_tool"));
         for (let index = 0; index < 100 && !runtime.killed; index += 1) await runtime.feed(line);
         runtime.send({ type: "result", id: run.id, output: calls.length, logs: "", isFinalAnswer: false });
       })();
-    });
+    }, 90);
     await executor.sendTools([echoTool(calls)]);
     const before = process.memoryUsage().rss;
     let peak = before;
@@ -350,6 +375,9 @@ describe("RuntimeExecutor against a hostile runtime", () => {
     } finally {
       clearInterval(sampler);
     }
+    // Every forged call was read and answered (as an unknown tool), one after the other.
+    const answers = runtimes[0]?.received.filter((message) => message.type === "tool_result");
+    expect(answers).toHaveLength(100);
     expect(peak - before).toBeLessThan(200 * MiB);
-  }, 60_000);
+  }, 120_000);
 });
