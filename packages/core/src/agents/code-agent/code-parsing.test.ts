@@ -85,6 +85,15 @@ describe("parseCodeBlobs on the shapes real models write", () => {
     expect(parseCodeBlobs('```python\ntext = """never closed\nprint(text)').source).toBe("fenced");
   });
 
+  it("refuses an unclosed fence that only imports: the output was cut off before any action", () => {
+    const text = "I will search for it with:\n```python\nimport requests\nfrom math import *\n\n# next, the search";
+    expect(fails(text)).toThrow(/never closed and holds only imports/);
+    // Closed, the same imports are the model's deliberate step and run.
+    expect(code("```python\nimport math\n```")).toBe("import math");
+    // Open, code that acts still runs.
+    expect(code("```python\nimport math\nprint(math.pi)")).toBe("import math\nprint(math.pi)");
+  });
+
   it("dedents a block indented as a whole, fences included", () => {
     const text =
       "  Thought: loop.\n\n    Code:\n    ```py\n    for i in range(2):\n        print(i)\n    ```\n";

@@ -64,7 +64,7 @@ export function parseCodeBlobs(text: string, tags: CodeBlockTags = DEFAULT_CODE_
     const codes: string[] = [];
     for (const block of blocks) {
       const code = block.content.trim();
-      const reason = rejectionOf(code);
+      const reason = rejectionOf(code) ?? (block.closed === false ? cutOffRejection(code) : undefined);
       if (reason) rejected.push({ reason, language: block.language });
       else if (!codes.includes(code)) codes.push(code);
     }
@@ -123,6 +123,8 @@ interface ScannedBlock {
   /** The fence's language, lowercased; "" for tags and bare fences. */
   language: string;
   content: string;
+  /** False for a fence left open at the end of the output. */
+  closed?: boolean;
 }
 
 interface Scan {
@@ -239,7 +241,7 @@ function readFence(
     content.push(dedentLine(line, indent));
   }
   return {
-    block: { kind: "fence", language, content: content.join("\n") },
+    block: { kind: "fence", language, content: content.join("\n"), closed: false },
     next: lines.length,
     closed: false,
   };
@@ -268,7 +270,7 @@ function stripInnerFence(code: string): string {
   return code;
 }
 
-type Rejection = "comments-only" | "hint-echo";
+type Rejection = "comments-only" | "hint-echo" | "cut-off";
 
 interface RejectedBlock {
   reason: Rejection;
@@ -279,6 +281,19 @@ function rejectionOf(code: string): Rejection | undefined {
   if (withoutComments(code).trim() === "") return "comments-only";
   if (isFormatHintEcho(code)) return "hint-echo";
   return undefined;
+}
+
+/**
+ * A fence left open at the end whose code only imports: the output was cut off (a length limit,
+ * a stop sequence) before the model wrote anything that acts. Running the imports would teach
+ * the model nothing; telling it that its block ends early does.
+ */
+function cutOffRejection(code: string): Rejection | undefined {
+  const statements = withoutComments(code)
+    .split("\n")
+    .filter((line) => line.trim() !== "");
+  const importsOnly = statements.every((line) => /^(?:import\s+[\w.]|from\s+[\w.]+\s+import\s)/.test(line));
+  return importsOnly ? "cut-off" : undefined;
 }
 
 /** The code without its comment-only lines (a `#` after code, or in a string, stays). */
@@ -419,6 +434,9 @@ function scanPythonLine(line: string, state: LineState): LineState {
 function explainRejection(rejected: RejectedBlock[], fences: ScannedBlock[]): string | undefined {
   if (rejected.some((block) => block.reason === "hint-echo")) {
     return `Your output repeats the example of the format hint (${CODE_PLACEHOLDER} or ${ANSWER_PLACEHOLDER} stand for your own code and answer); nothing was run`;
+  }
+  if (rejected.some((block) => block.reason === "cut-off")) {
+    return "Your code block is never closed and holds only imports, so your output seems cut off before the code that acts; nothing was run";
   }
   if (rejected.some((block) => block.reason === "comments-only")) {
     return "Your code block holds only comments, so there was nothing to run";
