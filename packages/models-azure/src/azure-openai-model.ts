@@ -1,5 +1,5 @@
 import { type ModelApiError, ModelConfigurationError } from "@smol/core";
-import { type ApiModelOptions } from "@smol/core/provider-kit";
+import type { ApiModelOptions } from "@smol/core/provider-kit";
 import { OpenAIModel } from "@smol/models-openai";
 import { AzureOpenAI } from "openai";
 import type { AzureClientOptions } from "openai/azure";

@@ -1,6 +1,17 @@
 import { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import { AgentToolCallError, aggregateStreamDeltas, type ChatMessage, type ChatMessageStreamDelta, type GenerateOptions, messageText, ModelApiError, ModelConfigurationError, REMOVE_PARAMETER, type RetryEvent } from "@smol/core";
+import {
+  AgentToolCallError,
+  aggregateStreamDeltas,
+  type ChatMessage,
+  type ChatMessageStreamDelta,
+  type GenerateOptions,
+  ModelApiError,
+  ModelConfigurationError,
+  messageText,
+  REMOVE_PARAMETER,
+  type RetryEvent,
+} from "@smol/core";
 import { parseToolCallArguments } from "@smol/core/provider-kit";
 import { type FakeBedrockServer, startFakeBedrockServer } from "@smol/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";

@@ -6,7 +6,12 @@ import {
   type ConverseStreamCommandInput,
 } from "@aws-sdk/client-bedrock-runtime";
 import { type ChatMessage, type ChatMessageStreamDelta, ModelApiError } from "@smol/core";
-import { ApiModel, type ApiModelOptions, type CompletionRequest, supportsStopParameter } from "@smol/core/provider-kit";
+import {
+  ApiModel,
+  type ApiModelOptions,
+  type CompletionRequest,
+  supportsStopParameter,
+} from "@smol/core/provider-kit";
 import { bedrockConfigurationError, bedrockErrorToModelApiError } from "./bedrock-errors.js";
 import { ConverseStreamTranslator, fromConverseOutput } from "./convert-from-bedrock-response.js";
 import { checkConverseParameters, toConverseRequest } from "./convert-to-bedrock-request.js";
@@ -59,7 +64,7 @@ export class AmazonBedrockModel extends ApiModel {
 
   constructor(options: AmazonBedrockModelOptions) {
     const { client, clientOptions, systemPromptAsUserMessage, ...apiModelOptions } = options;
-    super(apiModelOptions);
+    super(apiModelOptions, ["client", "clientOptions", "systemPromptAsUserMessage"]);
     checkConverseParameters(this.completionParameters);
     this.systemPromptAsUserMessage = systemPromptAsUserMessage ?? /(^|[./])amazon\.titan/.test(this.modelId);
     this.clientOptions = clientOptions;

@@ -8,7 +8,12 @@ import type {
   ToolChoice,
 } from "@aws-sdk/client-bedrock-runtime";
 import { type ContentPart, type ImagePart, ModelConfigurationError, type ToolSpec } from "@smol/core";
-import { type CompletionMessage, type CompletionRequest, overlayCompletionParameters, resolveImage } from "@smol/core/provider-kit";
+import {
+  type CompletionMessage,
+  type CompletionRequest,
+  overlayCompletionParameters,
+  resolveImage,
+} from "@smol/core/provider-kit";
 
 /** The fields of a Converse (and ConverseStream) request, other than `modelId` and `messages`. */
 const converseRequestFields = new Set([

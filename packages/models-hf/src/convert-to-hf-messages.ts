@@ -1,5 +1,10 @@
-import { type ContentPart, type ResponseFormat, type ToolSpec } from "@smol/core";
-import { type CompletionMessage, type CompletionRequest, imagePartToUrl, overlayCompletionParameters } from "@smol/core/provider-kit";
+import type { ContentPart, ResponseFormat, ToolSpec } from "@smol/core";
+import {
+  type CompletionMessage,
+  type CompletionRequest,
+  imagePartToUrl,
+  overlayCompletionParameters,
+} from "@smol/core/provider-kit";
 import type {
   HFChatCompletionArguments,
   HFChatMessage,

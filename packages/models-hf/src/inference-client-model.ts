@@ -1,6 +1,16 @@
 import { type Options as HFCallOptions, InferenceClient } from "@huggingface/inference";
-import { type ChatMessage, type ChatMessageStreamDelta, ModelApiError, ModelConfigurationError } from "@smol/core";
-import { ApiModel, type ApiModelOptions, type CompletionRequest, RequestScope } from "@smol/core/provider-kit";
+import {
+  type ChatMessage,
+  type ChatMessageStreamDelta,
+  ModelApiError,
+  ModelConfigurationError,
+} from "@smol/core";
+import {
+  ApiModel,
+  type ApiModelOptions,
+  type CompletionRequest,
+  RequestScope,
+} from "@smol/core/provider-kit";
 import { fromHFChunk, fromHFCompletion, isFinalHFChunk } from "./convert-from-hf-response.js";
 import { toHFRequestBody } from "./convert-to-hf-messages.js";
 import { hfErrorToSmolError } from "./hf-errors.js";
@@ -85,7 +95,16 @@ export class InferenceClientModel extends ApiModel {
       fetch: customFetch,
       ...apiModelOptions
     } = options;
-    super({ ...apiModelOptions, modelId: modelId ?? DEFAULT_HF_MODEL_ID });
+    super({ ...apiModelOptions, modelId: modelId ?? DEFAULT_HF_MODEL_ID }, [
+      "provider",
+      "token",
+      "apiKey",
+      "billTo",
+      "baseUrl",
+      "endpointUrl",
+      "timeout",
+      "fetch",
+    ]);
     this.provider = provider;
     this.baseUrl = baseUrl ?? endpointUrl;
     this.billTo = billTo;

@@ -1,4 +1,11 @@
-import { type ChatMessage, type ChatMessageStreamDelta, type GenerateOptions, messageText, type Model, ModelConfigurationError } from "@smol/core";
+import {
+  type ChatMessage,
+  type ChatMessageStreamDelta,
+  type GenerateOptions,
+  type Model,
+  ModelConfigurationError,
+  messageText,
+} from "@smol/core";
 import { decodeRemoveParameters, encodeRemoveParameters, withoutSecrets } from "@smol/core/provider-kit";
 import { loadProviderClass } from "./load-provider.js";
 import { type Provider, type Route, resolveRoute } from "./route.js";

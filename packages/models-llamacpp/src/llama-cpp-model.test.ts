@@ -1,7 +1,16 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AgentToolCallError, aggregateStreamDeltas, type ChatMessageStreamDelta, type GenerateOptions, messageText, ModelConfigurationError, REMOVE_PARAMETER, type ToolSpec } from "@smol/core";
+import {
+  AgentToolCallError,
+  aggregateStreamDeltas,
+  type ChatMessageStreamDelta,
+  type GenerateOptions,
+  ModelConfigurationError,
+  messageText,
+  REMOVE_PARAMETER,
+  type ToolSpec,
+} from "@smol/core";
 import { parseToolCallArguments } from "@smol/core/provider-kit";
 import { getLlama, type Llama } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

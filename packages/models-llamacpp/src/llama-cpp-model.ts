@@ -1,6 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { type ChatMessage, type ChatMessageStreamDelta, ModelApiError, ModelConfigurationError } from "@smol/core";
-import { ApiModel, type ApiModelOptions, type CompletionRequest, streamLocalGeneration } from "@smol/core/provider-kit";
+import {
+  type ChatMessage,
+  type ChatMessageStreamDelta,
+  ModelApiError,
+  ModelConfigurationError,
+} from "@smol/core";
+import {
+  ApiModel,
+  type ApiModelOptions,
+  type CompletionRequest,
+  streamLocalGeneration,
+} from "@smol/core/provider-kit";
 import type {
   ChatWrapper,
   GbnfJsonSchema,
@@ -104,7 +114,18 @@ export class LlamaCppModel extends ApiModel implements AsyncDisposable {
         'LlamaCppModel needs exactly one of `modelPath` (a GGUF file) or `modelUri` (e.g. "hf:bartowski/Qwen2.5-7B-Instruct-GGUF:Q4_K_M").',
       );
     }
-    super({ ...apiModelOptions, modelId: modelId ?? modelUri ?? fileName(modelPath!) });
+    super({ ...apiModelOptions, modelId: modelId ?? modelUri ?? fileName(modelPath!) }, [
+      "modelPath",
+      "modelUri",
+      "cacheDirectory",
+      "onDownloadProgress",
+      "threads",
+      "contextSize",
+      "gpuLayers",
+      "gpu",
+      "chatWrapper",
+      "llama",
+    ]);
     checkGenerationParameters(this.completionParameters);
     if (threads !== undefined && !(Number.isInteger(threads) && threads >= 0)) {
       throw new ModelConfigurationError(`threads must be a whole number ≥ 0, got ${threads}.`);

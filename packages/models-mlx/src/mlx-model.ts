@@ -1,5 +1,10 @@
-import { type ChatMessage, type ChatMessageStreamDelta, ModelApiError, ModelConfigurationError } from "@smol/core";
-import { type CompletionRequest } from "@smol/core/provider-kit";
+import {
+  type ChatMessage,
+  type ChatMessageStreamDelta,
+  ModelApiError,
+  ModelConfigurationError,
+} from "@smol/core";
+import type { CompletionRequest } from "@smol/core/provider-kit";
 import { OpenAIModel, type OpenAIModelOptions } from "@smol/models-openai";
 import { MlxServerProcess } from "./mlx-server-process.js";
 
@@ -51,7 +56,7 @@ const unstartedApiBase = "http://127.0.0.1/v1";
  */
 export class MLXModel extends OpenAIModel implements AsyncDisposable {
   protected override readonly providerName: string = "mlx_lm.server";
-  readonly baseUrl: string | undefined;
+  override readonly baseUrl: string | undefined;
   readonly command: string;
   readonly serverArguments: readonly string[];
   readonly host: string;

@@ -1,5 +1,10 @@
 import { ModelConfigurationError, type ToolSpec } from "@smol/core";
-import { type CompletionMessage, type CompletionRequest, isRemoveParameter, resolveImage } from "@smol/core/provider-kit";
+import {
+  type CompletionMessage,
+  type CompletionRequest,
+  isRemoveParameter,
+  resolveImage,
+} from "@smol/core/provider-kit";
 import type { ChatRequest, Message, Tool } from "ollama";
 
 /** Request fields Ollama takes at the top level; every other completion parameter is a model option. */

@@ -1,5 +1,15 @@
-import { type ChatMessage, type ChatMessageStreamDelta, ModelApiError, ModelConfigurationError } from "@smol/core";
-import { ApiModel, type ApiModelOptions, type CompletionRequest, RequestScope } from "@smol/core/provider-kit";
+import {
+  type ChatMessage,
+  type ChatMessageStreamDelta,
+  ModelApiError,
+  ModelConfigurationError,
+} from "@smol/core";
+import {
+  ApiModel,
+  type ApiModelOptions,
+  type CompletionRequest,
+  RequestScope,
+} from "@smol/core/provider-kit";
 import {
   type AbortableAsyncIterator,
   type ChatResponse,
@@ -21,10 +31,25 @@ export const DEFAULT_OLLAMA_HOST = "http://127.0.0.1:11434";
  */
 export const DEFAULT_OLLAMA_NUM_CTX = 8192;
 
+/** The options `OllamaModel` takes itself; the others are completion parameters. */
+const OLLAMA_OPTION_NAMES = [
+  "baseUrl",
+  "host",
+  "numCtx",
+  "options",
+  "keepAlive",
+  "apiKey",
+  "headers",
+  "timeout",
+  "fetch",
+];
+
 export interface OllamaModelOptions extends ApiModelOptions {
   /** The model's name on the server, e.g. `"llama3.2"` or `"qwen2.5-coder:32b"`. */
   modelId: string;
-  /** Default: the OLLAMA_HOST environment variable, else `http://127.0.0.1:11434`. */
+  /** The server's URL. Default: the OLLAMA_HOST environment variable, else `http://127.0.0.1:11434`. */
+  baseUrl?: string;
+  /** @deprecated Ollama's own name for `baseUrl`. */
   host?: string;
   /**
    * The context window in tokens (`options.num_ctx`). Default 8192, not Ollama's own default,
@@ -58,12 +83,13 @@ export interface OllamaModelOptions extends ApiModelOptions {
  * import { CodeAgent } from "@smol/core";
  * import { OllamaModel } from "@smol/models-ollama";
  *
- * const model = new OllamaModel({ modelId: "llama3.2", host: "http://127.0.0.1:11434", numCtx: 8192 });
+ * const model = new OllamaModel({ modelId: "llama3.2", baseUrl: "http://127.0.0.1:11434", numCtx: 8192 });
  * const agent = new CodeAgent({ tools: [], model, addBaseTools: true });
  * await agent.run("Could you give me the 118th number in the Fibonacci sequence?");
  */
 export class OllamaModel extends ApiModel {
   protected readonly providerName = "Ollama";
+  /** The server's URL (`baseUrl`). */
   readonly host: string;
   readonly numCtx: number;
   readonly keepAlive: string | number | undefined;
@@ -74,8 +100,14 @@ export class OllamaModel extends ApiModel {
   private readonly baseFetch: typeof fetch;
   private toolCallCount = 0;
 
+  /** The server's URL: the same as `host`, under the name every smol model uses. */
+  get baseUrl(): string {
+    return this.host;
+  }
+
   constructor(options: OllamaModelOptions) {
     const {
+      baseUrl,
       host,
       numCtx,
       options: modelOptions,
@@ -86,8 +118,8 @@ export class OllamaModel extends ApiModel {
       fetch: customFetch,
       ...apiModelOptions
     } = options;
-    super(apiModelOptions);
-    this.host = host ?? (process.env.OLLAMA_HOST || DEFAULT_OLLAMA_HOST);
+    super(apiModelOptions, OLLAMA_OPTION_NAMES);
+    this.host = baseUrl ?? host ?? (process.env.OLLAMA_HOST || DEFAULT_OLLAMA_HOST);
     this.numCtx = checkPositive("numCtx", numCtx ?? DEFAULT_OLLAMA_NUM_CTX, "tokens");
     this.keepAlive = keepAlive;
     const seconds = timeout ?? 600;

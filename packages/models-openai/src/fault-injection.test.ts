@@ -1,4 +1,11 @@
-import { AgentToolCallError, aggregateStreamDeltas, type ChatMessage, type ChatMessageStreamDelta, messageText, ModelApiError } from "@smol/core";
+import {
+  AgentToolCallError,
+  aggregateStreamDeltas,
+  type ChatMessage,
+  type ChatMessageStreamDelta,
+  ModelApiError,
+  messageText,
+} from "@smol/core";
 import { parseToolCallArguments } from "@smol/core/provider-kit";
 import { type RecordedRequest, startFakeOpenAIServer } from "@smol/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";

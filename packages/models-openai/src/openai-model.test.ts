@@ -1,4 +1,13 @@
-import { aggregateStreamDeltas, type ChatMessage, type ChatMessageStreamDelta, type GenerateOptions, ModelApiError, ModelConfigurationError, REMOVE_PARAMETER, type RetryEvent } from "@smol/core";
+import {
+  aggregateStreamDeltas,
+  type ChatMessage,
+  type ChatMessageStreamDelta,
+  type GenerateOptions,
+  ModelApiError,
+  ModelConfigurationError,
+  REMOVE_PARAMETER,
+  type RetryEvent,
+} from "@smol/core";
 import { parseToolCallArguments } from "@smol/core/provider-kit";
 import { type FakeOpenAIServer, type FakeOpenAIServerOptions, startFakeOpenAIServer } from "@smol/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -19,7 +28,7 @@ async function setUp(
   server = await startFakeOpenAIServer({ apiKey: "test-key", ...serverOptions });
   const model = new OpenAIModel({
     modelId: "gpt-4o",
-    apiBase: server.baseURL,
+    baseUrl: server.baseURL,
     apiKey: "test-key",
     retryBaseDelayMs: 1,
     ...modelOptions,
@@ -284,7 +293,7 @@ describe("OpenAIModel against the fake server", () => {
     expect(dict).toMatchObject({
       class: "OpenAIModel",
       modelId: "gpt-4o",
-      apiBase: server.baseURL,
+      baseUrl: server.baseURL,
       temperature: 0.5,
     });
     vi.stubEnv("OPENAI_API_KEY", "test-key");

@@ -1,4 +1,9 @@
-import { type ChatMessage, type ChatMessageStreamDelta, ModelApiError, ModelConfigurationError } from "@smol/core";
+import {
+  type ChatMessage,
+  type ChatMessageStreamDelta,
+  ModelApiError,
+  ModelConfigurationError,
+} from "@smol/core";
 import { ApiModel, type ApiModelOptions, type CompletionRequest } from "@smol/core/provider-kit";
 import OpenAI, { type ClientOptions } from "openai";
 import type {
@@ -9,8 +14,21 @@ import { fromOpenAIChunk, fromOpenAICompletion, isFinalChunk } from "./convert-f
 import { toOpenAIRequestBody } from "./convert-to-openai-messages.js";
 import { openAIErrorToModelApiError } from "./openai-errors.js";
 
+/** The options `OpenAIModel` takes itself; the others are completion parameters. */
+const OPENAI_OPTION_NAMES = [
+  "baseUrl",
+  "apiBase",
+  "apiKey",
+  "organization",
+  "project",
+  "clientOptions",
+  "client",
+];
+
 export interface OpenAIModelOptions extends ApiModelOptions {
   /** The server's base URL, e.g. `http://127.0.0.1:8000/v1` for vLLM. Default: OpenAI's (or `OPENAI_BASE_URL`). */
+  baseUrl?: string;
+  /** @deprecated smolagents' name for `baseUrl`, kept for code ported from it. */
   apiBase?: string;
   /** Default: the `OPENAI_API_KEY` environment variable. */
   apiKey?: string;
@@ -24,7 +42,7 @@ export interface OpenAIModelOptions extends ApiModelOptions {
 
 /**
  * A model served through OpenAI's Chat Completions API: OpenAI itself, or any compatible server
- * (vLLM, llama.cpp's server, LM Studio, a LiteLLM proxy) through `apiBase`. Options other than
+ * (vLLM, llama.cpp's server, LM Studio, a LiteLLM proxy) through `baseUrl`. Options other than
  * the ones below are completion parameters, sent as written and winning over smol's.
  *
  * @example
@@ -36,22 +54,29 @@ export interface OpenAIModelOptions extends ApiModelOptions {
  */
 export class OpenAIModel extends ApiModel {
   protected readonly providerName: string = "OpenAI";
-  readonly apiBase: string | undefined;
+  readonly baseUrl: string | undefined;
   readonly organization: string | undefined;
   readonly project: string | undefined;
   protected readonly client: OpenAI;
 
   constructor(options: OpenAIModelOptions) {
-    const { apiBase, apiKey, organization, project, clientOptions, client, ...apiModelOptions } = options;
-    super(apiModelOptions);
-    this.apiBase = apiBase;
+    const { baseUrl, apiBase, apiKey, organization, project, clientOptions, client, ...apiModelOptions } =
+      options;
+    super(apiModelOptions, OPENAI_OPTION_NAMES);
+    this.baseUrl = baseUrl ?? apiBase;
     this.organization = organization;
     this.project = project;
-    this.client = client ?? this.createClient({ apiBase, apiKey, organization, project, clientOptions });
+    this.client =
+      client ?? this.createClient({ baseUrl: this.baseUrl, apiKey, organization, project, clientOptions });
+  }
+
+  /** @deprecated smolagents' name for `baseUrl`. */
+  get apiBase(): string | undefined {
+    return this.baseUrl;
   }
 
   private createClient(options: {
-    apiBase?: string;
+    baseUrl?: string | undefined;
     apiKey?: string;
     organization?: string;
     project?: string;
@@ -67,7 +92,7 @@ export class OpenAIModel extends ApiModel {
     return new OpenAI({
       ...options.clientOptions,
       apiKey,
-      baseURL: options.apiBase ?? options.clientOptions?.baseURL,
+      baseURL: options.baseUrl ?? options.clientOptions?.baseURL,
       organization: options.organization ?? options.clientOptions?.organization,
       project: options.project ?? options.clientOptions?.project,
       // ApiModel retries (with Retry-After and the rate limiter); the SDK retrying too would multiply attempts.
@@ -115,7 +140,7 @@ export class OpenAIModel extends ApiModel {
   }
 
   protected override toDictOptions(): Record<string, unknown> {
-    return { apiBase: this.apiBase, organization: this.organization, project: this.project };
+    return { baseUrl: this.baseUrl, organization: this.organization, project: this.project };
   }
 }
 

@@ -1,7 +1,13 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { aggregateStreamDeltas, type ChatMessageStreamDelta, type GenerateOptions, ModelConfigurationError, REMOVE_PARAMETER } from "@smol/core";
+import {
+  aggregateStreamDeltas,
+  type ChatMessageStreamDelta,
+  type GenerateOptions,
+  ModelConfigurationError,
+  REMOVE_PARAMETER,
+} from "@smol/core";
 import { parseToolCallArguments } from "@smol/core/provider-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TransformersModel, type TransformersModelOptions } from "./index.js";

@@ -1,6 +1,19 @@
 import type { DataType, DeviceType } from "@huggingface/transformers";
-import { type ChatMessage, type ChatMessageStreamDelta, ModelApiError, ModelConfigurationError } from "@smol/core";
-import { ApiModel, type ApiModelOptions, type CompletionRequest, cutAtStopSequences, overlayCompletionParameters, StopSequenceCutter, streamLocalGeneration } from "@smol/core/provider-kit";
+import {
+  type ChatMessage,
+  type ChatMessageStreamDelta,
+  ModelApiError,
+  ModelConfigurationError,
+} from "@smol/core";
+import {
+  ApiModel,
+  type ApiModelOptions,
+  type CompletionRequest,
+  cutAtStopSequences,
+  overlayCompletionParameters,
+  StopSequenceCutter,
+  streamLocalGeneration,
+} from "@smol/core/provider-kit";
 import { toTemplateTools, toTransformersChat } from "./convert-to-transformers-chat.js";
 import {
   type ChatTurn,
@@ -94,7 +107,17 @@ export class TransformersModel extends ApiModel implements AsyncDisposable {
         'TransformersModel needs a modelId (e.g. "onnx-community/Qwen2.5-0.5B-Instruct") or a ready `pipeline`.',
       );
     }
-    super({ ...apiModelOptions, modelId: name });
+    super({ ...apiModelOptions, modelId: name }, [
+      "pipeline",
+      "device",
+      "dtype",
+      "maxNewTokens",
+      "chatTemplate",
+      "cacheDirectory",
+      "localFilesOnly",
+      "revision",
+      "onProgress",
+    ]);
     if (!(Number.isInteger(maxNewTokens) && maxNewTokens > 0)) {
       throw new ModelConfigurationError(`maxNewTokens must be a whole number > 0, got ${maxNewTokens}.`);
     }

@@ -48,7 +48,7 @@ export function readRuntimeSource(): string {
 }
 
 function moduleDirectory(): string {
-  // CommonJS defines __dirname; ESM has import.meta.url (the CJS bundle never reaches it).
-  if (typeof __dirname === "string") return __dirname;
+  // import.meta.url in both builds (tsup derives it from __filename in the CommonJS one), never
+  // a global __dirname: under `node -e` there is one, ".", even for an ES module.
   return dirname(fileURLToPath(import.meta.url));
 }

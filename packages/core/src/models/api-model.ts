@@ -4,6 +4,7 @@ import type { CompletionRequest } from "./completion-request.js";
 import { defaultToModelApiError } from "./error-mapping.js";
 import { type ChatMessage, type ChatMessageStreamDelta, messageText } from "./messages.js";
 import type { GenerateOptions, Model } from "./model.js";
+import { checkOptionNames } from "./option-names.js";
 import { RateLimiter } from "./rate-limiter.js";
 import {
   decodeRemoveParameters,
@@ -59,6 +60,9 @@ const ownOptionNames = new Set([
   "onRetry",
 ]);
 
+/** Completion parameters `ApiModelOptions` names and types (they still pass to the provider). */
+const typedCompletionParameterNames = ["stop", "temperature"];
+
 /**
  * The base of every API provider. A provider implements `doGenerate` (and `doGenerateStream`
  * when it streams) on a provider-neutral `CompletionRequest`; `ApiModel` gives it parameter
@@ -89,7 +93,12 @@ export abstract class ApiModel implements Model {
   private readonly rateLimiter: RateLimiter | undefined;
   private readonly onRetry: ((event: RetryEvent) => void) | undefined;
 
-  constructor(options: ApiModelOptions) {
+  /**
+   * @param providerOptionNames the options the provider took out of `options` before passing
+   * them on: with `ApiModel`'s own, the names a near-miss key is compared with (`maxRetires`
+   * throws "did you mean maxRetries"), since everything else is sent as a completion parameter.
+   */
+  constructor(options: ApiModelOptions, providerOptionNames: readonly string[] = []) {
     if (typeof options?.modelId !== "string" || options.modelId.trim() === "") {
       throw new ModelConfigurationError(
         `${new.target.name} needs a modelId, e.g. new ${new.target.name}({ modelId: "gpt-4o" }).`,
@@ -113,6 +122,10 @@ export abstract class ApiModel implements Model {
     this.completionParameters = Object.fromEntries(
       Object.entries(options).filter(([key, value]) => !ownOptionNames.has(key) && value !== undefined),
     );
+    checkOptionNames(new.target.name, Object.keys(this.completionParameters), {
+      common: [...ownOptionNames, ...typedCompletionParameterNames],
+      provider: providerOptionNames,
+    });
     checkStopParameter(this.completionParameters.stop);
   }
 

@@ -53,9 +53,12 @@ export function realRegularFile(path: string, purpose: string): string {
   return real;
 }
 
-/** This module's directory, from the ESM or the CommonJS build, or from the sources. */
+/**
+ * This module's directory, from the ESM or the CommonJS build (where tsup derives
+ * `import.meta.url` from the module's own `__filename`), or from the sources. Never a global
+ * `__dirname`: under `node -e` one exists, ".", even for an ES module.
+ */
 function moduleDirectory(): string {
-  if (typeof __dirname === "string") return __dirname;
   return dirname(fileURLToPath(import.meta.url));
 }
 

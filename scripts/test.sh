@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The test command (`pnpm test`): build, type-check, then every test. It runs on the Node 22 that
+# scripts/setup.sh installs under .tools/ (the oldest Node smol supports), or else on the Node
+# in PATH; the packed-tarball app test picks Node 24 from .tools/ itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+for node_bin in .tools/node-22/node_modules/node-linux-*/bin; do
+  [ -x "$node_bin/node" ] && export PATH="$PWD/$node_bin:$PATH"
+done
+echo "[test] Node $(node --version)"
+turbo run build --output-logs=errors-only
+tsc -p tsconfig.json
+vitest run "$@"
