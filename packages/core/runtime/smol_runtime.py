@@ -252,8 +252,12 @@ class _Encoder:
 
         if id(value) in self.active:  # a container that holds itself
             return self.repr_tag(value)
-        if isinstance(value, (list, tuple, set, frozenset, dict)):
+        base = _builtin_container(value)
+        if base is not None:
             self.spend()
+            # The base type's own length: a subclass's __len__ is not asked, and may lie.
+            if self.nodes + base.__len__(value) > MAX_ENCODE_NODES:
+                raise _ValueTooLarge()
             self.active.add(id(value))
             try:
                 return self.container(value, depth + 1)
@@ -298,25 +302,39 @@ def _too_large(value):
     return {TAG: "repr", "pythonType": _qualified_type_name(value), "repr": _preview(value, 3) + note}
 
 
+def _builtin_container(value):
+    """The builtin container type ``value`` is an instance of (a subclass's base), or None."""
+    for base in _CONTAINERS:
+        if isinstance(value, base):
+            return base
+    return None
+
+
 def _preview(value, depth, items=20, chars=2_000):
-    """A repr that looks at a bounded part of the value (reprlib sorts whole dicts and sets)."""
+    """A repr that looks at a bounded part of the value, through the builtin types' own methods
+    (reprlib sorts whole dicts and sets; a subclass's repr would walk all of it)."""
     try:
-        if depth > 0 and type(value) in (list, tuple, set, frozenset, dict):
-            open_, close = {list: "[]", tuple: "()", dict: "{}"}.get(type(value), "{}")
-            if type(value) is dict:
+        base = _builtin_container(value) if depth > 0 else None
+        if base is not None:
+            open_, close = {list: "[]", tuple: "()"}.get(base, "{}")
+            if base is dict:
                 parts = [
                     f"{_preview(key, depth - 1, items, 200)}: {_preview(item, depth - 1, items, 500)}"
-                    for key, item in itertools.islice(value.items(), items)
+                    for key, item in itertools.islice(dict.items(value), items)
                 ]
             else:
-                parts = [_preview(item, depth - 1, items, 500) for item in itertools.islice(iter(value), items)]
-            if len(value) > items:
-                parts.append(f"... {len(value) - items} more")
+                parts = [_preview(item, depth - 1, items, 500) for item in itertools.islice(base.__iter__(value), items)]
+            size = base.__len__(value)
+            if size > items:
+                parts.append(f"... {size - items} more")
             text = open_ + ", ".join(parts) + close
-            if type(value) in (set, frozenset) and not parts:
-                text = f"{type(value).__name__}()"
-        elif type(value) is str:
-            text = repr(value[:chars]) + ("..." if len(value) > chars else "")
+            if base in (set, frozenset) and not parts:
+                text = f"{base.__name__}()"
+            if type(value) is not base:
+                text = f"{_qualified_type_name(value)}({text})"
+        elif isinstance(value, str):
+            text = str.__str__(value)
+            text = repr(text[:chars]) + ("..." if len(text) > chars else "")
         else:
             text = _safe_repr(value)
     except BaseException:
