@@ -323,7 +323,8 @@ def _preview(value, depth, items=20, chars=2_000):
                     for key, item in itertools.islice(dict.items(value), items)
                 ]
             else:
-                parts = [_preview(item, depth - 1, items, 500) for item in itertools.islice(base.__iter__(value), items)]
+                shown = itertools.islice(base.__iter__(value), items)
+                parts = [_preview(item, depth - 1, items, 500) for item in shown]
             size = base.__len__(value)
             if size > items:
                 parts.append(f"... {size - items} more")
@@ -825,7 +826,11 @@ class Runtime:
         if frames:
             text = "Traceback (most recent call last):\n" + "".join(renamed.format()) + text
         message = _shorten(_safe_str(error))
-        data = {"type": _type_name(error), "message": self._with_import_hint(error, message), "traceback": _shorten(text.rstrip("\n"))}
+        data = {
+            "type": _type_name(error),
+            "message": self._with_import_hint(error, message),
+            "traceback": _shorten(text.rstrip("\n")),
+        }
         if line is not None:
             data["line"] = line
         return data
@@ -1055,7 +1060,8 @@ def _disable_process_functions():
 
     def refusing(name):
         def refused(*args, **kwargs):
-            raise OSError(errno.ENOSYS, f"os.{name}() is not available in the sandbox: it has no processes to start, wait for or signal")
+            reason = "it has no processes to start, wait for or signal"
+            raise OSError(errno.ENOSYS, f"os.{name}() is not available in the sandbox: {reason}")
 
         refused.__name__ = refused.__qualname__ = name
         return refused
