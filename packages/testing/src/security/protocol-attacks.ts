@@ -170,6 +170,10 @@ export function protocolHostAttacks(): Attack[] {
       ),
       // The harness sends a variable after every attack: here it is never acknowledged, and the
       // host must replace the runtime within its deadline, then run the follow-up.
+      check: (output) => {
+        if (output.output !== "wedged")
+          throw new Error(`the handler was not replaced: ${JSON.stringify(output)}`);
+      },
       hostBounds: HOST_BOUNDS,
     },
     {
