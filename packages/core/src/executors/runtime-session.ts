@@ -78,6 +78,11 @@ const MAX_PROBLEM_LENGTH = 1_000;
  * into `CodeOutput`s. Requests are sent one at a time. Once `end` is set the session is dead:
  * every pending and later request rejects with `ExecutorError`.
  *
+ * The runtime is not trusted (the guest can write its own framed lines), so everything it sends
+ * is bounded: the shape of each line (`parseRuntimeLine`), the texts kept from it, one tool call
+ * answered at a time, and a deadline on every acknowledgement (`ackDeadlineMs`). Past a bound the
+ * session ends as a violation. The limits are listed in docs/executor-protocol.md.
+ *
  * Most code uses `RuntimeExecutor`, which restarts sessions; use a session directly to drive
  * a runtime by hand.
  *
