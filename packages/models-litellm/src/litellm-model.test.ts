@@ -106,7 +106,7 @@ describe("LiteLLMModel routes each prefix to its package, through the real SDKs"
       apiKey: "sk-test",
     }).generate(question);
     vi.stubEnv("OPENAI_API_KEY", "sk-test");
-    await new LiteLLMModel({ modelId: "gpt-4o", apiBase: openai.baseURL }).generate(question);
+    await new LiteLLMModel({ modelId: "gpt-4o", baseUrl: openai.baseURL }).generate(question);
     expect(openai.chatRequests.map((body) => body.model)).toEqual(["gpt-4o-mini", "gpt-4o"]);
   });
 

@@ -16,6 +16,8 @@ export interface LiteLLMModelOptions {
   /** Same as `modelId` (the seed writes `model_name` once). */
   modelName?: string;
   /** The provider's URL (Ollama's host, an OpenAI-compatible server, the Azure resource), or a LiteLLM proxy's. */
+  baseUrl?: string;
+  /** @deprecated LiteLLM's and smolagents' name for `baseUrl`. */
   apiBase?: string;
   /** The provider's key; Azure reads AZURE_API_KEY when absent, the others their usual variable. */
   apiKey?: string;
@@ -32,6 +34,7 @@ export interface LiteLLMModelOptions {
 const ownOptionNames = new Set([
   "modelId",
   "modelName",
+  "baseUrl",
   "apiBase",
   "apiKey",
   "apiVersion",
@@ -92,7 +95,7 @@ export class LiteLLMModel implements Model {
     );
     this.route = resolveRoute({
       modelId,
-      apiBase: options.apiBase,
+      apiBase: options.baseUrl ?? options.apiBase,
       apiKey: options.apiKey,
       apiVersion: options.apiVersion,
       numCtx: options.numCtx,

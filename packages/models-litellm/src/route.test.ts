@@ -5,7 +5,7 @@ import { resolveRoute } from "./route.js";
 afterEach(() => vi.unstubAllEnvs());
 
 describe("resolveRoute", () => {
-  it("sends the seed's ollama_chat model to OllamaModel with host, context and key", () => {
+  it("sends the seed's ollama_chat model to OllamaModel with its URL, context and key", () => {
     expect(
       resolveRoute({
         modelId: "ollama_chat/llama3.2",
@@ -21,7 +21,7 @@ describe("resolveRoute", () => {
       options: {
         temperature: 0,
         modelId: "llama3.2",
-        host: "http://localhost:11434",
+        baseUrl: "http://localhost:11434",
         numCtx: 8192,
         apiKey: "YOUR_API_KEY",
       },
@@ -51,7 +51,7 @@ describe("resolveRoute", () => {
       }),
     ).toMatchObject({
       provider: "openai",
-      options: { modelId: "meta-llama/Llama-3.1-8B", apiBase: "http://vllm:8000/v1" },
+      options: { modelId: "meta-llama/Llama-3.1-8B", baseUrl: "http://vllm:8000/v1" },
     });
     expect(
       resolveRoute({
@@ -112,7 +112,7 @@ describe("resolveRoute", () => {
       provider: "proxy",
       packageName: "@smol/models-openai",
       className: "OpenAIModel",
-      options: { modelId: "gemini/gemini-1.5-pro", apiBase: "http://proxy:4000", apiKey: "sk-proxy" },
+      options: { modelId: "gemini/gemini-1.5-pro", baseUrl: "http://proxy:4000", apiKey: "sk-proxy" },
     });
     expect(
       resolveRoute({

@@ -77,7 +77,7 @@ export function resolveRoute(options: RouteOptions): Route {
     return {
       provider: "proxy",
       ...providerPackages.openai,
-      options: { ...passthrough, modelId, apiBase, apiKey: proxyKey },
+      options: { ...passthrough, modelId, baseUrl: apiBase, apiKey: proxyKey },
     };
   }
   if (provider === undefined) {
@@ -97,7 +97,7 @@ function providerOptions(provider: Provider, model: string, options: RouteOption
   const { apiBase, apiKey } = options;
   switch (provider) {
     case "ollama":
-      return defined({ modelId: model, host: apiBase, numCtx: options.numCtx, apiKey });
+      return defined({ modelId: model, baseUrl: apiBase, numCtx: options.numCtx, apiKey });
     case "anthropic":
       return defined({ modelId: model, apiKey, baseUrl: apiBase });
     case "azure":
@@ -117,7 +117,7 @@ function providerOptions(provider: Provider, model: string, options: RouteOption
             : undefined,
       });
     case "openai":
-      return defined({ modelId: model, apiKey, apiBase });
+      return defined({ modelId: model, apiKey, baseUrl: apiBase });
     case "huggingface":
       return { ...huggingFaceModel(model), ...defined({ token: apiKey, baseUrl: apiBase }) };
   }

@@ -1,6 +1,15 @@
 import type { z } from "zod";
 import { Tool } from "./tool.js";
-import type { DeclaredToolInputs, JsonSchema, ToolCallOptions, ToolInputs, ToolOutputType } from "./types.js";
+import type {
+  DeclaredToolInputs,
+  JsonSchema,
+  ObjectJsonSchemaInputs,
+  SchemaToolInputs,
+  ToolCallOptions,
+  ToolInputs,
+  ToolOutputType,
+  Zod3ObjectInputs,
+} from "./types.js";
 
 /** The TypeScript value of one declared input type (`image`, `audio` and `any` stay `unknown`). */
 type ValueOfType<T> = T extends "string"
@@ -35,22 +44,30 @@ type Simplify<T> = { [K in keyof T]: T[K] } & {};
 export type ToolArguments<Inputs> =
   Inputs extends z.ZodObject<any>
     ? z.output<Inputs>
-    : Inputs extends ToolInputs
-      ? Simplify<
-          {
-            -readonly [K in keyof Inputs as Inputs[K] extends { nullable: true } ? never : K]: ValueOfInput<
-              Inputs[K]
-            >;
-          } & {
-            -readonly [K in keyof Inputs as Inputs[K] extends { nullable: true } ? K : never]?: ValueOfInput<
-              Inputs[K]
-            > | null;
-          }
-        >
-      : Record<string, unknown>;
+    : Inputs extends Zod3ObjectInputs
+      ? Inputs["_output"]
+      : Inputs extends { "~standard": { types?: { output: infer Output } | undefined } }
+        ? Output extends object
+          ? Output
+          : Record<string, unknown>
+        : Inputs extends ObjectJsonSchemaInputs
+          ? Record<string, unknown>
+          : Inputs extends ToolInputs
+            ? Simplify<
+                {
+                  -readonly [K in keyof Inputs as Inputs[K] extends { nullable: true }
+                    ? never
+                    : K]: ValueOfInput<Inputs[K]>;
+                } & {
+                  -readonly [K in keyof Inputs as Inputs[K] extends { nullable: true }
+                    ? K
+                    : never]?: ValueOfInput<Inputs[K]> | null;
+                }
+              >
+            : Record<string, unknown>;
 
 /** What `tool()` needs besides the function. */
-export interface ToolDefinition<Inputs extends ToolInputs | z.ZodObject<any>> {
+export interface ToolDefinition<Inputs extends ToolInputs | SchemaToolInputs> {
   name: string;
   description: string;
   inputs: Inputs;
@@ -70,7 +87,7 @@ export class FunctionTool<Inputs extends DeclaredToolInputs = DeclaredToolInputs
   readonly #function: ToolFunction<Inputs>;
 
   constructor(
-    definition: ToolDefinition<Inputs & (ToolInputs | z.ZodObject<any>)>,
+    definition: ToolDefinition<Inputs & (ToolInputs | SchemaToolInputs)>,
     implementation: ToolFunction<Inputs>,
   ) {
     super();
@@ -115,7 +132,7 @@ export class FunctionTool<Inputs extends DeclaredToolInputs = DeclaredToolInputs
  *   ({ a, b }) => a + b,
  * );
  */
-export function tool<const Inputs extends ToolInputs | z.ZodObject<any>>(
+export function tool<const Inputs extends ToolInputs | SchemaToolInputs>(
   definition: ToolDefinition<Inputs>,
   implementation: ToolFunction<Inputs>,
 ): FunctionTool<Inputs> {

@@ -7,15 +7,58 @@ import {
   type ToolInputs,
   type ToolInputType,
 } from "./types.js";
+import { isZod3Type, zod3JsonSchema } from "./zod3-json-schema.js";
 
 /**
- * Whether `value` is a zod object. Checked by shape rather than `instanceof`, so a zod object
- * from another copy of zod in `node_modules` is recognised too.
+ * Whether `value` is a zod object, of zod 4 or of zod 3 (the `zod@3` package or `zod/v3`).
+ * Checked by shape rather than `instanceof`, so a zod object from another copy of zod in
+ * `node_modules` is recognised too. Both have the `shape` and `safeParse` validation uses.
  */
 export function isZodObject(value: unknown): value is z.ZodObject<any> {
+  if (isZod3Type(value)) return value._def.typeName === "ZodObject";
   if (typeof value !== "object" || value === null || !("_zod" in value)) return false;
   const internals = (value as { _zod?: { def?: { type?: unknown } } })._zod;
   return internals?.def?.type === "object";
+}
+
+/**
+ * A Standard Schema (https://standardschema.dev) that can give its JSON Schema: valibot,
+ * ArkType, zod ≥ 4.2 and the other libraries that implement the Standard JSON Schema interface.
+ */
+interface StandardJsonSchemaLike {
+  "~standard": { jsonSchema: { input(options: { target: string }): Record<string, unknown> } };
+}
+
+function isStandardJsonSchema(value: unknown): value is StandardJsonSchemaLike {
+  const standard = (value as { "~standard"?: { jsonSchema?: { input?: unknown } } } | null)?.["~standard"];
+  return typeof standard?.jsonSchema?.input === "function";
+}
+
+/** A plain JSON Schema of an object (`{ type: "object", properties: … }`), not the dict form. */
+function isObjectJsonSchema(value: unknown): value is JsonSchema {
+  if (typeof value !== "object" || value === null) return false;
+  const { type, properties } = value as { type?: unknown; properties?: unknown };
+  return (
+    type === "object" && (properties === undefined || (typeof properties === "object" && properties !== null))
+  );
+}
+
+/**
+ * The JSON schema of inputs given as a schema (zod 4, zod 3, a Standard JSON Schema library,
+ * or plain JSON Schema); `undefined` for the smolagents dict form.
+ */
+export function inputsJsonSchema(inputs: unknown): JsonSchema | undefined {
+  if (isZodObject(inputs)) return zodInputJsonSchema(inputs);
+  if (isStandardJsonSchema(inputs)) {
+    let json = zodJsonSchemas.get(inputs);
+    if (!json) {
+      json = inputs["~standard"].jsonSchema.input({ target: "draft-2020-12" }) as JsonSchema;
+      zodJsonSchemas.set(inputs, json);
+    }
+    return json;
+  }
+  if (isObjectJsonSchema(inputs)) return inputs;
+  return undefined;
 }
 
 const zodJsonSchemas = new WeakMap<object, JsonSchema>();
@@ -24,6 +67,10 @@ const normalizedZodInputs = new WeakMap<object, ToolInputs>();
 /** The JSON schema of a zod object's input (what a caller sends), computed once per object. */
 export function zodInputJsonSchema(schema: z.ZodObject<any>): JsonSchema {
   let json = zodJsonSchemas.get(schema);
+  if (!json && isZod3Type(schema)) {
+    json = zod3JsonSchema(schema);
+    zodJsonSchemas.set(schema, json);
+  }
   if (!json) {
     json = z.toJSONSchema(schema, {
       io: "input",
@@ -51,10 +98,11 @@ export function zodInputJsonSchema(schema: z.ZodObject<any>): JsonSchema {
  * The dict form is returned as it was declared (`Tool.validate()` checks it).
  */
 export function normalizeInputs(inputs: DeclaredToolInputs): ToolInputs {
-  if (!isZodObject(inputs)) return inputs as ToolInputs;
+  const json = inputsJsonSchema(inputs);
+  if (json === undefined) return inputs as ToolInputs;
   let normalized = normalizedZodInputs.get(inputs);
   if (!normalized) {
-    normalized = zodToToolInputs(zodInputJsonSchema(inputs));
+    normalized = zodToToolInputs(json);
     normalizedZodInputs.set(inputs, normalized);
   }
   return normalized;

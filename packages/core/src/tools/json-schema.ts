@@ -1,5 +1,5 @@
 import type { ToolSpec } from "../models/model.js";
-import { isZodObject, normalizeInputs, zodInputJsonSchema } from "./input-schema.js";
+import { inputsJsonSchema, normalizeInputs } from "./input-schema.js";
 import type { JsonSchema, ToolDescription, ToolInput } from "./types.js";
 
 const MEDIA_NOTES: Record<string, string> = {
@@ -19,14 +19,14 @@ const MEDIA_NOTES: Record<string, string> = {
  */
 export function toolJsonSchema(tool: ToolDescription): ToolSpec {
   const inputs = normalizeInputs(tool.inputs);
-  const zodProperties = isZodObject(tool.inputs)
-    ? ((zodInputJsonSchema(tool.inputs).properties ?? {}) as Record<string, JsonSchema>)
-    : undefined;
+  const schemaProperties = inputsJsonSchema(tool.inputs)?.properties as
+    | Record<string, JsonSchema>
+    | undefined;
   const properties: Record<string, JsonSchema> = {};
   const required: string[] = [];
   for (const [name, input] of Object.entries(inputs)) {
-    const zodProperty = zodProperties?.[name];
-    const property = zodProperty ? structuredClone(zodProperty) : inputToJsonSchema(input);
+    const schemaProperty = schemaProperties?.[name];
+    const property = schemaProperty ? structuredClone(schemaProperty) : inputToJsonSchema(input);
     if (input.nullable) allowNull(property);
     else required.push(name);
     properties[name] = property;

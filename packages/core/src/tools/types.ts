@@ -57,8 +57,39 @@ export interface DeclaredToolInput extends Omit<ToolInput, "type"> {
   type: ToolInputType | readonly ToolInputType[] | (string & {}) | readonly string[];
 }
 
-/** The declared inputs of a tool: the dict form (checked at runtime) or a zod object. */
-export type DeclaredToolInputs = Record<string, DeclaredToolInput> | z.ZodObject<any>;
+/** A zod 3 object (the `zod@3` package or `zod/v3`), read by shape. */
+export interface Zod3ObjectInputs {
+  _def: { typeName: unknown };
+  _output: object;
+  shape: object;
+  safeParse(value: unknown): unknown;
+}
+
+/** A Standard Schema that can give its JSON Schema (valibot, ArkType, zod ≥ 4.2, …). */
+export interface StandardJsonSchemaInputs {
+  "~standard": {
+    jsonSchema: { input(options: { target: string }): Record<string, unknown> };
+    types?: { input: unknown; output: unknown } | undefined;
+  };
+}
+
+/** A plain JSON Schema of an object. */
+export interface ObjectJsonSchemaInputs {
+  type: "object";
+  properties?: Record<string, JsonSchema>;
+  required?: readonly string[];
+  [keyword: string]: unknown;
+}
+
+/** Inputs given as a schema rather than in the dict form: zod 4 or 3, Standard JSON Schema, JSON Schema. */
+export type SchemaToolInputs =
+  | z.ZodObject<any>
+  | Zod3ObjectInputs
+  | StandardJsonSchemaInputs
+  | ObjectJsonSchemaInputs;
+
+/** The declared inputs of a tool: the dict form (checked at runtime) or a schema. */
+export type DeclaredToolInputs = Record<string, DeclaredToolInput> | SchemaToolInputs;
 
 /** Options of one tool call. */
 export interface ToolCallOptions {
