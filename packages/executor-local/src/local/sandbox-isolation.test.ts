@@ -128,10 +128,12 @@ describe.runIf(onLinux)("the sandbox process", () => {
     async () => {
       const started = Date.now() - 1_000;
       const marker = `smol-guest-bytes-${randomBytes(8).toString("hex")}`;
-      const cacheBefore = listFiles(cacheDir);
+      let cacheBefore: string[];
       {
         await using executor = openExecutor();
         const pid = await sandboxPid(executor);
+        // Taken once the sandbox runs: the host has written what it writes (a snapshot, say).
+        cacheBefore = listFiles(cacheDir);
         const code = [
           "import js",
           "from pyodide.ffi import run_sync",
