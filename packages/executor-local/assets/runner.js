@@ -13,6 +13,7 @@ import {
   installRuntime,
   loadInterpreter,
   lockDown,
+  prepareLockDown,
   removePersistentStorage,
   stdinLineReader,
   writeAll,
@@ -21,6 +22,7 @@ import {
 import { openSparseSnapshot } from "./snapshot-format.js";
 
 removePersistentStorage();
+prepareLockDown();
 
 const readLine = stdinLineReader();
 const config = JSON.parse(readLine() ?? "{}");
