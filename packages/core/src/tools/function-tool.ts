@@ -66,6 +66,26 @@ export type ToolArguments<Inputs> =
               >
             : Record<string, unknown>;
 
+/**
+ * The TypeScript value of a declared output type (`image`, `audio` and `any` stay `unknown`;
+ * so does a type only known at run time).
+ */
+export type ToolOutputValue<T> = [T] extends [never]
+  ? unknown
+  : T extends "string"
+    ? string
+    : T extends "integer" | "number"
+      ? number
+      : T extends "boolean"
+        ? boolean
+        : T extends "array"
+          ? readonly unknown[]
+          : T extends "object"
+            ? object
+            : T extends "null"
+              ? null | undefined
+              : unknown;
+
 /** What `tool()` needs besides the function. */
 export interface ToolDefinition<Inputs extends ToolInputs | SchemaToolInputs> {
   name: string;
@@ -112,7 +132,8 @@ export class FunctionTool<Inputs extends DeclaredToolInputs = DeclaredToolInputs
 
 /**
  * Makes a tool from a function. The definition is checked at once (`ToolDefinitionError`),
- * and the function's arguments are typed from the inputs.
+ * the function's arguments are typed from the inputs, and what it returns must fit the
+ * `outputType` (a `string` tool returning a number does not compile).
  *
  * @example
  * const modelDownloadTool = tool(
@@ -132,9 +153,15 @@ export class FunctionTool<Inputs extends DeclaredToolInputs = DeclaredToolInputs
  *   ({ a, b }) => a + b,
  * );
  */
-export function tool<const Inputs extends ToolInputs | SchemaToolInputs>(
-  definition: ToolDefinition<Inputs>,
-  implementation: ToolFunction<Inputs>,
+export function tool<
+  const Inputs extends ToolInputs | SchemaToolInputs,
+  const Output extends ToolOutputType = ToolOutputType,
+>(
+  definition: ToolDefinition<Inputs> & { outputType: Output },
+  implementation: (
+    args: ToolArguments<Inputs>,
+    options: ToolCallOptions,
+  ) => ToolOutputValue<Output> | Promise<ToolOutputValue<Output>>,
 ): FunctionTool<Inputs> {
   return new FunctionTool(definition, implementation);
 }

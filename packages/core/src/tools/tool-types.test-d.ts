@@ -1,0 +1,53 @@
+/**
+ * Type tests, compiled by the root `tsc` (part of the test command; vitest does not run this
+ * file): each `@ts-expect-error` line must fail to compile, or tsc reports the directive unused.
+ */
+import { z as z4 } from "zod";
+import { z as zod3Package } from "zod3";
+import { tool } from "./function-tool.js";
+
+const description = "A test tool.";
+
+// A tool's function must return what its outputType declares.
+tool({ name: "count", description, inputs: {}, outputType: "number" }, () => 42);
+tool({ name: "count_async", description, inputs: {}, outputType: "integer" }, async () => 42);
+tool({ name: "say", description, inputs: {}, outputType: "string" }, async () => "hello");
+tool({ name: "anything", description, inputs: {}, outputType: "any" }, () => ({ a: 1 }));
+tool({ name: "dict", description, inputs: {}, outputType: "object" }, () => ({ a: 1 }));
+// @ts-expect-error a number tool that returns a string
+tool({ name: "count_text", description, inputs: {}, outputType: "number" }, () => "42");
+// @ts-expect-error a string tool whose promise resolves to a number
+tool({ name: "say_number", description, inputs: {}, outputType: "string" }, async () => 42);
+// @ts-expect-error a boolean tool that returns nothing
+tool({ name: "flag", description, inputs: {}, outputType: "boolean" }, () => undefined);
+
+// Its arguments are typed from the inputs, in each schema form.
+tool(
+  { name: "dict_form", description, outputType: "string", inputs: { city: { type: "string", description } } },
+  // @ts-expect-error `city` is a string, not a number
+  ({ city }) => city.toFixed(),
+);
+tool(
+  { name: "zod_4", description, outputType: "string", inputs: z4.object({ n: z4.number().describe("n") }) },
+  // @ts-expect-error `n` is a number
+  ({ n }) => n.toUpperCase(),
+);
+tool(
+  {
+    name: "zod_3",
+    description,
+    outputType: "string",
+    inputs: zod3Package.object({ n: zod3Package.number().describe("n") }),
+  },
+  // @ts-expect-error `n` is a number under zod 3 too
+  ({ n }) => n.toUpperCase(),
+);
+tool(
+  {
+    name: "zod_3_ok",
+    description,
+    outputType: "string",
+    inputs: zod3Package.object({ n: zod3Package.number().describe("n") }),
+  },
+  ({ n }) => n.toFixed(1),
+);
