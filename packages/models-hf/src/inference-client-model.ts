@@ -47,7 +47,7 @@ export interface InferenceClientModelOptions extends Partial<ApiModelOptions> {
    * OpenAI-compatible server (`…/v1` or its root). No token is needed for a local server.
    */
   baseUrl?: string;
-  /** Same as `baseUrl`. */
+  /** @deprecated smolagents' name for `baseUrl`. */
   endpointUrl?: string;
   /** Seconds without an answer (or, while streaming, without a new event) before giving up. Default 120. */
   timeout?: number;

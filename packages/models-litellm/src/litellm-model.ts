@@ -13,7 +13,7 @@ import { type Provider, type Route, resolveRoute } from "./route.js";
 export interface LiteLLMModelOptions {
   /** A LiteLLM model id: `"ollama_chat/llama3.2"`, `"anthropic/claude-3-5-sonnet-latest"`, `"azure/<deployment>"`, `"gpt-4o"`, … */
   modelId?: string;
-  /** Same as `modelId` (the seed writes `model_name` once). */
+  /** @deprecated Same as `modelId` (smolagents writes `model_name` once). */
   modelName?: string;
   /** The provider's URL (Ollama's host, an OpenAI-compatible server, the Azure resource), or a LiteLLM proxy's. */
   baseUrl?: string;

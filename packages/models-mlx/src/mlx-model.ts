@@ -9,7 +9,7 @@ import { OpenAIModel, type OpenAIModelOptions } from "@smol/models-openai";
 import { MlxServerProcess } from "./mlx-server-process.js";
 
 export interface MLXModelOptions extends Omit<OpenAIModelOptions, "apiBase" | "client"> {
-  /** The same as `baseUrl`, under `OpenAIModel`'s name for it. */
+  /** @deprecated The same as `baseUrl`, under smolagents' name for it. */
   apiBase?: string;
   /** A model on the Hugging Face Hub (`mlx-community/…`) or a local MLX model directory. */
   modelId: string;

@@ -144,6 +144,7 @@ export class OpenAIModel extends ApiModel {
   }
 }
 
-/** smolagents' former name for `OpenAIModel`. */
+/** @deprecated smolagents' former name for `OpenAIModel`, kept for code ported from it. */
 export const OpenAIServerModel = OpenAIModel;
+/** @deprecated smolagents' former name for `OpenAIModel`. */
 export type OpenAIServerModel = OpenAIModel;
