@@ -108,6 +108,30 @@ export class AgentBusyError extends AgentError {
   }
 }
 
+/**
+ * The final answer does not match the agent's `outputSchema`. Like a rejected final answer
+ * check, it is the step's error: the model reads what is wrong and the run goes on.
+ */
+export class AgentOutputValidationError extends AgentError {
+  static override readonly errorName: string = "AgentOutputValidationError";
+  constructor(
+    message: string,
+    /** What the schema reported, one line per problem. */
+    readonly issues: readonly string[],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * `agent.session({ restore })` was given a snapshot it cannot read: of another version, or not
+ * of the shape `session.toJSON()` writes. Nothing is restored.
+ */
+export class SessionSnapshotError extends SmolError {
+  static override readonly errorName: string = "SessionSnapshotError";
+}
+
 /** A provider API answered with an error, or could not be reached. */
 export class ModelApiError extends SmolError {
   static override readonly errorName: string = "ModelApiError";

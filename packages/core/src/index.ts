@@ -42,6 +42,7 @@ export {
 export type { AgentEvent, AgentEventType, RunEvent, RunIds } from "./agents/events.js";
 export { ManagedAgentTool } from "./agents/managed-agent-tool.js";
 export { MultiStepAgent } from "./agents/multi-step-agent.js";
+export type { InferOutput, OutputSchema, StandardSchemaLike } from "./agents/output-schema.js";
 export { ToolCallingAgent, type ToolCallingAgentOptions } from "./agents/tool-calling-agent.js";
 
 // Errors
@@ -53,6 +54,7 @@ export {
   AgentGenerationError,
   AgentInterruptedError,
   AgentMaxStepsError,
+  AgentOutputValidationError,
   AgentParsingError,
   AgentToolCallError,
   AgentToolExecutionError,
@@ -61,6 +63,7 @@ export {
   ModelApiError,
   ModelConfigurationError,
   PromptTemplateError,
+  SessionSnapshotError,
   SmolError,
   ToolDefinitionError,
 } from "./errors.js";

@@ -10,6 +10,7 @@ import type { AgentContext } from "./agent-context.js";
 import type { AgentSession } from "./agent-session.js";
 // Type-only, for `managedAgents`: a manager keeps its managed agents as agents (`agent.managedAgents`).
 import type { MultiStepAgent } from "./multi-step-agent.js";
+import type { OutputSchema } from "./output-schema.js";
 
 /**
  * Decides whether a final answer may end the run. Return `false` (or throw) to reject it: the
@@ -46,7 +47,7 @@ export interface StepCallbacksByType {
 /** A list (called after each action step) or callbacks by step type. */
 export type StepCallbacks = StepCallback<ActionStep>[] | StepCallbacksByType;
 
-export interface MultiStepAgentOptions {
+export interface MultiStepAgentOptions<Output = unknown> {
   /** The tools the agent may call. `final_answer` is added unless one of them has that name. */
   tools?: Tool[];
   model: Model;
@@ -57,7 +58,7 @@ export interface MultiStepAgentOptions {
   /** Adds the toolkit's base tools (needs `@smol/tools-toolkit`). */
   addBaseTools?: boolean;
   /** Agents this one can delegate to, each called like a tool; each needs `name` and `description`. */
-  managedAgents?: MultiStepAgent[];
+  managedAgents?: MultiStepAgent<any>[];
   stepCallbacks?: StepCallbacks;
   /** Plan at step 1, then again every `planningInterval` steps. No planning when unset. */
   planningInterval?: number;
@@ -68,6 +69,13 @@ export interface MultiStepAgentOptions {
   /** As a managed agent, append a summary of its work to its report. */
   provideRunSummary?: boolean;
   finalAnswerChecks?: FinalAnswerCheck[];
+  /**
+   * The structure of the final answer: a zod schema, another Standard Schema (valibot, ArkType,
+   * …) or a JSON Schema. The system prompt shows it; an answer that does not match is the step's
+   * error (`AgentOutputValidationError`), which the model reads before it answers again; and
+   * `run()` resolves to the schema's output type (what the schema gave back, defaults applied).
+   */
+  outputSchema?: OutputSchema<Output>;
   /** `run()` resolves to a `RunResult` instead of the bare answer. */
   returnFullResult?: boolean;
   /** Console verbosity, default `LogLevel.INFO`; ignored when `logger` is given. */
@@ -97,8 +105,9 @@ export interface RunOptions {
 }
 
 /** What a run produced, with `returnFullResult`; also carried by the `run-end` event. */
-export interface RunResult {
-  output: unknown;
+export interface RunResult<Output = unknown> {
+  /** The final answer; with an `outputSchema`, as the schema gave it back. */
+  output: Output;
   /**
    * `max_steps_error` when the answer had to be written from memory after `maxSteps`. `error`
    * only in a `run-end` event, when the run failed or was interrupted (`run()` rejects then).

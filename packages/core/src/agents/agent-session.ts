@@ -57,7 +57,7 @@ export function sessionRunState(session: AgentSession): SessionRunState {
  * await session.run("Remember the number 7.");
  * await session.run("Which number did I give you?", { reset: false });
  */
-export class AgentSession implements AgentContext, AsyncDisposable {
+export class AgentSession<Output = unknown> implements AgentContext, AsyncDisposable {
   readonly id: string;
   readonly memory = new AgentMemory();
   /** Values shared across steps: `additionalArgs`, stored images; tools can read them by key. */
@@ -130,8 +130,11 @@ export class AgentSession implements AgentContext, AsyncDisposable {
    * `stream: true`, returns the run's events instead.
    */
   run(task: string, options: RunOptions & { stream: true }): AsyncIterable<RunEvent>;
-  run(task: string, options: RunOptions & { stream?: false; returnFullResult: true }): Promise<RunResult>;
-  run(task: string, options?: RunOptions & { stream?: false }): Promise<unknown>;
+  run(
+    task: string,
+    options: RunOptions & { stream?: false; returnFullResult: true },
+  ): Promise<RunResult<Output>>;
+  run(task: string, options?: RunOptions & { stream?: false }): Promise<Output>;
   run(task: string, options: RunOptions): Promise<unknown> | AsyncIterable<RunEvent>;
   run(task: string, options: RunOptions = {}): Promise<unknown> | AsyncIterable<RunEvent> {
     return this.#host.run(this, task, options);

@@ -4,6 +4,8 @@ import {
   AgentError,
   AgentGenerationError,
   AgentInterruptedError,
+  AgentMaxStepsError,
+  AgentOutputValidationError,
 } from "../errors.js";
 import { AgentLogger, LogLevel, type Monitor } from "../logging/index.js";
 import type { AgentMemory } from "../memory/agent-memory.js";
@@ -43,6 +45,7 @@ import type { AgentEvent, RunEvent } from "./events.js";
 import { answerFromMemory, checkFinalAnswer } from "./final-answer.js";
 import { ManagedAgentTool, runAsManagedAgent } from "./managed-agent-tool.js";
 import { generateModelOutput, interruptedError, modelClassName } from "./model-output.js";
+import { checkOutputSchema, type OutputSchema, outputSchemaPrompt, validateOutput } from "./output-schema.js";
 import { generatePlanningStep } from "./planning.js";
 import { logRunEvent } from "./run-console.js";
 import { buildRunResult } from "./run-result.js";
@@ -64,12 +67,12 @@ import { stringifyValue } from "./value-text.js";
  * const answer = await agent.run("What is the weather in Paris?");
  * for await (const event of agent.run("And in Rome?", { stream: true, reset: false })) console.log(event.type);
  */
-export abstract class MultiStepAgent implements AgentContext, AsyncDisposable {
+export abstract class MultiStepAgent<Output = unknown> implements AgentContext, AsyncDisposable {
   readonly model: Model;
   /** The tools by name, `final_answer` included. */
   readonly tools: Record<string, Tool>;
   /** The managed agents by name. */
-  readonly managedAgents: Record<string, MultiStepAgent>;
+  readonly managedAgents: Record<string, MultiStepAgent<any>>;
   readonly name: string | undefined;
   readonly description: string | undefined;
   readonly instructions: string | undefined;
@@ -79,6 +82,8 @@ export abstract class MultiStepAgent implements AgentContext, AsyncDisposable {
   returnFullResult: boolean;
   streamOutputs: boolean;
   finalAnswerChecks: FinalAnswerCheck[];
+  /** The structure the final answer must have (see `MultiStepAgentOptions.outputSchema`). */
+  readonly outputSchema: OutputSchema<Output> | undefined;
   readonly promptTemplates: PromptTemplates;
   readonly verbosityLevel: LogLevel;
   readonly logger: AgentLogger;
@@ -87,11 +92,11 @@ export abstract class MultiStepAgent implements AgentContext, AsyncDisposable {
   protected readonly managedAgentTools: Record<string, ManagedAgentTool>;
   readonly #stepCallbacks: StepCallbackRegistry;
   readonly #sessionHost: SessionHost;
-  readonly #defaultSession: AgentSession;
+  readonly #defaultSession: AgentSession<Output>;
   /** The sessions opened with `session()` and not closed yet. */
   readonly #openSessions = new Set<AgentSession>();
 
-  constructor(options: MultiStepAgentOptions) {
+  constructor(options: MultiStepAgentOptions<Output>) {
     if (!options?.model || typeof options.model.generate !== "function") {
       throw new AgentConfigurationError(
         "An agent needs a model: an object with a modelId and a generate() method.",
@@ -109,6 +114,7 @@ export abstract class MultiStepAgent implements AgentContext, AsyncDisposable {
     this.returnFullResult = options.returnFullResult ?? false;
     this.streamOutputs = options.streamOutputs ?? false;
     this.finalAnswerChecks = [...(options.finalAnswerChecks ?? [])];
+    this.outputSchema = checkOutputSchema(options.outputSchema) as OutputSchema<Output> | undefined;
     this.promptTemplates = mergePromptTemplates(this.defaultPromptTemplates(), options.promptTemplates);
 
     this.tools = collectTools(options.tools, options.addBaseTools ?? false, this.baseToolsOptions());
@@ -147,11 +153,11 @@ export abstract class MultiStepAgent implements AgentContext, AsyncDisposable {
         await this.releaseSession(session);
       },
     };
-    this.#defaultSession = new AgentSession(this.#sessionHost);
+    this.#defaultSession = new AgentSession<Output>(this.#sessionHost);
   }
 
   /** The session `run`, `memory`, `state` and `interrupt()` of the agent act on. */
-  get defaultSession(): AgentSession {
+  get defaultSession(): AgentSession<Output> {
     return this.#defaultSession;
   }
 
@@ -201,8 +207,8 @@ export abstract class MultiStepAgent implements AgentContext, AsyncDisposable {
    * await using session = agent.session();
    * const answer = await session.run("What is 2 + 2?");
    */
-  session(options: SessionOptions = {}): AgentSession {
-    const session = new AgentSession(this.#sessionHost, options);
+  session(options: SessionOptions = {}): AgentSession<Output> {
+    const session = new AgentSession<Output>(this.#sessionHost, options);
     this.#openSessions.add(session);
     return session;
   }
@@ -293,7 +299,9 @@ export abstract class MultiStepAgent implements AgentContext, AsyncDisposable {
 
   /** Renders the system prompt from its template and the prompt variables. */
   protected initializeSystemPrompt(): string {
-    return renderTemplate(this.promptTemplates.systemPrompt, this.promptVariables(), "systemPrompt");
+    const prompt = renderTemplate(this.promptTemplates.systemPrompt, this.promptVariables(), "systemPrompt");
+    // Appended rather than a template variable: templates written for smolagents keep working.
+    return this.outputSchema ? `${prompt}\n${outputSchemaPrompt(this.outputSchema)}` : prompt;
   }
 
   /** The system prompt the model reads (rendered anew from the current tools). */
@@ -362,8 +370,11 @@ export abstract class MultiStepAgent implements AgentContext, AsyncDisposable {
    * Rejects with `AgentBusyError` when the default session is already running a task.
    */
   run(task: string, options: RunOptions & { stream: true }): AsyncIterable<RunEvent>;
-  run(task: string, options: RunOptions & { stream?: false; returnFullResult: true }): Promise<RunResult>;
-  run(task: string, options?: RunOptions & { stream?: false }): Promise<unknown>;
+  run(
+    task: string,
+    options: RunOptions & { stream?: false; returnFullResult: true },
+  ): Promise<RunResult<Output>>;
+  run(task: string, options?: RunOptions & { stream?: false }): Promise<Output>;
   run(task: string, options: RunOptions): Promise<unknown> | AsyncIterable<RunEvent>;
   run(task: string, options: RunOptions = {}): Promise<unknown> | AsyncIterable<RunEvent> {
     return this.#run(this.#defaultSession, task, options);
@@ -552,9 +563,13 @@ export abstract class MultiStepAgent implements AgentContext, AsyncDisposable {
           isFinalAnswer: result.isFinalAnswer,
         });
         if (result.isFinalAnswer) {
-          await checkFinalAnswer(result.output, this.finalAnswerChecks, memory, this.#contextOf(session));
+          // The schema first: the checks then read the answer as the run will return it.
+          const answer = this.outputSchema
+            ? await validateOutput(this.outputSchema, result.output)
+            : result.output;
+          await checkFinalAnswer(answer, this.finalAnswerChecks, memory, this.#contextOf(session));
           actionStep.isFinalAnswer = true;
-          finalOutput = result.output;
+          finalOutput = answer;
           answered = true;
         }
       } catch (caught) {
@@ -594,10 +609,29 @@ export abstract class MultiStepAgent implements AgentContext, AsyncDisposable {
       const stepEvent = await publish({ type: "action-step", step });
       memory.steps.push(step);
       yield stepEvent;
-      finalOutput = step.actionOutput;
+      finalOutput = await this.#answerFromMemoryOutput(step.actionOutput, maxSteps);
     }
     const finalAnswerStep = new FinalAnswerStep(finalOutput);
     yield await publish({ type: "final-answer", step: finalAnswerStep, output: finalOutput });
+  }
+
+  /**
+   * The answer written from memory, validated when there is an `outputSchema`. It is the
+   * model's last word: an answer that does not match ends the run with `AgentMaxStepsError`
+   * rather than resolving to a value of the wrong type.
+   */
+  async #answerFromMemoryOutput(answer: unknown, maxSteps: number): Promise<unknown> {
+    if (!this.outputSchema) return answer;
+    try {
+      return await validateOutput(this.outputSchema, answer);
+    } catch (error) {
+      if (!AgentOutputValidationError.isInstance(error)) throw error;
+      throw new AgentMaxStepsError(
+        `Reached the maximum number of steps (${maxSteps}) without a final answer, and the answer written ` +
+          `from memory does not match the output schema:\n${error.issues.map((issue) => `- ${issue}`).join("\n")}`,
+        { cause: error },
+      );
+    }
   }
 
   /** Passes on the events of a step's generator, each published first; returns what it returns. */

@@ -12,7 +12,7 @@ import { MultiStepAgent } from "./multi-step-agent.js";
 import { type ParsedToolCall, toolCallsFromMessage } from "./tool-call-parsing.js";
 import { runConcurrently, runToolCall, type ToolCallContext } from "./tool-execution.js";
 
-export interface ToolCallingAgentOptions extends MultiStepAgentOptions {
+export interface ToolCallingAgentOptions<Output = unknown> extends MultiStepAgentOptions<Output> {
   /** How many tool calls of one step may run at the same time. Default: all of them. */
   maxToolThreads?: number;
 }
@@ -34,11 +34,11 @@ const STOP_SEQUENCES = ["Observation:", "Calling tools:"];
  * const agent = new ToolCallingAgent({ tools: [weather], model });
  * await agent.run("What's the weather like in Paris?");
  */
-export class ToolCallingAgent extends MultiStepAgent {
+export class ToolCallingAgent<Output = unknown> extends MultiStepAgent<Output> {
   readonly maxToolThreads: number | undefined;
   #toolSpecs: ToolSpec[] | undefined;
 
-  constructor(options: ToolCallingAgentOptions) {
+  constructor(options: ToolCallingAgentOptions<Output>) {
     super(options);
     const { maxToolThreads } = options;
     if (maxToolThreads !== undefined && (!Number.isInteger(maxToolThreads) || maxToolThreads < 1)) {

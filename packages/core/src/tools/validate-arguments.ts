@@ -133,7 +133,7 @@ function failure(tool: ToolDescription, inputs: ToolInputs, problems: string[]):
 }
 
 /** The first way `value` breaks `schema` (type, enum, items, properties), or undefined. */
-function checkValue(value: unknown, schema: JsonSchema, where: string): string | undefined {
+export function checkValue(value: unknown, schema: JsonSchema, where: string): string | undefined {
   const types =
     schema.type === undefined ? ["any"] : Array.isArray(schema.type) ? schema.type : [schema.type];
   if (!types.some((type) => matchesType(value, type))) {

@@ -31,7 +31,7 @@ import {
   resolveCodeBlockTags,
 } from "./code-parsing.js";
 
-export interface CodeAgentOptions extends MultiStepAgentOptions {
+export interface CodeAgentOptions<Output = unknown> extends MultiStepAgentOptions<Output> {
   /**
    * Modules the code may import on top of the safe standard ones (collections, datetime,
    * itertools, json, math, queue, random, re, stat, statistics, time, unicodedata).
@@ -100,7 +100,7 @@ const STRUCTURED_CODE_FORMAT: ResponseFormat = {
  * await using agent = new CodeAgent({ tools: [], model, additionalAuthorizedImports: ["numpy.*"] });
  * const answer = await agent.run("Could you give me the 118th number in the Fibonacci sequence?");
  */
-export class CodeAgent extends MultiStepAgent {
+export class CodeAgent<Output = unknown> extends MultiStepAgent<Output> {
   readonly additionalAuthorizedImports: string[];
   /** The full allow-list the code runs with. */
   readonly authorizedImports: string[];
@@ -115,7 +115,7 @@ export class CodeAgent extends MultiStepAgent {
   /** Each session's executor: its own Python variables. */
   readonly #executorSlots = new WeakMap<AgentSession, ExecutorSlot>();
 
-  constructor(options: CodeAgentOptions) {
+  constructor(options: CodeAgentOptions<Output>) {
     super(options);
     this.additionalAuthorizedImports = [...(options.additionalAuthorizedImports ?? [])];
     for (const entry of this.additionalAuthorizedImports) {
@@ -148,7 +148,7 @@ export class CodeAgent extends MultiStepAgent {
    * Opens a session with its own executor (its own Python variables), built from the agent's
    * `executorType` and `executorOptions` at the session's first run, or given in `options`.
    */
-  override session(options: CodeAgentSessionOptions = {}): AgentSession {
+  override session(options: CodeAgentSessionOptions = {}): AgentSession<Output> {
     if (!options.executor && this.#givenExecutor) {
       throw new AgentConfigurationError(
         "This CodeAgent was given an executor instance, which only its default session can use. " +
