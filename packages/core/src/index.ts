@@ -138,6 +138,7 @@ export {
 } from "./tools/function-tool.js";
 export { isValidIdentifier, PYTHON_KEYWORDS, RESERVED_TOOL_NAMES } from "./tools/python-names.js";
 export { Tool } from "./tools/tool.js";
+export { ToolWithInputs } from "./tools/tool-with-inputs.js";
 export {
   type JsonSchema,
   TOOL_TYPES,

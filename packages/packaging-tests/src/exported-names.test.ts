@@ -37,7 +37,7 @@ function exportedNames(): Record<string, string[]> {
   const result: Record<string, string[]> = {};
   for (const entry of entries) {
     const source = program.getSourceFile(entry.file);
-    if (!source) throw new Error(`${entry.id}: no source file ${entry.file}`);
+    if (!source) continue; // reported by the test below
     const moduleSymbol = checker.getSymbolAtLocation(source);
     const names = moduleSymbol ? checker.getExportsOfModule(moduleSymbol).map((symbol) => symbol.name) : [];
     result[entry.id] = names.sort();

@@ -5,6 +5,7 @@
 import { z as z4 } from "zod";
 import { z as zod3Package } from "zod3";
 import { tool } from "./function-tool.js";
+import { ToolWithInputs } from "./tool-with-inputs.js";
 
 const description = "A test tool.";
 
@@ -51,3 +52,39 @@ tool(
   },
   ({ n }) => n.toFixed(1),
 );
+
+// A Tool subclass built on ToolWithInputs has its forward checked against the inputs.
+class Repeat extends ToolWithInputs({
+  text: { type: "string", description },
+  times: { type: "integer", description, nullable: true },
+}) {
+  name = "repeat";
+  description = description;
+  outputType = "string";
+  forward({ text, times }: { text: string; times?: number | null }) {
+    return text.repeat(times ?? 1);
+  }
+}
+new Repeat();
+
+class Mismatched extends ToolWithInputs({ n: { type: "string", description } }) {
+  name = "mismatched";
+  description = description;
+  outputType = "string";
+  // @ts-expect-error forward takes a number where the input is a string
+  forward({ n }: { n: number }) {
+    return n.toFixed();
+  }
+}
+new Mismatched();
+
+class ZodBacked extends ToolWithInputs(z4.object({ n: z4.number().describe("n") })) {
+  name = "zod_backed";
+  description = description;
+  outputType = "number";
+  // @ts-expect-error the zod input is a number, forward wants a string
+  forward({ n }: { n: string }) {
+    return n.length;
+  }
+}
+new ZodBacked();
