@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Socket } from "node:net";
+import { constants, setPriority } from "node:os";
 import { ExecutorError } from "@smol/core";
 import { LineChannel, type RuntimeTransport } from "@smol/core/executor-kit";
 import { watchIdleCpu } from "./cpu-watchdog.js";
@@ -205,7 +206,11 @@ function megabytes(bytes: number): number {
  * Runs a trusted Deno script (no user code) to its end and returns what it wrote to stdout.
  * Used to build memory snapshots.
  */
-export async function runDenoScript(launch: DenoLaunch, timeoutMs: number): Promise<Buffer> {
+export async function runDenoScript(
+  launch: DenoLaunch,
+  timeoutMs: number,
+  options: { background?: boolean } = {},
+): Promise<Buffer> {
   const directory = createSandboxDirectory(launch.denoDirectory);
   const child = spawn(launch.denoPath, denoArguments(launch), {
     env: denoEnvironment(directory.path, directory.denoDirectory),
@@ -216,6 +221,19 @@ export async function runDenoScript(launch: DenoLaunch, timeoutMs: number): Prom
   });
   child.once("close", () => directory.remove());
   killOnHostExit(child);
+  if (options.background) {
+    // Work nobody waits for: it yields the CPU to the sandboxes, and lets the host exit.
+    child.once("spawn", () => {
+      try {
+        setPriority(child.pid!, constants.priority.PRIORITY_LOW);
+      } catch {
+        // Not allowed here: it runs at normal priority.
+      }
+    });
+    for (const handle of [child, child.stdin, child.stdout, child.stderr] as unknown as Socket[]) {
+      handle?.unref?.();
+    }
+  }
   child.stdin!.on("error", () => {});
   child.stdin!.end(`${JSON.stringify(launch.config)}\n`);
   const chunks: Buffer[] = [];
@@ -225,6 +243,7 @@ export async function runDenoScript(launch: DenoLaunch, timeoutMs: number): Prom
     stderrTail = (stderrTail + chunk.toString("utf8")).slice(-STDERR_TAIL_CHARS);
   });
   const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  if (options.background) timer.unref();
   try {
     const { code, signalName } = await new Promise<{ code: number | null; signalName: string | null }>(
       (resolve, reject) => {

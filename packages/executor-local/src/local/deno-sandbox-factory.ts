@@ -4,7 +4,7 @@ import { ExecutorError } from "@smol/core";
 import { BASE_BUILTIN_MODULES, runtimeSourcePath } from "@smol/core/executor-kit";
 import type { DenoLaunch } from "./deno-command.js";
 import { type SandboxTransport, spawnDenoSandbox } from "./deno-process.js";
-import { preparePackages } from "./pyodide-packages.js";
+import { type PackagePlan, planPackages } from "./pyodide-packages.js";
 import {
   assetsDirectory,
   defaultCacheDirectory,
@@ -17,8 +17,11 @@ import {
 } from "./sandbox-files.js";
 import {
   buildSnapshot,
+  fillDenoCache,
   findSnapshot,
+  installShippedSnapshot,
   type SnapshotInputs,
+  shippedSnapshotDirectory,
   snapshotDenoDirectory,
   snapshotFileName,
 } from "./snapshot.js";
@@ -29,6 +32,7 @@ export interface DenoSandboxOptions {
   memoryLimitMb: number;
   snapshot: boolean;
   cacheDir?: string;
+  shippedSnapshotDir?: string | false;
   packageCacheDir?: string;
   packageBaseUrl?: string;
   denoPath?: string;
@@ -53,7 +57,6 @@ export class DenoSandboxFactory {
   readonly runtimePath: string;
   readonly cacheDirectory: string;
   readonly packageCacheDirectory: string;
-  #wheelPaths: Promise<string[]> | undefined;
   #snapshotUnavailable = false;
 
   constructor(private readonly options: DenoSandboxOptions) {
@@ -89,7 +92,9 @@ export class DenoSandboxFactory {
 
   async create(signal?: AbortSignal): Promise<SandboxTransport> {
     removeSharedDenoDirectory(this.cacheDirectory);
-    const [snapshotPath, wheelPaths] = await Promise.all([this.#snapshot(), this.#wheels(signal)]);
+    // Packages are installed on first import and downloaded in the background: nothing waits for them.
+    const packages = this.#packages();
+    const snapshotPath = await this.#snapshot();
     const denoTemplate = snapshotPath ? snapshotDenoDirectory(snapshotPath) : undefined;
     const launch: DenoLaunch = {
       denoPath: this.denoPath,
@@ -99,14 +104,14 @@ export class DenoSandboxFactory {
         runtimePath: this.runtimePath,
         preloadedModules: BASE_BUILTIN_MODULES,
         snapshotPath,
-        wheelPaths,
+        packages: packages.packages,
       },
       readPaths: [
         this.pyodideDirectory,
         this.assetsDirectory,
         this.runtimePath,
         ...(snapshotPath ? [snapshotPath] : []),
-        ...wheelPaths,
+        ...packages.readPaths,
       ],
       memoryLimitMb: this.options.memoryLimitMb,
       ...(denoTemplate ? { denoDirectory: { copyFrom: denoTemplate } } : {}),
@@ -124,7 +129,16 @@ export class DenoSandboxFactory {
     const inputs = this.snapshotInputs;
     const name = snapshotFileName(inputs);
     const found = findSnapshot(this.snapshotDirectory, name);
-    if (found) return realRegularFile(found, "snapshot");
+    if (found) {
+      // Installed from the package, its Deno cache may still be on its way (or was lost).
+      if (!snapshotDenoDirectory(found)) void fillDenoCache(inputs, found);
+      return realRegularFile(found, "snapshot");
+    }
+    const shipped = this.#installShipped(name);
+    if (shipped) {
+      void fillDenoCache(inputs, shipped);
+      return realRegularFile(shipped, "snapshot");
+    }
     try {
       return realRegularFile(await buildSnapshot(inputs, this.snapshotDirectory), "snapshot");
     } catch (error) {
@@ -137,23 +151,32 @@ export class DenoSandboxFactory {
     }
   }
 
-  #wheels(signal?: AbortSignal): Promise<string[]> {
-    if (!this.#wheelPaths) {
-      const preparing = preparePackages({
-        additionalAuthorizedImports: this.options.additionalAuthorizedImports,
-        pyodideDirectory: this.pyodideDirectory,
-        pyodideVersion: this.pyodideVersion,
-        packageCacheDirectory: this.packageCacheDirectory,
-        packageBaseUrl: this.options.packageBaseUrl,
-        signal,
-      });
-      this.#wheelPaths = preparing;
-      // A failure is not remembered: the next start tries again (the network may be back).
-      preparing.catch(() => {
-        if (this.#wheelPaths === preparing) this.#wheelPaths = undefined;
-      });
+  /**
+   * The snapshot the package ships, checked and copied into the cache (see
+   * `installShippedSnapshot`); undefined when there is none for these inputs, or it is damaged.
+   */
+  #installShipped(name: string): string | undefined {
+    const directory = this.options.shippedSnapshotDir ?? shippedSnapshotDirectory(this.assetsDirectory);
+    if (directory === false) return undefined;
+    const installed = installShippedSnapshot(directory, name, this.snapshotDirectory);
+    if ("path" in installed) return installed.path;
+    if (installed.refused === "damaged") {
+      process.emitWarning(
+        `smol: the Pyodide snapshot shipped in ${directory} is damaged; building one instead`,
+      );
     }
-    return this.#wheelPaths;
+    return undefined;
+  }
+
+  /** Planned again at each start: a wheel that arrived since (or a download to retry) is taken. */
+  #packages(): PackagePlan {
+    return planPackages({
+      additionalAuthorizedImports: this.options.additionalAuthorizedImports,
+      pyodideDirectory: this.pyodideDirectory,
+      pyodideVersion: this.pyodideVersion,
+      packageCacheDirectory: this.packageCacheDirectory,
+      packageBaseUrl: this.options.packageBaseUrl,
+    });
   }
 }
 

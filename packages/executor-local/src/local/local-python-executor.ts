@@ -12,9 +12,17 @@ export interface LocalPythonExecutorOptions extends PythonExecutorOptions {
   memoryLimitMb?: number;
   /**
    * Start from a memory snapshot of the booted interpreter (~0.3 s instead of ~2.3 s); default
-   * true. The snapshot is built once, on first use, into `cacheDir`.
+   * true. The published package ships one, copied into `cacheDir` on first use once checked
+   * (it must be the snapshot of this very runtime, with the bytes its manifest lists); without
+   * it (a workspace build, or another version of `@smol/core`), it is built there on first use.
    */
   snapshot?: boolean;
+  /**
+   * Where the shipped snapshot is looked for; default the package's own (`assets/snapshot`,
+   * made by `build-snapshot --ship` when the package is packed). `false`: never use one, so
+   * that the first start builds the snapshot (the behaviour before snapshots were shipped).
+   */
+  shippedSnapshotDir?: string | false;
   /** Where snapshots, downloaded wheels and Deno's cache live; default `~/.cache/smol/executor-local`. */
   cacheDir?: string;
   /**
@@ -57,6 +65,7 @@ export class LocalPythonExecutor extends RuntimeExecutor {
       memoryLimitMb: options.memoryLimitMb ?? 1024,
       snapshot: options.snapshot ?? true,
       cacheDir: options.cacheDir,
+      shippedSnapshotDir: options.shippedSnapshotDir,
       packageCacheDir: options.packageCacheDir,
       packageBaseUrl: options.packageBaseUrl,
       denoPath: options.denoPath,

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import {
   chmodSync,
   closeSync,
+  copyFileSync,
   existsSync,
   mkdirSync,
   openSync,
@@ -35,6 +36,17 @@ const SNAPSHOTS_KEPT = 3;
 /** Pyodide's state after boot is ~30 MB; the build itself needs some room on top. */
 const BUILD_MEMORY_LIMIT_MB = 1024;
 const buildsInProgress = new Map<string, Promise<string>>();
+const denoCacheFills = new Map<string, Promise<void>>();
+
+/** What describes a snapshot shipped in the package (`<assets>/snapshot/manifest.json`). */
+interface ShippedManifest {
+  /** The snapshot's file name (`snapshotFileName`), beside the manifest. */
+  file: string;
+  bytes: number;
+  sha256: string;
+}
+
+const SHIPPED_MANIFEST = "manifest.json";
 
 /**
  * The snapshot's file name: keyed by the Pyodide version and a hash of everything that shapes
@@ -80,6 +92,101 @@ export function findSnapshot(directory: string, fileName: string): string | unde
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The directory a published package ships its snapshot in (built by `build-snapshot --ship`
+ * when the package is packed): a copy is installed into the cache on first use, so that the
+ * very first start after an install does not wait seconds for a build.
+ */
+export function shippedSnapshotDirectory(assetsDirectory: string): string {
+  return join(assetsDirectory, "snapshot");
+}
+
+/**
+ * Copies a built snapshot into `shipDirectory` with a manifest of its name, size and SHA-256,
+ * replacing whatever was shipped before. Run when the package is packed.
+ */
+export function shipSnapshot(snapshotPath: string, shipDirectory: string): ShippedManifest {
+  rmSync(shipDirectory, { recursive: true, force: true });
+  mkdirSync(shipDirectory, { recursive: true });
+  const bytes = readFileSync(snapshotPath);
+  const file = snapshotPath.slice(snapshotPath.lastIndexOf("/") + 1);
+  const manifest: ShippedManifest = { file, bytes: bytes.length, sha256: sha256(bytes) };
+  copyFileSync(snapshotPath, join(shipDirectory, file));
+  writeFileSync(join(shipDirectory, SHIPPED_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
+
+/** Why a shipped snapshot was not installed (or undefined when it was). */
+export type ShippedSnapshotRefusal = "none shipped" | "for other inputs" | "damaged";
+
+/**
+ * Installs the shipped snapshot into `directory` as `fileName`, after checking it: it must be
+ * the snapshot of these very inputs (the manifest names `fileName`, which hashes the runtime,
+ * the boot scripts, the preloaded modules and Pyodide's version) and its bytes must have the
+ * manifest's size and SHA-256. Returns the installed path, or why nothing was installed (the
+ * caller then builds the snapshot as before). The copy is read-only and renamed into place.
+ */
+export function installShippedSnapshot(
+  shipDirectory: string,
+  fileName: string,
+  directory: string,
+): { path: string } | { refused: ShippedSnapshotRefusal } {
+  let manifest: ShippedManifest;
+  try {
+    manifest = JSON.parse(readFileSync(join(shipDirectory, SHIPPED_MANIFEST), "utf8")) as ShippedManifest;
+  } catch {
+    return { refused: "none shipped" };
+  }
+  if (manifest?.file !== fileName) return { refused: "for other inputs" };
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(join(shipDirectory, fileName));
+  } catch {
+    return { refused: "damaged" };
+  }
+  if (bytes.length !== manifest.bytes || sha256(bytes) !== manifest.sha256) return { refused: "damaged" };
+  mkdirSync(directory, { recursive: true });
+  const target = join(directory, fileName);
+  const temporary = `${target}.${randomBytes(6).toString("hex")}.tmp`;
+  try {
+    writeFileSync(temporary, bytes, { mode: 0o444 });
+    chmodSync(temporary, 0o444);
+    renameSync(temporary, target);
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+  return { path: target };
+}
+
+/**
+ * Fills the Deno cache beside an installed snapshot (`<snapshot>.deno`, which saves each later
+ * start ~150 ms) by running the trusted build once more, in the background and at the lowest
+ * CPU priority, keeping only its Deno cache: the snapshot it makes is thrown away, the installed
+ * one stays. A shipped cache would be of no use, as Deno keys it by the modules' absolute paths.
+ * Never rejects: without the cache, sandboxes only start a little slower.
+ */
+export function fillDenoCache(inputs: SnapshotInputs, snapshotPath: string): Promise<void> {
+  let fill = denoCacheFills.get(snapshotPath);
+  if (!fill) {
+    const denoDirectory = `${snapshotPath}.deno.${randomBytes(6).toString("hex")}.tmp`;
+    fill = runDenoScript(buildLaunch(inputs, denoDirectory), BUILD_TIMEOUT_MS, { background: true })
+      .then(() => {
+        if (snapshotDenoDirectory(snapshotPath)) return;
+        renameSync(denoDirectory, `${snapshotPath}.deno`);
+      })
+      .catch(() => undefined)
+      // Once per snapshot and process, whatever the outcome: a fill that failed is not retried
+      // at every start.
+      .finally(() => rmSync(denoDirectory, { recursive: true, force: true }));
+    denoCacheFills.set(snapshotPath, fill);
+  }
+  return fill;
+}
+
+function sha256(bytes: Buffer): string {
+  return createHash("sha256").update(bytes).digest("hex");
 }
 
 /**
@@ -135,9 +242,9 @@ async function acquireBuildLock(lock: string, target: string): Promise<boolean> 
   return true;
 }
 
-async function buildInto(inputs: SnapshotInputs, target: string): Promise<string> {
-  const denoDirectory = `${target}.deno.${randomBytes(6).toString("hex")}.tmp`;
-  const launch: DenoLaunch = {
+/** The trusted build of a snapshot, filling `denoDirectory` with Deno's cache as it goes. */
+function buildLaunch(inputs: SnapshotInputs, denoDirectory: string): DenoLaunch {
+  return {
     denoPath: inputs.denoPath,
     script: join(inputs.assetsDirectory, "build-snapshot.js"),
     config: {
@@ -149,6 +256,11 @@ async function buildInto(inputs: SnapshotInputs, target: string): Promise<string
     memoryLimitMb: BUILD_MEMORY_LIMIT_MB,
     denoDirectory: { writeTo: denoDirectory },
   };
+}
+
+async function buildInto(inputs: SnapshotInputs, target: string): Promise<string> {
+  const denoDirectory = `${target}.deno.${randomBytes(6).toString("hex")}.tmp`;
+  const launch = buildLaunch(inputs, denoDirectory);
   const temporary = `${target}.${randomBytes(6).toString("hex")}.tmp`;
   try {
     const bytes = await runDenoScript(launch, BUILD_TIMEOUT_MS);
