@@ -28,7 +28,7 @@ const node = process.env.SMOL_APP_NODE ?? (existsSync(node24) ? node24 : process
 if (process.env.CI && node !== node24 && !process.env.SMOL_APP_NODE) {
   throw new Error(`Under CI the packed-app test runs on Node 24: run scripts/setup.sh (no ${node24}).`);
 }
-const installed = ["@smol/core", "@smol/executor-local"];
+const installed = ["@smol/core", "@smol/executor-local", "@smol/testing"];
 
 let app: string;
 
@@ -131,6 +131,27 @@ describe(`the packed packages installed with npm, on Node ${node === process.exe
   }
 })().catch((error) => { console.error(error); process.exit(1); });`;
     expect(await runNode(["-e", script])).toContain("code agent: 420");
+  }, 120_000);
+
+  it("loads @smol/testing without vitest installed, and its fake OpenAI server answers", async () => {
+    const script = `
+const { startFakeOpenAIServer } = await import("@smol/testing");
+const server = await startFakeOpenAIServer({ replies: ["hello from the fake"] });
+const response = await fetch(server.baseURL + "/chat/completions", {
+  method: "POST",
+  headers: { "content-type": "application/json", authorization: "Bearer any" },
+  body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
+});
+const body = await response.json();
+console.log("fake says:", body.choices[0].message.content);
+await server.close();
+let vitest = "absent";
+try { await import("vitest"); vitest = "present"; } catch {}
+console.log("vitest:", vitest);`;
+    writeFileSync(join(app, "fake.mjs"), script);
+    const stdout = await runNode(["fake.mjs"]);
+    expect(stdout).toContain("fake says: hello from the fake");
+    expect(stdout).toContain("vitest: absent");
   }, 120_000);
 
   it("reports the Node it ran on", async () => {
