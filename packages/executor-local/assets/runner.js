@@ -4,7 +4,8 @@
 // ../README.md for the flags and why each matters.
 //
 // The first line on stdin is a JSON object (not an argument: Deno.args would show its paths):
-//   { pyodideDir, runtimePath, preloadedModules: string[], snapshotPath?: string, wheelPaths: string[] }
+//   { pyodideDir, runtimePath, preloadedModules: string[], snapshotPath?: string,
+//     packages: { [topLevelModule]: wheelPaths[] } }
 // After start-up this file only moves lines: the runtime's `serve` reads the host's lines from
 // stdin (synchronously, so that a tool call blocks the Python code until the host answers) and
 // writes its framed lines to stdout. `lockDown` runs first: no guest code runs before it.
@@ -27,6 +28,7 @@ prepareLockDown();
 const readLine = stdinLineReader();
 const config = JSON.parse(readLine() ?? "{}");
 const pyodide = await startInterpreter();
+const packages = config.packages ?? {};
 
 /** Starts from the snapshot when there is one; a snapshot that fails to load means a plain start. */
 async function startInterpreter() {
@@ -48,17 +50,62 @@ async function startInterpreter() {
   return interpreter;
 }
 
-// The host fetched these wheels and lists them dependencies first; one at a time keeps that order.
-for (const wheelPath of config.wheelPaths) {
-  const failures = [];
-  const loaded = await pyodide.loadPackage(wheelPath, {
-    messageCallback: () => {},
-    errorCallback: (message) => failures.push(message),
-  });
-  if (loaded.length === 0 || failures.length > 0) {
-    writeToStderr(`smol sandbox: could not install ${wheelPath}: ${failures.join(" ") || "unknown error"}`);
-    Deno.exit(3);
+/**
+ * Installs the package of an authorized import on its first import, never at start: authorizing
+ * `numpy` costs nothing to a run that does not import it. `config.packages` maps each top-level
+ * module to the wheels it needs, dependencies first; a wheel the host is still downloading is
+ * waited for (the host writes `<wheel>.unavailable` with the reason when the download fails).
+ * Returns a promise of `null` when installed, or of the reason it could not be.
+ */
+function installerOf(packages) {
+  const installed = new Set();
+  return (module) => {
+    const wheels = Object.hasOwn(packages, module) ? packages[module] : [];
+    return (async () => {
+      for (const wheel of wheels) {
+        if (installed.has(wheel)) continue;
+        const absent = await wheelArrival(wheel);
+        if (absent) return absent;
+        const failures = [];
+        const loaded = await pyodide.loadPackage(wheel, {
+          messageCallback: () => {},
+          errorCallback: (message) => failures.push(message),
+        });
+        if (loaded.length === 0 || failures.length > 0) {
+          return `installing ${basename(wheel)} failed: ${failures.join(" ") || "unknown error"}`;
+        }
+        installed.add(wheel);
+      }
+      return null;
+    })();
+  };
+}
+
+const ARRIVAL_POLL_MS = 100;
+/** Longer than the host's download can take (its own timeout is 120 s). */
+const ARRIVAL_TIMEOUT_MS = 150_000;
+
+/** Null once the wheel is there; the reason when the host says it will not come. */
+async function wheelArrival(wheel) {
+  for (let waited = 0; ; waited += ARRIVAL_POLL_MS) {
+    if (exists(wheel)) return null;
+    if (exists(`${wheel}.unavailable`)) return Deno.readTextFileSync(`${wheel}.unavailable`);
+    if (waited >= ARRIVAL_TIMEOUT_MS) return `${basename(wheel)} did not arrive in the package cache`;
+    await new Promise((resolve) => setTimeout(resolve, ARRIVAL_POLL_MS));
   }
+}
+
+function exists(path) {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function basename(path) {
+  return path.slice(path.lastIndexOf("/") + 1);
 }
 
 const encoder = new TextEncoder();
@@ -69,5 +116,8 @@ function writeLine(line) {
 
 const runtime = pyodide.pyimport("smol_runtime");
 lockDown();
-runtime.serve(readLine, writeLine);
+// Entered as a promising call so that an import can wait for its package (`run_sync`, through
+// JavaScript Promise Integration). Only that wait lets the event loop turn while Python runs:
+// everything else, the blocking stdin reads between runs included, stays synchronous.
+await runtime.serve.callPromising(readLine, writeLine, Object.keys(packages), installerOf(packages));
 Deno.exit(0);

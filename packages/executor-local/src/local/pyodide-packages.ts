@@ -4,24 +4,32 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   renameSync,
   rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { ExecutorError } from "@smol/core";
 import { realRegularFile } from "./sandbox-files.js";
 import { wheelTopLevelModules } from "./wheel-contents.js";
 
 // The sandbox has no network. Packages named in `additionalAuthorizedImports` are fetched by the
-// host into a local cache, and the sandbox is allowed to read exactly those wheel files. A package
-// the host cannot get (offline, a bad checksum) is left out with a warning: the sandbox starts
-// without it, code that never imports it runs, and its import fails with a ModuleNotFoundError
-// that says where to put the wheel.
+// host into a local cache, and the sandbox is allowed to read exactly those wheel files. Nothing
+// waits for them: the sandbox starts at once and installs a package on the first import of its
+// module, waiting then for a download still under way. A package the host cannot get (offline,
+// a bad checksum) is reported with a warning; code that never imports it runs, and its import
+// fails with a ModuleNotFoundError that says where to put the wheel.
 
 /** Where Pyodide publishes the wheels of each release. */
 export const PYODIDE_CDN = "https://cdn.jsdelivr.net/pyodide";
+
+/**
+ * Written by the host next to a wheel it could not download (`<wheel>.unavailable`, holding the
+ * reason), so that a sandbox waiting for that wheel stops waiting and says why.
+ */
+export const UNAVAILABLE_SUFFIX = ".unavailable";
 
 interface LockPackage {
   name: string;
@@ -39,12 +47,24 @@ export interface PackagePreparation {
   packageCacheDirectory: string;
   /** Base URL of the wheels; default `${PYODIDE_CDN}/v<version>/full/`. */
   packageBaseUrl?: string;
-  signal?: AbortSignal;
   /**
    * Called with an `ExecutorError` for each authorized import left out because a package it needs
    * could not be had; default: one process warning per package.
    */
   onUnavailable?: (error: Error) => void;
+}
+
+/** What a sandbox is given to install packages on first import. */
+export interface PackagePlan {
+  /**
+   * Top-level module → real paths of the wheels its import installs, dependencies first. A wheel
+   * may still be downloading; the sandbox waits for it, or for its `.unavailable` file.
+   */
+  packages: Record<string, string[]>;
+  /** Every path the sandbox must be allowed to read for these: the wheels and `.unavailable` files. */
+  readPaths: string[];
+  /** Settles when the downloads started for this plan have ended (each one's failure reported). */
+  downloads: Promise<void>;
 }
 
 const DOWNLOAD_TIMEOUT_MS = 120_000;
@@ -55,68 +75,122 @@ const lockFiles = new Map<string, Map<string, LockPackage>>();
 const verifiedWheels = new Set<string>();
 /** Packages already warned about in this process, so that each restart does not warn again. */
 const warnedPackages = new Set<string>();
+/** Downloads under way in this process, by target path: two sandboxes never fetch one wheel twice. */
+const downloadsInFlight = new Map<string, Promise<void>>();
 
 /**
- * Real paths of the wheels the sandbox must install for these authorized imports, dependencies
- * first. An import is looked up in Pyodide's lock file (`numpy`, `PIL` from pillow, …), then
- * among the wheels in the package cache (any wheel whose top-level module it is). An import
- * found in neither is left to Python: it is part of the standard library, or its import fails
- * with `ModuleNotFoundError`. `"*"` installs nothing ahead of time.
+ * What the sandbox needs to install the packages of these authorized imports on their first
+ * import. An import is looked up in Pyodide's lock file (`numpy`, `PIL` from pillow, …), then
+ * among the wheels in the package cache (any wheel whose top-level module it is). An import found
+ * in neither is left to Python: it is part of the standard library, or its import fails with
+ * `ModuleNotFoundError`. `"*"` installs nothing.
  *
- * A Pyodide package that cannot be had (download failed, checksum wrong) is left out, with the
- * imports that need it, and reported once through `onUnavailable` (default: a process warning
- * naming the package and where to put its wheel). It never fails the start.
+ * The wheels missing from the cache start downloading in the background (the start never waits
+ * for them). A Pyodide package that cannot be had (download failed, checksum wrong) is reported
+ * once through `onUnavailable` (default: a process warning naming the package and where to put
+ * its wheel); a failed download also leaves `<wheel>.unavailable`, so that the import says why.
  */
-export async function preparePackages(preparation: PackagePreparation): Promise<string[]> {
+export function planPackages(preparation: PackagePreparation): PackagePlan {
+  const plan: PackagePlan = { packages: {}, readPaths: [], downloads: Promise.resolve() };
   const topLevel = new Set(
     preparation.additionalAuthorizedImports
       .filter((entry) => entry !== "*")
       .map((entry) => entry.replace(/\.\*$/, "").split(".")[0]!)
       .filter((name) => name.length > 0),
   );
-  if (topLevel.size === 0) return [];
+  if (topLevel.size === 0) return plan;
   const lock = readLock(preparation.pyodideDirectory);
   const providers = importProviders(lock);
-  const closures: { neededFor: string; entries: LockPackage[] }[] = [];
+  const downloads: Promise<void>[] = [];
   const localImports: string[] = [];
   for (const name of topLevel) {
     const provider = providers.get(name);
-    if (provider) closures.push({ neededFor: name, entries: withDependencies(lock, provider) });
-    else localImports.push(name);
-  }
-
-  // Each package once, even when several imports need it; all fetched at the same time.
-  const wheels = new Map<string, Promise<string>>();
-  for (const { neededFor, entries } of closures) {
-    for (const entry of entries) {
-      if (!wheels.has(entry.name)) wheels.set(entry.name, ensureLockWheel(entry, neededFor, preparation));
-    }
-  }
-  const results = await Promise.allSettled(wheels.values());
-  const settled = new Map([...wheels.keys()].map((name, index) => [name, results[index]!]));
-  preparation.signal?.throwIfAborted();
-
-  const paths: string[] = [];
-  for (const { neededFor, entries } of closures) {
-    const failed = entries.find((entry) => settled.get(entry.name)?.status === "rejected");
-    if (failed) {
-      const reason = (settled.get(failed.name) as PromiseRejectedResult).reason;
-      reportUnavailable(preparation, `${neededFor}:${failed.name}`, reason);
+    if (!provider) {
+      localImports.push(name);
       continue;
     }
-    for (const entry of entries) {
-      const path = (settled.get(entry.name) as PromiseFulfilledResult<string>).value;
-      if (!paths.includes(path)) paths.push(path);
+    const wheels = withDependencies(lock, provider).map((entry) => lockWheel(entry, name, preparation));
+    // A wheel with a wrong checksum leaves its import out: installing the rest would not make it work.
+    if (wheels.some((wheel) => wheel === undefined)) continue;
+    plan.packages[name] = [];
+    for (const wheel of wheels as LockWheel[]) {
+      plan.packages[name].push(wheel.path);
+      const readable = wheel.download ? [wheel.path, `${wheel.path}${UNAVAILABLE_SUFFIX}`] : [wheel.path];
+      for (const path of readable) if (!plan.readPaths.includes(path)) plan.readPaths.push(path);
+      if (wheel.download) downloads.push(wheel.download);
     }
   }
   if (localImports.length > 0) {
     const localWheels = findLocalWheels(preparation.packageCacheDirectory);
     for (const name of localImports) {
       const wheel = localWheels.get(name);
-      if (wheel && !paths.includes(wheel)) paths.push(wheel);
+      if (!wheel) continue;
+      plan.packages[name] = [wheel];
+      if (!plan.readPaths.includes(wheel)) plan.readPaths.push(wheel);
     }
   }
-  return paths;
+  plan.downloads = Promise.all(downloads).then(() => undefined);
+  return plan;
+}
+
+interface LockWheel {
+  path: string;
+  /** Present while the wheel is not in the cache yet. */
+  download?: Promise<void>;
+}
+
+/**
+ * The wheel of a lock package: its real path when it is in the cache and its checksum matches,
+ * else its path in the cache with the download that brings it there (started here, or already
+ * under way); undefined, reported, when it is there with a wrong checksum.
+ */
+function lockWheel(
+  entry: LockPackage,
+  neededFor: string,
+  preparation: PackagePreparation,
+): LockWheel | undefined {
+  const path = join(preparation.packageCacheDirectory, entry.file_name);
+  if (isFile(path)) {
+    try {
+      const real = realRegularFile(path, `wheel of ${entry.name}`);
+      verifyChecksum(entry, real);
+      return { path: real };
+    } catch (error) {
+      reportUnavailable(preparation, `${neededFor}:${entry.name}`, error);
+      return undefined;
+    }
+  }
+  // The sandbox may read only real paths (Deno checks them lexically): the directory's, then.
+  mkdirSync(preparation.packageCacheDirectory, { recursive: true });
+  const target = join(realpathSync(preparation.packageCacheDirectory), entry.file_name);
+  return { path: target, download: startDownload(entry, neededFor, target, preparation) };
+}
+
+/** The download of a wheel into the cache, started now or already under way in this process. */
+function startDownload(
+  entry: LockPackage,
+  neededFor: string,
+  path: string,
+  preparation: PackagePreparation,
+): Promise<void> {
+  let download = downloadsInFlight.get(path);
+  if (!download) {
+    // A reason left by an earlier attempt is stale: this one may succeed.
+    rmSync(`${path}${UNAVAILABLE_SUFFIX}`, { force: true });
+    download = downloadWheel(entry, neededFor, path, preparation)
+      .catch((error: unknown) => {
+        try {
+          const reason = error instanceof Error ? error.message : String(error);
+          writeAtomically(`${path}${UNAVAILABLE_SUFFIX}`, Buffer.from(reason));
+        } catch {
+          // Then a waiting sandbox waits until its run times out; the warning below still says why.
+        }
+        reportUnavailable(preparation, `${neededFor}:${entry.name}`, error);
+      })
+      .finally(() => downloadsInFlight.delete(path));
+    downloadsInFlight.set(path, download);
+  }
+  return download;
 }
 
 /** A lock package and everything it depends on, dependencies first. */
@@ -146,7 +220,7 @@ function reportUnavailable(preparation: PackagePreparation, key: string, reason:
   }
   if (warnedPackages.has(key)) return;
   warnedPackages.add(key);
-  process.emitWarning(`smol: ${error.message} The sandbox starts without it.`);
+  process.emitWarning(`smol: ${error.message} Code that does not import it runs as usual.`);
 }
 
 /** Package names as the lock file keys them: lowercase, runs of `-`, `_`, `.` made one `-`. */
@@ -175,18 +249,6 @@ function importProviders(lock: Map<string, LockPackage>): Map<string, string> {
   return providers;
 }
 
-async function ensureLockWheel(
-  entry: LockPackage,
-  neededFor: string,
-  preparation: PackagePreparation,
-): Promise<string> {
-  const path = join(preparation.packageCacheDirectory, entry.file_name);
-  if (!isFile(path)) await downloadWheel(entry, neededFor, path, preparation);
-  const real = realRegularFile(path, `wheel of ${entry.name}`);
-  verifyChecksum(entry, real);
-  return real;
-}
-
 async function downloadWheel(
   entry: LockPackage,
   neededFor: string,
@@ -201,11 +263,10 @@ async function downloadWheel(
     () => waitingForResponse.abort(new Error(`no response within ${RESPONSE_TIMEOUT_MS / 1000} s`)),
     RESPONSE_TIMEOUT_MS,
   );
-  const signal = AbortSignal.any([
-    timeout,
-    waitingForResponse.signal,
-    ...(preparation.signal ? [preparation.signal] : []),
-  ]);
+  // A download in the background must not keep the host process alive on its own.
+  responseTimer.unref();
+  // Not tied to one start's signal: the download serves every later start too.
+  const signal = AbortSignal.any([timeout, waitingForResponse.signal]);
   let bytes: Buffer;
   try {
     const response = await fetch(url, { signal });
@@ -214,12 +275,11 @@ async function downloadWheel(
     bytes = Buffer.from(await response.arrayBuffer());
   } catch (error) {
     clearTimeout(responseTimer);
-    preparation.signal?.throwIfAborted();
     throw new ExecutorError(
       `Could not download the Pyodide package "${entry.name}" (needed to import "${neededFor}") from ${url}: ` +
-        `${describeCause(error)}. The sandbox has no network: the host fetches packages into ` +
-        `${preparation.packageCacheDirectory}. Put ${entry.file_name} there yourself (its import works ` +
-        `from the next start), or remove "${neededFor}" from additionalAuthorizedImports.`,
+        `${describeCause(error)}. The sandbox has no network: the host fetches packages into the ` +
+        `executor's packageCacheDir, ${preparation.packageCacheDirectory}. Put ${entry.file_name} there yourself (its import works ` +
+        `from the next start of the executor), or remove "${neededFor}" from additionalAuthorizedImports.`,
       { cause: error },
     );
   }
@@ -228,7 +288,12 @@ async function downloadWheel(
       `The Pyodide package "${entry.name}" downloaded from ${url} does not match the checksum in Pyodide's lock file.`,
     );
   }
-  mkdirSync(preparation.packageCacheDirectory, { recursive: true });
+  writeAtomically(path, bytes);
+}
+
+/** Read-only, and renamed into place: a sandbox waiting for the file never sees half of it. */
+function writeAtomically(path: string, bytes: Buffer): void {
+  mkdirSync(dirname(path), { recursive: true });
   const temporary = `${path}.${randomBytes(6).toString("hex")}.tmp`;
   try {
     writeFileSync(temporary, bytes, { mode: 0o444 });

@@ -179,7 +179,7 @@ describe.runIf(onLinux)("the sandbox process", () => {
       const commandLine = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
       // The read permission names the files it may read; the settings are not on the command line.
       expect(commandLine[0]).toBe("deno");
-      expect(commandLine.some((argument) => argument.includes("wheelPaths"))).toBe(false);
+      expect(commandLine.some((argument) => argument.includes("pyodideDir"))).toBe(false);
       expect(commandLine.at(-2)?.endsWith("runner.js")).toBe(true);
     },
     timeout,
