@@ -12,12 +12,22 @@ import { CALL_OPTION_NAMES, toCallOptions } from "./to-call-options.js";
 
 /**
  * `ApiModel`'s options, with `modelId` optional (it defaults to the language model's). Any other
- * key is an AI SDK call option, spelled as the specification spells it (`maxOutputTokens`,
- * `topP`, `seed`, `providerOptions`, `headers`, …): it goes into every call and wins over smol's.
+ * key is an AI SDK call option, spelled as the specification spells it: it goes into every call
+ * and wins over what smol computed; `REMOVE_PARAMETER` deletes the key.
  */
-export interface AiSdkModelOptions extends Omit<ApiModelOptions, "modelId"> {
+export interface AiSdkModelOptions extends Partial<ApiModelOptions> {
   /** The id smol shows and saves; default the language model's `modelId`. */
   modelId?: string;
+  maxOutputTokens?: number;
+  topP?: number;
+  topK?: number;
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  seed?: number;
+  /** Extra HTTP headers for every call. */
+  headers?: Record<string, string | undefined>;
+  /** Options for the provider, by provider name: `{ openai: { reasoningEffort: "low" } }`. */
+  providerOptions?: Record<string, Record<string, unknown>>;
 }
 
 /** Both ways of calling the model, with the call options typed loosely: each version types them its own way. */

@@ -50,7 +50,8 @@ async function readBack(
 
 async function chunksOf(stream: ReadableStream<SmolUIMessageChunk>): Promise<SmolUIMessageChunk[]> {
   const chunks: SmolUIMessageChunk[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
+  const reader = stream.getReader();
+  for (let next = await reader.read(); !next.done; next = await reader.read()) chunks.push(next.value);
   return chunks;
 }
 

@@ -1,17 +1,32 @@
-import { AgentError } from "../errors.js";
+import { AgentBusyError, AgentError } from "../errors.js";
 import type { AgentLogger } from "../logging/agent-logger.js";
 import { Monitor } from "../logging/monitor.js";
 import { AgentMemory } from "../memory/agent-memory.js";
+import { memoryToSnapshot } from "../memory/memory-snapshot.js";
 import type { ChatMessage } from "../models/messages.js";
 import type { Tool } from "../tools/tool.js";
 import type { AgentContext } from "./agent-context.js";
 import type { RunOptions, RunResult } from "./agent-options.js";
 import type { RunEvent } from "./events.js";
+import {
+  type RestoredSession,
+  type SavedPythonVariables,
+  SESSION_SNAPSHOT_VERSION,
+  type SessionSnapshot,
+  stateToWire,
+} from "./session-snapshot.js";
 
 /** Options of `agent.session()`. */
 export interface SessionOptions {
-  /** The session's id, as events and `session.id` show it. A random UUID by default. */
+  /** The session's id, as events and `session.id` show it. A random UUID by default (the snapshot's with `restore`). */
   id?: string;
+  /**
+   * Continues a session saved with `session.toJSON()` (the object, or its JSON text), in this
+   * process or another: its memory, state and counters, and for a CodeAgent its Python
+   * variables, defined again before the first run. Run with `reset: false` to continue the
+   * conversation. A snapshot of another version, or a broken one, throws `SessionSnapshotError`.
+   */
+  restore?: SessionSnapshot | string;
 }
 
 /**
@@ -20,6 +35,8 @@ export interface SessionOptions {
  */
 export interface SessionHost {
   readonly name: string | undefined;
+  /** The agent's class name, written in snapshots. */
+  readonly agentClass: string;
   readonly tools: Readonly<Record<string, Tool>>;
   readonly model: { modelId: string };
   readonly logger: AgentLogger;
@@ -35,6 +52,10 @@ interface SessionRunState {
   closed: boolean;
   /** Sessions of managed agents that run for this session, by managed agent name. */
   readonly children: Map<string, AgentSession>;
+  /** A CodeAgent's Python variables as of the end of its last run (or as restored), for snapshots. */
+  python?: SavedPythonVariables;
+  /** Restored Python variables not sent to an executor yet (sent before the first run's code). */
+  pendingPython?: SavedPythonVariables;
 }
 
 const runStates = new WeakMap<AgentSession, SessionRunState>();
@@ -74,12 +95,14 @@ export class AgentSession<Output = unknown> implements AgentContext, AsyncDispos
   readonly context: AgentContext;
   readonly #host: SessionHost;
 
-  constructor(host: SessionHost, options: SessionOptions = {}) {
+  /** `restored` is a snapshot already read (`readSessionSnapshot`): the agent checks it first. */
+  constructor(host: SessionHost, options: SessionOptions = {}, restored?: RestoredSession) {
     this.#host = host;
     // The global Web Crypto (Node 20, browsers): core does not tie itself to node: modules here.
-    this.id = options.id ?? globalThis.crypto.randomUUID();
+    this.id = options.id ?? restored?.sessionId ?? globalThis.crypto.randomUUID();
     this.monitor = new Monitor(host.model, host.logger);
     runStates.set(this, { running: false, interruptRequested: false, closed: false, children: new Map() });
+    if (restored) this.#restore(restored);
     const session = this;
     this.context = Object.freeze({
       get name() {
@@ -102,6 +125,56 @@ export class AgentSession<Output = unknown> implements AgentContext, AsyncDispos
       },
       interrupt: () => session.interrupt(),
     });
+  }
+
+  #restore(restored: RestoredSession): void {
+    this.memory.systemPrompt = restored.systemPrompt;
+    this.memory.steps.push(...restored.steps);
+    this.state = restored.state;
+    this.stepNumber = restored.stepNumber;
+    this.task = restored.task;
+    this.runCount = restored.runCount;
+    // The token totals and durations cover the session since its memory was reset: the
+    // restored steps count, as they did before the save (no footer is printed for them).
+    for (const step of restored.steps) {
+      if (step.type === "task") continue;
+      const duration = step.timing.duration;
+      this.monitor.stepDurations.push(duration !== undefined && Number.isFinite(duration) ? duration : 0);
+      this.monitor.usage.add(step.tokenUsage);
+    }
+    const runState = sessionRunState(this);
+    runState.python = restored.python;
+    runState.pendingPython = restored.python;
+  }
+
+  /**
+   * A versioned, JSON-safe snapshot of the session, for `agent.session({ restore })` here or in
+   * another process: every memory step (images and bytes as base64), the state, the counters,
+   * and for a CodeAgent the Python variables as of the end of its last run, with the names that
+   * could not be carried (modules, functions, classes, open files) listed. `JSON.stringify(session)`
+   * calls it. Throws `AgentBusyError` during a run: a snapshot is taken between runs.
+   */
+  toJSON(): SessionSnapshot {
+    const runState = sessionRunState(this);
+    if (runState.running) {
+      throw new AgentBusyError(
+        `The session ${this.id} is running a task: take its snapshot once the run has ended.`,
+        this.id,
+      );
+    }
+    const snapshot: SessionSnapshot = {
+      format: "smol-session",
+      version: SESSION_SNAPSHOT_VERSION,
+      sessionId: this.id,
+      agent: { class: this.#host.agentClass, ...(this.name === undefined ? {} : { name: this.name }) },
+      runCount: this.runCount,
+      stepNumber: this.stepNumber,
+      ...(this.task === undefined ? {} : { task: this.task }),
+      state: stateToWire(this.state),
+      memory: memoryToSnapshot(this.memory),
+    };
+    if (runState.python) snapshot.python = structuredClone(runState.python);
+    return snapshot;
   }
 
   /** The agent's name. */

@@ -6,6 +6,7 @@ import {
   AgentInterruptedError,
   AgentMaxStepsError,
   AgentOutputValidationError,
+  SessionSnapshotError,
 } from "../errors.js";
 import { AgentLogger, LogLevel, type Monitor } from "../logging/index.js";
 import type { AgentMemory } from "../memory/agent-memory.js";
@@ -49,6 +50,7 @@ import { checkOutputSchema, type OutputSchema, outputSchemaPrompt, validateOutpu
 import { generatePlanningStep } from "./planning.js";
 import { logRunEvent } from "./run-console.js";
 import { buildRunResult } from "./run-result.js";
+import { readSessionSnapshot } from "./session-snapshot.js";
 import { StepCallbackRegistry } from "./step-callbacks.js";
 import { stringifyValue } from "./value-text.js";
 
@@ -138,6 +140,9 @@ export abstract class MultiStepAgent<Output = unknown> implements AgentContext, 
       get name() {
         return agent.name;
       },
+      get agentClass() {
+        return agent.constructor.name;
+      },
       get tools() {
         return agent.tools;
       },
@@ -201,14 +206,27 @@ export abstract class MultiStepAgent<Output = unknown> implements AgentContext, 
   /**
    * Opens an independent conversation with this agent: its own memory, state and run counter
    * (and, for a CodeAgent, its own executor). Close it with `await session.close()` or
-   * `await using`; disposing of the agent closes the sessions still open.
+   * `await using`; disposing of the agent closes the sessions still open. With `restore`, the
+   * session continues one saved with `session.toJSON()`.
    *
    * @example
    * await using session = agent.session();
    * const answer = await session.run("What is 2 + 2?");
+   * const saved = JSON.stringify(session); // later, maybe elsewhere:
+   * await agent.session({ restore: saved }).run("And times 3?", { reset: false });
    */
   session(options: SessionOptions = {}): AgentSession<Output> {
-    const session = new AgentSession<Output>(this.#sessionHost, options);
+    const restored = options.restore === undefined ? undefined : readSessionSnapshot(options.restore);
+    if (
+      restored?.python &&
+      Object.keys(restored.python.variables).length > 0 &&
+      !this.restoresPythonVariables()
+    ) {
+      throw new SessionSnapshotError(
+        `The snapshot holds Python variables, which a ${this.constructor.name} cannot define: restore it into a CodeAgent.`,
+      );
+    }
+    const session = new AgentSession<Output>(this.#sessionHost, options, restored);
     this.#openSessions.add(session);
     return session;
   }
@@ -253,6 +271,17 @@ export abstract class MultiStepAgent<Output = unknown> implements AgentContext, 
   protected baseToolsOptions(): BaseToolsOptions {
     return { codeAgent: false };
   }
+
+  /** Whether a snapshot's Python variables can be restored into this agent's sessions (a CodeAgent's). */
+  protected restoresPythonVariables(): boolean {
+    return false;
+  }
+
+  /**
+   * Called when a run's steps are over, whatever the outcome, before `run-end` (a CodeAgent
+   * reads its Python variables for the session's snapshot). Must not throw.
+   */
+  protected async afterRun(_context: { session: AgentSession }): Promise<void> {}
 
   /** Called once a run is set up, before its first step (a CodeAgent sends its tools and state). */
   protected async beforeRun(_context: {
@@ -494,10 +523,12 @@ export abstract class MultiStepAgent<Output = unknown> implements AgentContext, 
         if (event.type === "final-answer") output = event.output;
         yield stamp(event);
       }
+      await this.afterRun({ session });
       yield stamp(await publish({ type: "run-end", result: buildRunResult(session, startTime, { output }) }));
     } catch (error) {
       // A run that started always ends with run-end, which says why it stopped; then the error.
       if (started) {
+        await this.afterRun({ session }).catch(() => undefined);
         const runEnd: AgentEvent = { type: "run-end", result: buildRunResult(session, startTime, { error }) };
         yield stamp(await this.#publish(session, runEnd, 0).catch(() => runEnd));
       }

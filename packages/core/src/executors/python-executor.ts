@@ -1,4 +1,5 @@
 import type { Tool } from "../tools/tool.js";
+import type { WireValue } from "./tagged-values.js";
 
 /** A failure of the model's code: normal, and reported as data (an observation for the model). */
 export interface CodeError {
@@ -36,8 +37,34 @@ export interface PythonExecutor extends AsyncDisposable {
   /** Makes these values Python globals (JSON-serializable values and tagged types). */
   sendVariables(variables: Record<string, unknown>): Promise<void>;
   run(code: string, options?: { signal?: AbortSignal }): Promise<CodeOutput>;
+  /**
+   * The globals the code defined (numbers, strings, lists, dicts, tuples, sets, bytes, dates …),
+   * for a saved session; tools and the runtime's own names are left out. Optional: an executor
+   * without it cannot save Python variables (a snapshot then says so).
+   */
+  getVariables?(): Promise<PythonVariables>;
   /** Stops the sandbox and frees what it holds. Safe to call twice. */
   cleanup(): Promise<void>;
+}
+
+/** A global the runtime could not save, and why (a module, a function, an open file, …). */
+export interface UncarriedVariable {
+  name: string;
+  /** The Python type, e.g. `module`, `function`, `_io.TextIOWrapper`. */
+  pythonType: string;
+  reason: string;
+}
+
+/**
+ * The Python globals the code defined, as `getVariables` gives them: each value in its wire
+ * encoding (JSON with tagged values, which `sendVariables` takes back as they are through
+ * `encodedValue`), and the names that could not be carried.
+ */
+export interface PythonVariables {
+  values: Record<string, WireValue>;
+  uncarried: UncarriedVariable[];
+  /** Names not carried beyond the ones listed (the list is capped). */
+  omitted: number;
 }
 
 /** Options every executor understands. */

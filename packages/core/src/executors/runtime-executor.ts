@@ -2,7 +2,12 @@ import { ExecutorError } from "../errors.js";
 import { isValidIdentifier } from "../tools/python-names.js";
 import type { Tool } from "../tools/tool.js";
 import { authorizedImports } from "./authorized-imports.js";
-import type { CodeOutput, PythonExecutor, PythonExecutorOptions } from "./python-executor.js";
+import type {
+  CodeOutput,
+  PythonExecutor,
+  PythonExecutorOptions,
+  PythonVariables,
+} from "./python-executor.js";
 import { type RuntimeInfo, RuntimeSession, type SessionEnd } from "./runtime-session.js";
 import { toWireValue, type WireValue } from "./tagged-values.js";
 import type { RuntimeTransportFactory } from "./transport.js";
@@ -106,6 +111,23 @@ export class RuntimeExecutor implements PythonExecutor {
     this.#variables = { ...this.#variables, ...encoded };
     const session = this.#liveSession();
     if (session) await keepingProcessAlive(() => this.#ignoreDeath(session, session.setVariables(encoded)));
+  }
+
+  /**
+   * The globals the code defined, asked of the runtime after the runs queued before (see
+   * `PythonVariables`). Before the runtime starts, or while it restarts, they are the variables
+   * sent, which the next runtime gets.
+   */
+  getVariables(): Promise<PythonVariables> {
+    const turn = this.#runs.then(() =>
+      keepingProcessAlive(async () => {
+        const session = this.#liveSession();
+        if (!session) return { values: { ...this.#variables }, uncarried: [], omitted: 0 };
+        return await session.getVariables();
+      }),
+    );
+    this.#runs = turn.catch(() => undefined);
+    return turn;
   }
 
   run(code: string, options: { signal?: AbortSignal } = {}): Promise<CodeOutput> {

@@ -8,7 +8,7 @@ import {
   protocolPrefix,
   type RuntimeMessage,
 } from "./protocol.js";
-import type { CodeError, CodeOutput } from "./python-executor.js";
+import type { CodeError, CodeOutput, PythonVariables } from "./python-executor.js";
 import { fromWireValue, MalformedValueError, type WireValue } from "./tagged-values.js";
 import { answerToolCall, toolWireSpec } from "./tool-bridge.js";
 import type { RuntimeTransport } from "./transport.js";
@@ -42,11 +42,14 @@ export interface RuntimeSessionOptions {
   signal?: AbortSignal;
 }
 
-type Reply = Extract<RuntimeMessage, { type: "ack" | "result" | "error" }>;
+type Reply = Extract<RuntimeMessage, { type: "ack" | "result" | "variables" | "error" }>;
+
+/** What each kind of request is answered with (besides `error`, which any request may get). */
+const EXPECTED_REPLY = { ack: "ack", run: "result", variables: "variables" } as const;
 
 interface PendingRequest {
   id: string;
-  kind: "ack" | "run";
+  kind: keyof typeof EXPECTED_REPLY;
   resolve(message: Reply): void;
   reject(error: unknown): void;
 }
@@ -61,6 +64,13 @@ const DEFAULT_ERROR_TYPE = "SandboxError";
 export function ackDeadlineMs(requestLength: number): number {
   return 5_000 + Math.ceil((2_000 * requestLength) / (1024 * 1024));
 }
+
+/**
+ * How long the runtime has to answer `get_variables`: it encodes at most 40,000 values and
+ * 3 MiB of JSON (its caps), which takes well under a second in CPython and a few under Pyodide.
+ * A runtime that does not answer in time is killed.
+ */
+export const VARIABLES_DEADLINE_MS = 15_000;
 
 /**
  * Tool answers the host may have written without the transport confirming them. A runtime that
@@ -205,12 +215,33 @@ export class RuntimeSession {
   }
 
   /**
+   * The globals the code defined, in their wire encoding, and the names that cannot be carried
+   * (see `PythonVariables`). Each value is checked to be a well-formed tagged value: a
+   * malformed one is a protocol violation. Deadline: `VARIABLES_DEADLINE_MS`.
+   */
+  async getVariables(): Promise<PythonVariables> {
+    const reply = await this.#request("variables", (id) => ({ type: "get_variables", id }));
+    if (reply.type !== "variables") throw this.#violation(`a ${reply.type} where variables were expected`);
+    const values: Record<string, WireValue> = {};
+    for (const [name, value] of Object.entries(reply.variables)) {
+      try {
+        fromWireValue(value);
+      } catch (error) {
+        throw this.#violation(error instanceof MalformedValueError ? error.message : String(error));
+      }
+      values[name] = value as WireValue;
+    }
+    return { values, uncarried: reply.uncarried, omitted: reply.omitted };
+  }
+
+  /**
    * Runs a snippet; the code's own errors come back in `CodeOutput.error`. There is no deadline
    * here: `RuntimeExecutor` applies `timeoutSeconds` and kills the session.
    */
   async run(code: string): Promise<CodeOutput> {
     const reply = await this.#request("run", (id) => ({ type: "run", id, code }));
-    if (reply.type === "ack") throw this.#violation("an ack where a result was expected");
+    if (reply.type === "ack" || reply.type === "variables")
+      throw this.#violation(`an ${reply.type} where a result was expected`);
     const logs = truncateContent(reply.logs + this.#takeStray(), this.#maxPrintOutputsLength);
     if (reply.type === "error") {
       return { output: null, logs, isFinalAnswer: false, error: boundedError(reply.error) };
@@ -263,12 +294,12 @@ export class RuntimeSession {
               reject(error);
             },
           };
-          if (kind === "ack") {
+          if (kind !== "run") {
             // The clock starts with the request's turn, when the runtime is idle.
-            const milliseconds = ackDeadlineMs(line.length);
+            const milliseconds = kind === "ack" ? ackDeadlineMs(line.length) : VARIABLES_DEADLINE_MS;
             deadline = setTimeout(() => {
               this.#finish({
-                reason: `the runtime did not acknowledge ${message.type} within ${(milliseconds / 1000).toFixed(1)} s and was stopped`,
+                reason: `the runtime did not ${kind === "ack" ? "acknowledge" : "answer"} ${message.type} within ${(milliseconds / 1000).toFixed(1)} s and was stopped`,
                 errorType: DEFAULT_ERROR_TYPE,
                 violation: true,
               });
@@ -288,7 +319,7 @@ export class RuntimeSession {
     // The next request waits for this one to settle, whatever its outcome.
     this.#queue = next.catch(() => undefined);
     return next.then((reply) => {
-      if (kind === "ack" && reply.type === "error") {
+      if (kind !== "run" && reply.type === "error") {
         const error = boundedError(reply.error);
         throw new ExecutorError(`The Python runtime refused the request: ${error.type}: ${error.message}`);
       }
@@ -382,10 +413,8 @@ export class RuntimeSession {
         const pending = this.#pending;
         if (!pending || pending.id !== message.id)
           return void this.#violation(`an unexpected ${message.type} for request ${message.id}`);
-        if (pending.kind === "ack" && message.type === "result")
-          return void this.#violation("a result where an ack was expected");
-        if (pending.kind === "run" && message.type === "ack")
-          return void this.#violation("an ack where a result was expected");
+        if (message.type !== "error" && message.type !== EXPECTED_REPLY[pending.kind])
+          return void this.#violation(`a ${message.type} where ${EXPECTED_REPLY[pending.kind]} was expected`);
         this.#pending = undefined;
         pending.resolve(message);
       }

@@ -17,6 +17,21 @@ export class MalformedValueError extends Error {
 
 const MAX_DEPTH = 100;
 
+/** Marks a value that is already in wire form: `toWireValue` passes it on as it is. */
+const ENCODED = Symbol.for("smol.encodedWireValue");
+
+/**
+ * A value already encoded for Python (a saved variable from `getVariables`), to hand to
+ * `sendVariables` so that it is defined again as it was: a tuple stays a tuple, a date a date.
+ * Check it with `fromWireValue` first when it comes from outside (a snapshot file).
+ *
+ * @example
+ * await executor.sendVariables({ point: encodedValue({ __smol_type__: "tuple", items: [1, 2] }) });
+ */
+export function encodedValue(wire: WireValue): object {
+  return { [ENCODED]: wire };
+}
+
 /**
  * Encodes a host value for Python: `Set` → `set`, `Map` → `dict`, `Uint8Array` → `bytes`,
  * `Date` → an aware UTC `datetime`, `bigint` → `int`, `undefined` → `None`, an `ImagePart` with
@@ -46,6 +61,7 @@ function encode(value: unknown, depth: number, active: Set<object>): WireValue {
   }
   if (depth > MAX_DEPTH) return reprTag("object", "<nested too deeply>");
   const object = value as object;
+  if (ENCODED in object) return (object as { [ENCODED]: WireValue })[ENCODED];
   if (object instanceof Uint8Array) return bytesTag(object);
   if (object instanceof ArrayBuffer) return bytesTag(new Uint8Array(object));
   if (ArrayBuffer.isView(object))

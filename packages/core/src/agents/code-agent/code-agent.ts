@@ -3,6 +3,7 @@ import { untilAborted } from "../../executors/abortable.js";
 import { authorizedImports } from "../../executors/authorized-imports.js";
 import { createExecutor, type ExecutorType } from "../../executors/create-executor.js";
 import type { CodeError, CodeOutput, PythonExecutor } from "../../executors/python-executor.js";
+import { encodedValue } from "../../executors/tagged-values.js";
 import { DEFAULT_MAX_PRINT_OUTPUTS_LENGTH, truncateContent } from "../../executors/truncate.js";
 import { LogLevel } from "../../logging/index.js";
 import type { ActionStep, ToolCall } from "../../memory/steps.js";
@@ -12,7 +13,12 @@ import type { PromptTemplates } from "../../prompts/prompt-templates.js";
 import { renderTemplate } from "../../prompts/render-template.js";
 import type { Tool } from "../../tools/tool.js";
 import type { ActionOutput, MultiStepAgentOptions, StepContext } from "../agent-options.js";
-import { type AgentSession, closedSessionError, type SessionOptions } from "../agent-session.js";
+import {
+  type AgentSession,
+  closedSessionError,
+  type SessionOptions,
+  sessionRunState,
+} from "../agent-session.js";
 import type { BaseToolsOptions } from "../base-tools.js";
 import type { AgentEvent } from "../events.js";
 import { MultiStepAgent, stringifyValue } from "../multi-step-agent.js";
@@ -223,15 +229,64 @@ export class CodeAgent<Output = unknown> extends MultiStepAgent<Output> {
     const { session } = context;
     const tools = this.toolsAndManagedAgentsOf(session);
     const variables = { ...session.state };
+    const runState = sessionRunState(session);
+    const restored = runState.pendingPython;
     const ready = (async () => {
       const executor = await this.#ensureExecutor(session);
       await executor.start?.();
       await executor.sendTools(tools);
+      if (restored && Object.keys(restored.variables).length > 0) {
+        // Sent in their wire encoding, as the runtime gave them: they come back as they were.
+        await executor.sendVariables(
+          Object.fromEntries(
+            Object.entries(restored.variables).map(([name, wire]) => [name, encodedValue(wire)]),
+          ),
+        );
+      }
+      if (runState.pendingPython === restored) runState.pendingPython = undefined;
       if (Object.keys(variables).length > 0) await executor.sendVariables(variables);
     })();
     // Observed in the step; this keeps a failure from being reported as unhandled meanwhile.
     ready.catch(() => {});
     this.#slotOf(session).ready = ready;
+  }
+
+  protected override restoresPythonVariables(): boolean {
+    return true;
+  }
+
+  /**
+   * Reads the session's Python variables for its snapshot (`session.toJSON()`), once the run's
+   * steps are over. A failure is written in the snapshot rather than failing the run.
+   */
+  protected override async afterRun(context: { session: AgentSession }): Promise<void> {
+    await super.afterRun(context);
+    const { session } = context;
+    const executor = this.#slotOf(session).executor;
+    const runState = sessionRunState(session);
+    // No executor yet (the run ended before its first code), or restored variables still to
+    // send: what the snapshot holds is still right.
+    if (!executor || session.isClosed || runState.pendingPython) return;
+    if (!executor.getVariables) {
+      runState.python = {
+        variables: {},
+        uncarried: [],
+        omitted: 0,
+        error: `${executor.constructor.name} cannot list its Python variables (it has no getVariables).`,
+      };
+      return;
+    }
+    try {
+      const { values, uncarried, omitted } = await executor.getVariables();
+      runState.python = { variables: values, uncarried, omitted };
+    } catch (error) {
+      runState.python = {
+        variables: {},
+        uncarried: [],
+        omitted: 0,
+        error: `The Python variables could not be read: ${error instanceof Error ? error.message : String(error)}`,
+      };
+    }
   }
 
   async #ensureExecutor(session: AgentSession): Promise<PythonExecutor> {
