@@ -545,6 +545,42 @@ class ImportPolicy:
         return sorted({entry.split(".")[0] for entry in self.exact | self.trees if entry and entry != "*"})
 
 
+class PackageInstaller:
+    """A ``sys.meta_path`` finder that installs the package of an authorized module on its first
+    import, so that authorizing a package costs nothing to code that never imports it.
+
+    ``install(name)`` installs what the top-level module ``name`` needs and returns None, or the
+    reason it could not; under Pyodide it returns a JavaScript promise, waited for with
+    ``run_sync`` (the sandbox enters ``serve`` as a promising call for that). The finder itself
+    finds nothing: once the package is installed, the ordinary finders do.
+    """
+
+    def __init__(self, modules, install):
+        self.pending = {str(name) for name in modules}
+        self.failures = {}
+        self._install = install
+
+    def provides(self, name):
+        return name in self.pending
+
+    def find_spec(self, fullname, path=None, target=None):
+        if path is not None or fullname not in self.pending:
+            return None
+        self.pending.discard(fullname)
+        try:
+            reason = self._install(fullname)
+            if sys.platform == "emscripten" and hasattr(reason, "then"):
+                from pyodide.ffi import run_sync
+
+                reason = run_sync(reason)
+        except Exception as error:  # the import then fails with a hint that says why
+            reason = f"{_type_name(error)}: {_safe_str(error)}"
+        if reason is not None:
+            self.failures[fullname] = _shorten(str(reason))
+        importlib.invalidate_caches()
+        return None
+
+
 # --------------------------------------------------------------------------------------------
 # Snippets and errors
 
@@ -596,6 +632,9 @@ def _register_source(filename, code):
 
 
 class Runtime:
+    # Set by ``serve`` when the sandbox installs packages on first import (see PackageInstaller).
+    installer = None
+
     def __init__(self, read_line, write_line):
         self._read_line = read_line
         self._write_line = write_line
@@ -661,7 +700,9 @@ class Runtime:
             return
         self._prefix = f"smol:{first['nonce']} "
         self._policy = ImportPolicy(first.get("authorizedImports") or [])
-        missing = [] if self._policy.allow_all else _unavailable_modules(self._policy.top_level_names())
+        missing = [] if self._policy.allow_all else _unavailable_modules(
+            self._policy.top_level_names(), self.installer
+        )
         if missing:
             # A typo ("nmpy") is the developer's to fix, at start: the model could only fail on it.
             names = ", ".join(f"'{name}'" for name in missing)
@@ -947,7 +988,10 @@ class Runtime:
         if not isinstance(name, str) or not name or not self._policy.allows(name):
             return message
         top = name.split(".")[0]
-        if sys.platform == "emscripten":
+        failure = self.installer.failures.get(top) if self.installer is not None else None
+        if failure is not None:
+            hint = f" '{top}' is authorized, but its package could not be installed in the sandbox: {failure}"
+        elif sys.platform == "emscripten":
             if top not in _installable_modules():
                 return message
             hint = (
@@ -972,6 +1016,8 @@ class Runtime:
         return module
 
     def _install_import_hooks(self):
+        if self.installer is not None and self.installer not in sys.meta_path:
+            sys.meta_path.insert(0, self.installer)
         real_import_module = importlib.import_module
         runtime = self
 
@@ -1110,11 +1156,13 @@ def _bounded_message(message, size):
     return bounded
 
 
-def _unavailable_modules(names):
+def _unavailable_modules(names, installer=None):
     """The top-level modules among ``names`` that no import could ever find."""
     missing = []
     for name in names:
         if name in sys.stdlib_module_names or name in sys.builtin_module_names:
+            continue
+        if installer is not None and installer.provides(name):
             continue
         try:
             if importlib.util.find_spec(name) is not None:
@@ -1189,9 +1237,16 @@ def _tool_docstring(spec, inputs):
     return "\n".join(lines).strip()
 
 
-def serve(read_line, write_line):
-    """Runs the protocol over two functions: read one host line (None/"" at EOF), write one line."""
-    Runtime(read_line, write_line).serve()
+def serve(read_line, write_line, installable=(), install=None):
+    """Runs the protocol over two functions: read one host line (None/"" at EOF), write one line.
+
+    ``installable`` names top-level modules whose package ``install(name)`` installs on their
+    first import (see PackageInstaller); without ``install`` every package is installed already.
+    """
+    runtime = Runtime(read_line, write_line)
+    if install is not None:
+        runtime.installer = PackageInstaller(installable, install)
+    runtime.serve()
 
 
 def main():
