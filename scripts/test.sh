@@ -4,9 +4,7 @@
 # in PATH; the packed-tarball app test picks Node 24 from .tools/ itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for node_bin in .tools/node-22/node_modules/node-linux-*/bin; do
-  [ -x "$node_bin/node" ] && export PATH="$PWD/$node_bin:$PATH"
-done
+source scripts/tools-node.sh
 echo "[test] Node $(node --version)"
 turbo run build --output-logs=errors-only
 tsc -p tsconfig.json
