@@ -38,12 +38,6 @@ export const MAX_ERROR_TEXT_LENGTH = 10_000;
 /** Longest tool name a tool call may carry (tool names are Python identifiers, short in practice). */
 export const MAX_TOOL_NAME_LENGTH = 200;
 
-/** Most names a `variables` reply lists as not carried (the runtime lists at most 1,000). */
-export const MAX_UNCARRIED_VARIABLES = 1_000;
-
-/** Longest variable name, type name or reason in a `variables` reply's list of names not carried. */
-const MAX_UNCARRIED_TEXT_LENGTH = 1_000;
-
 /** Longest request or call id (the host's ids are a letter and a counter). */
 const MAX_ID_LENGTH = 100;
 
@@ -69,7 +63,6 @@ export type HostMessage =
   | { type: "init"; nonce: string; authorizedImports: string[]; maxPrintOutputsLength: number }
   | { type: "define_tools"; id: string; tools: ToolWireSpec[] }
   | { type: "set_variables"; id: string; variables: Record<string, WireValue> }
-  | { type: "get_variables"; id: string }
   | { type: "run"; id: string; code: string }
   | { type: "tool_result"; callId: string; ok: true; value: WireValue }
   | { type: "tool_result"; callId: string; ok: false; error: { type: string; message: string } };
@@ -109,25 +102,88 @@ export const runtimeMessageSchema = z.discriminatedUnion("type", [
     isFinalAnswer: z.boolean(),
   }),
   z.object({ type: z.literal("error"), id, error: codeErrorSchema, logs: z.string() }),
-  z.object({
-    type: z.literal("variables"),
-    id,
-    variables: z.record(z.string(), z.unknown()),
-    uncarried: z
-      .array(
-        z.object({
-          name: z.string().min(1).max(MAX_UNCARRIED_TEXT_LENGTH),
-          pythonType: z.string().max(MAX_UNCARRIED_TEXT_LENGTH),
-          reason: z.string().max(MAX_UNCARRIED_TEXT_LENGTH),
-        }),
-      )
-      .max(MAX_UNCARRIED_VARIABLES),
-    omitted: z.number().int().nonnegative(),
-  }),
   z.object({ type: z.literal("fatal"), message: z.string() }),
 ]);
 
 export type RuntimeMessage = z.infer<typeof runtimeMessageSchema>;
+
+/**
+ * The messages of every tool call and every run (`tool_call`, `ack`, `result`, `error`),
+ * checked by hand: zod costs several microseconds a message, a good share of a tool call's
+ * round trip. It accepts only what `runtimeMessageSchema` accepts, and returns the same object
+ * (its known keys only); anything else, or anything it is unsure of, is undefined, and the
+ * schema decides and explains.
+ */
+function frequentMessage(data: unknown): RuntimeMessage | undefined {
+  if (typeof data !== "object" || data === null) return undefined;
+  const message = data as Record<string, unknown>;
+  switch (message.type) {
+    case "tool_call": {
+      const { callId, name, args, kwargs } = message;
+      if (!isId(callId) || !isText(name, 1, MAX_TOOL_NAME_LENGTH) || !Array.isArray(args)) return undefined;
+      if (!isPlainObject(kwargs)) return undefined;
+      return { type: "tool_call", callId, name, args, kwargs };
+    }
+    case "ack":
+      return isId(message.id) ? { type: "ack", id: message.id } : undefined;
+    case "result": {
+      const { id, output, logs, isFinalAnswer } = message;
+      if (!isId(id) || !("output" in message) || typeof logs !== "string") return undefined;
+      return typeof isFinalAnswer === "boolean"
+        ? { type: "result", id, output, logs, isFinalAnswer }
+        : undefined;
+    }
+    case "error": {
+      const { id, error, logs } = message;
+      if (!isId(id) || typeof logs !== "string" || !isPlainObject(error)) return undefined;
+      const { type, message: text, line, traceback } = error;
+      if (!isText(type, 1, 200) || typeof text !== "string") return undefined;
+      if (line !== undefined && !(Number.isSafeInteger(line) && (line as number) > 0)) return undefined;
+      if (traceback !== undefined && typeof traceback !== "string") return undefined;
+      const codeError = {
+        type,
+        message: text,
+        ...(line === undefined ? {} : { line: line as number }),
+        ...(traceback === undefined ? {} : { traceback }),
+      };
+      return { type: "error", id, error: codeError, logs };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function isText(value: unknown, min: number, max: number): value is string {
+  return typeof value === "string" && value.length >= min && value.length <= max;
+}
+
+function isId(value: unknown): value is string {
+  return isText(value, 1, MAX_ID_LENGTH);
+}
+
+/** What `JSON.parse` makes of `{…}`: an object that is not an array. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Checks parsed JSON against the protocol: the hand-written check first, then the schema. */
+export function checkRuntimeMessage(
+  data: unknown,
+): { kind: "message"; message: RuntimeMessage } | { kind: "invalid"; problem: string } {
+  const frequent = frequentMessage(data);
+  if (frequent) return { kind: "message", message: frequent };
+  const parsed = runtimeMessageSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    // The path may hold the guest's own keys: keep the report short.
+    const where = issue?.path.length ? ` at ${issue.path.join(".").slice(0, 200)}` : "";
+    return {
+      kind: "invalid",
+      problem: `a framed message does not match the protocol${where}: ${(issue?.message ?? "invalid").slice(0, 300)}`,
+    };
+  }
+  return { kind: "message", message: parsed.data };
+}
 
 /**
  * Reads one runtime line. Returns `{ kind: "stray" }` for a line that is not framed with the
@@ -155,15 +211,5 @@ export async function parseRuntimeLine(
   } catch {
     return { kind: "invalid", problem: "a framed line is not valid JSON" };
   }
-  const parsed = runtimeMessageSchema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    // The path may hold the guest's own keys: keep the report short.
-    const where = issue?.path.length ? ` at ${issue.path.join(".").slice(0, 200)}` : "";
-    return {
-      kind: "invalid",
-      problem: `a framed message does not match the protocol${where}: ${(issue?.message ?? "invalid").slice(0, 300)}`,
-    };
-  }
-  return { kind: "message", message: parsed.data };
+  return checkRuntimeMessage(data);
 }
