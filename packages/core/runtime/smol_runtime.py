@@ -51,6 +51,12 @@ MAX_ERROR_TEXT_CHARS = 10_000
 MAX_ENCODE_DEPTH = 100
 # JavaScript numbers hold integers exactly up to 2**53 - 1; bigger ones travel as strings.
 MAX_SAFE_INTEGER = 2**53 - 1
+# What one get_variables reply may hold: values in all (a tagged value is up to four JSON values
+# per Python value, and the host reads at most 200,000), JSON characters in all (under
+# MAX_LINE_CHARS with room for the names), and names listed as not carried.
+MAX_VARIABLE_NODES = 40_000
+MAX_VARIABLES_JSON_CHARS = 3 * 1024 * 1024
+MAX_UNCARRIED_NAMES = 1_000
 TAG = "__smol_type__"
 CURRENT_SNIPPET_NAME = "<code>"
 
@@ -171,6 +177,9 @@ def encode_value(value):
 class _Encoder:
     """One encoding: counts what it produced, so that a huge value costs no more than the caps."""
 
+    max_nodes = MAX_ENCODE_NODES
+    max_chars = MAX_ENCODE_CHARS
+
     def __init__(self):
         self.nodes = 0
         self.chars = 0
@@ -179,7 +188,7 @@ class _Encoder:
     def spend(self, chars=0):
         self.nodes += 1
         self.chars += chars
-        if self.nodes > MAX_ENCODE_NODES or self.chars > MAX_ENCODE_CHARS:
+        if self.nodes > self.max_nodes or self.chars > self.max_chars:
             raise _ValueTooLarge()
 
     def text(self, text):
@@ -202,7 +211,7 @@ class _Encoder:
             return self.text(value)
         if kind in _CONTAINERS and id(value) not in self.active:  # the common case, first
             self.spend()
-            if self.nodes + len(value) > MAX_ENCODE_NODES:  # too many items: known before any is encoded
+            if self.nodes + len(value) > self.max_nodes:  # too many items: known before any is encoded
                 raise _ValueTooLarge()
             self.active.add(id(value))
             try:
@@ -256,7 +265,7 @@ class _Encoder:
         if base is not None:
             self.spend()
             # The base type's own length: a subclass's __len__ is not asked, and may lie.
-            if self.nodes + base.__len__(value) > MAX_ENCODE_NODES:
+            if self.nodes + base.__len__(value) > self.max_nodes:
                 raise _ValueTooLarge()
             self.active.add(id(value))
             try:
@@ -282,8 +291,8 @@ class _Encoder:
             return {TAG: "tuple", "items": [self.encode(item, depth) for item in value]}
         if isinstance(value, (set, frozenset)):
             return {TAG: "set", "items": [self.encode(item, depth) for item in value]}
-        pairs = list(itertools.islice(value.items(), MAX_ENCODE_NODES + 1))
-        if len(pairs) > MAX_ENCODE_NODES:
+        pairs = list(itertools.islice(value.items(), self.max_nodes + 1))
+        if len(pairs) > self.max_nodes:
             raise _ValueTooLarge()
         if all(type(key) is str for key, _ in pairs) and not any(key == TAG for key, _ in pairs):
             return {self.text(key): self.encode(item, depth) for key, item in pairs}
@@ -291,6 +300,49 @@ class _Encoder:
             TAG: "dict",
             "entries": [[self.encode(key, depth), self.encode(item, depth)] for key, item in pairs],
         }
+
+
+class _NotCarried(Exception):
+    """A variable that would not come back as the same value once saved and defined again."""
+
+
+# The types whose encoding decode_value turns back into a value of the same type (a frozenset,
+# a bytearray, a dict subclass or a naive-looking repr would come back as something else).
+_CARRIED_TYPES = frozenset(
+    (type(None), bool, int, float, str, bytes, list, tuple, set, dict, datetime.datetime, datetime.date)
+)
+
+
+class _VariableEncoder(_Encoder):
+    """Encodes variables to be saved: a value, or anything in it, that has no faithful encoding
+    raises ``_NotCarried`` instead of becoming a repr. One encoder for all the variables of one
+    reply, so that its caps bound the whole reply."""
+
+    max_nodes = MAX_VARIABLE_NODES
+
+    def repr_tag(self, value):
+        raise _NotCarried(f"it holds a {_qualified_type_name(value)}, which has no saved form")
+
+    def encode(self, value, depth):
+        if type(value) not in _CARRIED_TYPES:
+            raise _NotCarried(f"it holds a {_qualified_type_name(value)}, which has no saved form")
+        if depth > MAX_ENCODE_DEPTH:
+            raise _NotCarried("it is nested too deeply")
+        encoded = super().encode(value, depth)
+        if type(encoded) is dict and encoded.get(TAG) == "repr":  # an int too long for str()
+            raise _NotCarried("it holds a value that has no saved form")
+        return encoded
+
+
+def _uncarried_reason(value):
+    """Why a global is not saved, in words for the developer who reads the snapshot."""
+    if isinstance(value, types.ModuleType):
+        return "a module: import it again"
+    if isinstance(value, type):
+        return "a class: define it again"
+    if callable(value):
+        return "a function or callable: define it again"
+    return f"a {_qualified_type_name(value)}, which has no saved form"
 
 
 def _too_large(value):
@@ -720,6 +772,8 @@ class Runtime:
             if not isinstance(code, str):
                 raise ProtocolError("run needs code as a string")
             self.send(self.run(request_id, code))
+        elif kind == "get_variables":
+            self.send({"type": "variables", "id": request_id, **self.get_variables()})
         elif kind in ("define_tools", "set_variables"):
             try:
                 if kind == "define_tools":
@@ -751,6 +805,58 @@ class Runtime:
                 raise ValueError(f"{name!r} is not a valid Python variable name")
             decoded[name] = decode_value(data)
         self.globals.update(decoded)
+
+    def get_variables(self):
+        """The globals the code defined, encoded so that set_variables defines them again as the
+        same values; the names that cannot be (modules, functions, classes, open files, a value
+        past the reply's caps) are listed with the reason, the first MAX_UNCARRIED_NAMES of them."""
+        encoder = _VariableEncoder()
+        variables, uncarried, omitted, json_chars = {}, [], 0, 0
+        collecting = gc.isenabled()
+        gc.disable()  # as in encode_value: many small objects and no cycle
+        try:
+            for name, value in list(self.globals.items()):
+                if (name.startswith("__") and name.endswith("__")) or name == LAST_VALUE_NAME:
+                    continue  # __name__, __builtins__ and the runtime's own
+                if self._tool_functions.get(name) is value:
+                    continue  # the tools are defined again by define_tools
+                nodes, chars = encoder.nodes, encoder.chars
+                try:
+                    if type(name) is not str:
+                        raise _NotCarried("its name is not a string")
+                    encoder.text(name)
+                    encoded = encoder.encode(value, 0)
+                    size = len(json.dumps(encoded, ensure_ascii=True, separators=(",", ":"))) + len(name) + 4
+                    if json_chars + size > MAX_VARIABLES_JSON_CHARS:
+                        raise _ValueTooLarge()
+                    json_chars += size
+                    variables[name] = encoded
+                    continue
+                except _NotCarried as error:
+                    reason = _uncarried_reason(value) if type(value) not in _CARRIED_TYPES else str(error)
+                except _ValueTooLarge:
+                    reason = "too large: the saved variables may hold at most "
+                    reason += f"{MAX_VARIABLE_NODES} values and {MAX_VARIABLES_JSON_CHARS} characters in all"
+                except _HostGone:
+                    raise
+                except BaseException as error:  # the value's own methods failed while it was read
+                    reason = f"{_type_name(error)} raised while it was read"
+                encoder.nodes, encoder.chars = nodes, chars
+                encoder.active.clear()
+                if len(uncarried) >= MAX_UNCARRIED_NAMES:
+                    omitted += 1
+                    continue
+                uncarried.append(
+                    {
+                        "name": _shorten(str.__str__(name) if isinstance(name, str) else "?", 200),
+                        "pythonType": _shorten(_qualified_type_name(value), 200),
+                        "reason": reason,
+                    }
+                )
+        finally:
+            if collecting:
+                gc.enable()
+        return {"variables": variables, "uncarried": uncarried, "omitted": omitted}
 
     def define_tools(self, specs):
         if not isinstance(specs, list):

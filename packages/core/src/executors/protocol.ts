@@ -38,6 +38,12 @@ export const MAX_ERROR_TEXT_LENGTH = 10_000;
 /** Longest tool name a tool call may carry (tool names are Python identifiers, short in practice). */
 export const MAX_TOOL_NAME_LENGTH = 200;
 
+/** Most names a `variables` reply lists as not carried (the runtime lists at most 1,000). */
+export const MAX_UNCARRIED_VARIABLES = 1_000;
+
+/** Longest variable name, type name or reason in a `variables` reply's list of names not carried. */
+const MAX_UNCARRIED_TEXT_LENGTH = 1_000;
+
 /** Longest request or call id (the host's ids are a letter and a counter). */
 const MAX_ID_LENGTH = 100;
 
@@ -63,6 +69,7 @@ export type HostMessage =
   | { type: "init"; nonce: string; authorizedImports: string[]; maxPrintOutputsLength: number }
   | { type: "define_tools"; id: string; tools: ToolWireSpec[] }
   | { type: "set_variables"; id: string; variables: Record<string, WireValue> }
+  | { type: "get_variables"; id: string }
   | { type: "run"; id: string; code: string }
   | { type: "tool_result"; callId: string; ok: true; value: WireValue }
   | { type: "tool_result"; callId: string; ok: false; error: { type: string; message: string } };
@@ -102,6 +109,21 @@ export const runtimeMessageSchema = z.discriminatedUnion("type", [
     isFinalAnswer: z.boolean(),
   }),
   z.object({ type: z.literal("error"), id, error: codeErrorSchema, logs: z.string() }),
+  z.object({
+    type: z.literal("variables"),
+    id,
+    variables: z.record(z.string(), z.unknown()),
+    uncarried: z
+      .array(
+        z.object({
+          name: z.string().min(1).max(MAX_UNCARRIED_TEXT_LENGTH),
+          pythonType: z.string().max(MAX_UNCARRIED_TEXT_LENGTH),
+          reason: z.string().max(MAX_UNCARRIED_TEXT_LENGTH),
+        }),
+      )
+      .max(MAX_UNCARRIED_VARIABLES),
+    omitted: z.number().int().nonnegative(),
+  }),
   z.object({ type: z.literal("fatal"), message: z.string() }),
 ]);
 
@@ -172,17 +194,7 @@ export function checkRuntimeMessage(
 ): { kind: "message"; message: RuntimeMessage } | { kind: "invalid"; problem: string } {
   const frequent = frequentMessage(data);
   if (frequent) return { kind: "message", message: frequent };
-  const parsed = runtimeMessageSchema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    // The path may hold the guest's own keys: keep the report short.
-    const where = issue?.path.length ? ` at ${issue.path.join(".").slice(0, 200)}` : "";
-    return {
-      kind: "invalid",
-      problem: `a framed message does not match the protocol${where}: ${(issue?.message ?? "invalid").slice(0, 300)}`,
-    };
-  }
-  return { kind: "message", message: parsed.data };
+  return checkRuntimeMessage(data);
 }
 
 /**
