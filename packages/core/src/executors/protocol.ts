@@ -194,7 +194,17 @@ export function checkRuntimeMessage(
 ): { kind: "message"; message: RuntimeMessage } | { kind: "invalid"; problem: string } {
   const frequent = frequentMessage(data);
   if (frequent) return { kind: "message", message: frequent };
-  return checkRuntimeMessage(data);
+  const parsed = runtimeMessageSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    // The path may hold the guest's own keys: keep the report short.
+    const where = issue?.path.length ? ` at ${issue.path.join(".").slice(0, 200)}` : "";
+    return {
+      kind: "invalid",
+      problem: `a framed message does not match the protocol${where}: ${(issue?.message ?? "invalid").slice(0, 300)}`,
+    };
+  }
+  return { kind: "message", message: parsed.data };
 }
 
 /**
