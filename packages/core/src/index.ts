@@ -22,6 +22,7 @@ export type {
   StepContext,
 } from "./agents/agent-options.js";
 export { AgentSession, type SessionOptions } from "./agents/agent-session.js";
+export type { SavedPythonVariables, SessionSnapshot } from "./agents/session-snapshot.js";
 export {
   type BaseToolsFactory,
   type BaseToolsOptions,
@@ -39,7 +40,16 @@ export {
   DEFAULT_CODE_BLOCK_TAGS,
   MARKDOWN_CODE_BLOCK_TAGS,
 } from "./agents/code-agent/code-parsing.js";
-export type { AgentEvent, AgentEventType, RunEvent, RunIds } from "./agents/events.js";
+export type {
+  AgentDetailEvent,
+  AgentDetailEventType,
+  AgentEvent,
+  AgentEventListener,
+  AgentEventType,
+  ObservedEvent,
+  RunEvent,
+  RunIds,
+} from "./agents/events.js";
 export { ManagedAgentTool } from "./agents/managed-agent-tool.js";
 export { MultiStepAgent } from "./agents/multi-step-agent.js";
 export type { InferOutput, OutputSchema, StandardSchemaLike } from "./agents/output-schema.js";
@@ -75,6 +85,8 @@ export type {
   CodeOutput,
   PythonExecutor,
   PythonExecutorOptions,
+  PythonVariables,
+  UncarriedVariable,
 } from "./executors/python-executor.js";
 
 // Logging
@@ -90,6 +102,7 @@ export { Monitor, type MonitoredStep } from "./logging/monitor.js";
 
 // Memory
 export { AgentMemory, type AgentMemoryStep } from "./memory/agent-memory.js";
+export type { MemorySnapshot } from "./memory/memory-snapshot.js";
 export type { ErrorDict, StepDict } from "./memory/step-dicts.js";
 export {
   ActionStep,

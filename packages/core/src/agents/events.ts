@@ -1,5 +1,6 @@
+import type { CodeOutput } from "../executors/python-executor.js";
 import type { ActionStep, FinalAnswerStep, PlanningStep, ToolCall } from "../memory/steps.js";
-import type { ChatMessageStreamDelta } from "../models/messages.js";
+import type { ChatMessage, ChatMessageStreamDelta } from "../models/messages.js";
 import type { RunResult } from "./agent-options.js";
 
 /**
@@ -31,6 +32,8 @@ export type AgentEvent =
       output: unknown;
       observation: string;
       isFinalAnswer: boolean;
+      /** Set when the call failed (the observation then tells the model why). */
+      error?: unknown;
     }
   | { type: "action-output"; output: unknown; isFinalAnswer: boolean }
   | { type: "action-step"; step: ActionStep }
@@ -49,3 +52,47 @@ export interface RunIds {
 
 /** An event as a run yields it: every event carries its run's and session's ids. */
 export type RunEvent = AgentEvent & RunIds;
+
+/**
+ * Finer events, for observers only (`agent.onEvent`, e.g. tracing): the run's stream does not
+ * yield them, so that its shape above stays as it is. Each start is followed by its end, also
+ * when the work failed (`error` is then set, and the error goes on as before).
+ *
+ * - `model-call-start` / `model-call-end`: every call of the model (steps, plans, the answer
+ *   written from memory);
+ * - `code-execution-start` / `code-execution-end` (CodeAgent): the step's code in the executor;
+ * - `code-tool-call` / `code-tool-output` (CodeAgent): a tool or managed agent called from that
+ *   code, between the two.
+ */
+export type AgentDetailEvent =
+  | { type: "model-call-start"; modelId: string; messages: ChatMessage[] }
+  | { type: "model-call-end"; modelId: string; message?: ChatMessage; error?: unknown }
+  | { type: "code-execution-start"; code: string }
+  | { type: "code-execution-end"; code: string; result?: CodeOutput; error?: unknown; durationMs: number }
+  | { type: "code-tool-call"; toolCall: ToolCall }
+  | { type: "code-tool-output"; toolCall: ToolCall; output?: unknown; error?: unknown };
+
+export type AgentDetailEventType = AgentDetailEvent["type"];
+
+/** What `agent.onEvent` listeners receive: every event of the stream, and the detail events. */
+export type ObservedEvent = (AgentEvent | AgentDetailEvent) & RunIds;
+
+/**
+ * Called with each event as it happens, before the stream yields it. It is not awaited, and a
+ * listener that throws or rejects does not disturb the run (its error is logged).
+ */
+export type AgentEventListener = (event: ObservedEvent) => void | Promise<void>;
+
+const DETAIL_EVENT_TYPES: ReadonlySet<string> = new Set<AgentDetailEventType>([
+  "model-call-start",
+  "model-call-end",
+  "code-execution-start",
+  "code-execution-end",
+  "code-tool-call",
+  "code-tool-output",
+]);
+
+/** Whether an event is one of the detail events (for observers, not for the stream). */
+export function isDetailEvent(event: AgentEvent | AgentDetailEvent): event is AgentDetailEvent {
+  return DETAIL_EVENT_TYPES.has(event.type);
+}

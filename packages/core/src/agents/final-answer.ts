@@ -6,7 +6,7 @@ import type { PromptTemplates } from "../prompts/prompt-templates.js";
 import { renderTemplate } from "../prompts/render-template.js";
 import type { AgentContext } from "./agent-context.js";
 import type { FinalAnswerCheck } from "./agent-options.js";
-import type { AgentEvent } from "./events.js";
+import type { AgentDetailEvent, AgentEvent } from "./events.js";
 import { previewValue } from "./value-text.js";
 
 /**
@@ -65,7 +65,7 @@ export interface AnswerFromMemoryContext {
   images?: readonly ImagePart[];
   stepNumber: number;
   maxSteps: number;
-  generate: (messages: ChatMessage[]) => AsyncGenerator<AgentEvent, ChatMessage>;
+  generate: (messages: ChatMessage[]) => AsyncGenerator<AgentEvent | AgentDetailEvent, ChatMessage>;
 }
 
 /**
@@ -74,7 +74,7 @@ export interface AnswerFromMemoryContext {
  */
 export async function* answerFromMemory(
   context: AnswerFromMemoryContext,
-): AsyncGenerator<AgentEvent, ActionStep> {
+): AsyncGenerator<AgentEvent | AgentDetailEvent, ActionStep> {
   const startTime = Date.now();
   const inputMessages = finalAnswerMessages(
     context.templates,

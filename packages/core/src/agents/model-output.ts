@@ -1,14 +1,34 @@
 import { AgentGenerationError, AgentInterruptedError } from "../errors.js";
 import { aggregateStreamDeltas, type ChatMessage, type ChatMessageStreamDelta } from "../models/messages.js";
 import type { GenerateOptions, Model } from "../models/model.js";
-import type { AgentEvent } from "./events.js";
+import type { AgentDetailEvent, AgentEvent } from "./events.js";
 
 /**
  * Calls the model; with `stream` (and a model that can), yields each delta as a `stream-delta`
  * event and returns the message they add up to. A failure becomes `AgentGenerationError`, or
- * `AgentInterruptedError` when `options.signal` aborted the call.
+ * `AgentInterruptedError` when `options.signal` aborted the call. The call is framed by
+ * `model-call-start` and `model-call-end` (detail events, for observers).
  */
 export async function* generateModelOutput(
+  model: Model,
+  messages: ChatMessage[],
+  options: GenerateOptions,
+  stream: boolean,
+): AsyncGenerator<AgentEvent | AgentDetailEvent, ChatMessage> {
+  const { modelId } = model;
+  yield { type: "model-call-start", modelId, messages };
+  let message: ChatMessage;
+  try {
+    message = yield* callModel(model, messages, options, stream);
+  } catch (error) {
+    yield { type: "model-call-end", modelId, error };
+    throw error;
+  }
+  yield { type: "model-call-end", modelId, message };
+  return message;
+}
+
+async function* callModel(
   model: Model,
   messages: ChatMessage[],
   options: GenerateOptions,

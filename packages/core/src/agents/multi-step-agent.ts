@@ -42,7 +42,15 @@ import {
   collectTools,
 } from "./agent-setup.js";
 import type { BaseToolsOptions } from "./base-tools.js";
-import type { AgentEvent, RunEvent } from "./events.js";
+import {
+  type AgentDetailEvent,
+  type AgentEvent,
+  type AgentEventListener,
+  isDetailEvent,
+  type ObservedEvent,
+  type RunEvent,
+  type RunIds,
+} from "./events.js";
 import { answerFromMemory, checkFinalAnswer } from "./final-answer.js";
 import { ManagedAgentTool, runAsManagedAgent } from "./managed-agent-tool.js";
 import { generateModelOutput, interruptedError, modelClassName } from "./model-output.js";
@@ -53,6 +61,9 @@ import { buildRunResult } from "./run-result.js";
 import { readSessionSnapshot } from "./session-snapshot.js";
 import { StepCallbackRegistry } from "./step-callbacks.js";
 import { stringifyValue } from "./value-text.js";
+
+/** Shows an event to what follows the run from inside (see `#publish`); resolves to the event. */
+type Publish = <Event extends AgentEvent | AgentDetailEvent>(event: Event) => Promise<Event>;
 
 /**
  * The loop every agent shares: the model reads the task and the memory, proposes an action, the
@@ -97,6 +108,8 @@ export abstract class MultiStepAgent<Output = unknown> implements AgentContext, 
   readonly #defaultSession: AgentSession<Output>;
   /** The sessions opened with `session()` and not closed yet. */
   readonly #openSessions = new Set<AgentSession>();
+  /** The listeners added with `onEvent`. */
+  readonly #eventListeners = new Set<AgentEventListener>();
 
   constructor(options: MultiStepAgentOptions<Output>) {
     if (!options?.model || typeof options.model.generate !== "function") {
@@ -232,6 +245,24 @@ export abstract class MultiStepAgent<Output = unknown> implements AgentContext, 
   }
 
   /**
+   * Calls `listener` with every event of this agent's runs, in every session, as it happens
+   * (before the stream yields it), the detail events included: model calls, code executions and
+   * the tool calls made from code (see `ObservedEvent`). Returns the function that removes it.
+   * Tracing (`@smol/otel`) is built on it. A managed agent's runs are its own: listen to it too.
+   *
+   * @example
+   * const stop = agent.onEvent((event) => console.log(event.runId, event.type));
+   * await agent.run("What is 2 + 2?");
+   * stop();
+   */
+  onEvent(listener: AgentEventListener): () => void {
+    this.#eventListeners.add(listener);
+    return () => {
+      this.#eventListeners.delete(listener);
+    };
+  }
+
+  /**
    * Frees what the agent keeps for a session: the sessions of managed agents opened for it
    * (a CodeAgent also stops the session's executor). Called by `session.close()` and, for the
    * default session, by `cleanup()`.
@@ -265,7 +296,7 @@ export abstract class MultiStepAgent<Output = unknown> implements AgentContext, 
   protected abstract stepStream(
     actionStep: ActionStep,
     context: StepContext,
-  ): AsyncGenerator<AgentEvent, ActionOutput>;
+  ): AsyncGenerator<AgentEvent | AgentDetailEvent, ActionOutput>;
 
   /** What `addBaseTools` asks the toolkit for; a CodeAgent says it runs code itself. */
   protected baseToolsOptions(): BaseToolsOptions {
@@ -514,7 +545,7 @@ export abstract class MultiStepAgent<Output = unknown> implements AgentContext, 
         session.monitor.reset();
       }
       started = true;
-      const publish = (event: AgentEvent) => this.#publish(session, event, maxSteps);
+      const publish: Publish = (event) => this.#publish(session, event, maxSteps, ids);
       yield stamp(await publish({ type: "run-start", task: fullTask }));
       session.memory.steps.push(new TaskStep(fullTask, options.images ?? []));
       await this.beforeRun({ reset, signal: options.signal, session });
@@ -530,7 +561,7 @@ export abstract class MultiStepAgent<Output = unknown> implements AgentContext, 
       if (started) {
         await this.afterRun({ session }).catch(() => undefined);
         const runEnd: AgentEvent = { type: "run-end", result: buildRunResult(session, startTime, { error }) };
-        yield stamp(await this.#publish(session, runEnd, 0).catch(() => runEnd));
+        yield stamp(await this.#publish(session, runEnd, 0, ids).catch(() => runEnd));
       }
       throw error;
     } finally {
@@ -556,7 +587,7 @@ export abstract class MultiStepAgent<Output = unknown> implements AgentContext, 
     task: string,
     maxSteps: number,
     options: RunOptions,
-    publish: (event: AgentEvent) => Promise<AgentEvent>,
+    publish: Publish,
   ): AsyncGenerator<AgentEvent, void> {
     const { signal } = options;
     const { memory } = session;
@@ -665,10 +696,13 @@ export abstract class MultiStepAgent<Output = unknown> implements AgentContext, 
     }
   }
 
-  /** Passes on the events of a step's generator, each published first; returns what it returns. */
+  /**
+   * Passes on the events of a step's generator, each published first; returns what it returns.
+   * Detail events are published only: the stream does not yield them.
+   */
   async *#published<Result>(
-    publish: (event: AgentEvent) => Promise<AgentEvent>,
-    events: AsyncGenerator<AgentEvent, Result>,
+    publish: Publish,
+    events: AsyncGenerator<AgentEvent | AgentDetailEvent, Result>,
   ): AsyncGenerator<AgentEvent, Result> {
     let finished = false;
     try {
@@ -678,7 +712,8 @@ export abstract class MultiStepAgent<Output = unknown> implements AgentContext, 
           finished = true;
           return next.value;
         }
-        yield await publish(next.value);
+        const event = await publish(next.value);
+        if (!isDetailEvent(event)) yield event;
       }
     } finally {
       // As `yield*` would: a reader that stops early also closes the step's generator, so that
@@ -689,10 +724,19 @@ export abstract class MultiStepAgent<Output = unknown> implements AgentContext, 
 
   /**
    * Shows an event to what follows the run from inside, in order: the console, the monitor
-   * (the step footers and token totals) and the step callbacks. Resolves to the event, for
-   * the stream.
+   * (the step footers and token totals), the step callbacks and the `onEvent` listeners (the
+   * only ones to see detail events). Resolves to the event, for the stream.
    */
-  async #publish(session: AgentSession, event: AgentEvent, maxSteps: number): Promise<AgentEvent> {
+  async #publish<Event extends AgentEvent | AgentDetailEvent>(
+    session: AgentSession,
+    event: Event,
+    maxSteps: number,
+    ids: RunIds,
+  ): Promise<Event> {
+    if (isDetailEvent(event)) {
+      this.#notifyListeners({ ...event, ...ids });
+      return event;
+    }
     logRunEvent(this.logger, event, {
       title: this.name,
       subtitle: `${modelClassName(this.model)} - ${this.model.modelId}`,
@@ -703,7 +747,24 @@ export abstract class MultiStepAgent<Output = unknown> implements AgentContext, 
       session.monitor.updateMetrics(event.step);
     if (event.type === "planning-step" || event.type === "action-step" || event.type === "final-answer")
       await this.#stepCallbacks.fire(event.step, this.#contextOf(session));
+    this.#notifyListeners({ ...event, ...ids } as ObservedEvent);
     return event;
+  }
+
+  /** Listeners are not awaited, and their failures are logged: they observe, they never steer the run. */
+  #notifyListeners(event: ObservedEvent): void {
+    const failed = (error: unknown) =>
+      this.logger.logError(
+        `An onEvent listener failed on '${event.type}': ${error instanceof Error ? error.message : String(error)}`,
+      );
+    for (const listener of [...this.#eventListeners]) {
+      try {
+        const returned = listener(event);
+        if (returned && typeof returned.then === "function") returned.then(undefined, failed);
+      } catch (error) {
+        failed(error);
+      }
+    }
   }
 
   #isPlanningStep(stepNumber: number): boolean {
@@ -720,7 +781,7 @@ export abstract class MultiStepAgent<Output = unknown> implements AgentContext, 
     messages: ChatMessage[],
     options: GenerateOptions,
     allowStreaming = true,
-  ): AsyncGenerator<AgentEvent, ChatMessage> {
+  ): AsyncGenerator<AgentEvent | AgentDetailEvent, ChatMessage> {
     return generateModelOutput(this.model, messages, options, allowStreaming && this.streamOutputs);
   }
 

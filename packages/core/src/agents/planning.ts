@@ -3,7 +3,7 @@ import { type ChatMessage, messageText } from "../models/messages.js";
 import type { GenerateOptions } from "../models/model.js";
 import type { PromptTemplates } from "../prompts/prompt-templates.js";
 import { renderTemplate, type TemplateVariables } from "../prompts/render-template.js";
-import type { AgentEvent } from "./events.js";
+import type { AgentDetailEvent, AgentEvent } from "./events.js";
 
 /** The stop sequence that ends a plan. */
 export const END_PLAN = "<end_plan>";
@@ -70,13 +70,16 @@ export interface PlanningContext {
   task: string;
   /** The memory in summary mode, read only for an update. */
   summaryMemory: () => ChatMessage[];
-  generate: (messages: ChatMessage[], options: GenerateOptions) => AsyncGenerator<AgentEvent, ChatMessage>;
+  generate: (
+    messages: ChatMessage[],
+    options: GenerateOptions,
+  ) => AsyncGenerator<AgentEvent | AgentDetailEvent, ChatMessage>;
 }
 
 /** Asks the model for the first plan or an updated one; yields its deltas, returns the step. */
 export async function* generatePlanningStep(
   context: PlanningContext,
-): AsyncGenerator<AgentEvent, PlanningStep> {
+): AsyncGenerator<AgentEvent | AgentDetailEvent, PlanningStep> {
   const startTime = Date.now();
   const inputMessages = context.isFirstPlan
     ? initialPlanMessages(context.templates, context.variables)

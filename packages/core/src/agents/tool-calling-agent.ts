@@ -7,7 +7,7 @@ import { TOOL_CALLING_AGENT_PROMPT_TEMPLATES } from "../prompts/defaults.js";
 import type { PromptTemplates } from "../prompts/prompt-templates.js";
 import type { ActionOutput, MultiStepAgentOptions, StepContext } from "./agent-options.js";
 import type { AgentSession } from "./agent-session.js";
-import type { AgentEvent } from "./events.js";
+import type { AgentDetailEvent, AgentEvent } from "./events.js";
 import { MultiStepAgent } from "./multi-step-agent.js";
 import { type ParsedToolCall, toolCallsFromMessage } from "./tool-call-parsing.js";
 import { runConcurrently, runToolCall, type ToolCallContext } from "./tool-execution.js";
@@ -67,7 +67,7 @@ export class ToolCallingAgent<Output = unknown> extends MultiStepAgent<Output> {
   protected override async *stepStream(
     actionStep: ActionStep,
     context: StepContext,
-  ): AsyncGenerator<AgentEvent, ActionOutput> {
+  ): AsyncGenerator<AgentEvent | AgentDetailEvent, ActionOutput> {
     const session = this.sessionOf(context);
     const inputMessages = session.writeMemoryToMessages();
     actionStep.modelInputMessages = inputMessages;
@@ -143,6 +143,7 @@ export class ToolCallingAgent<Output = unknown> extends MultiStepAgent<Output> {
         output: result.output,
         observation: result.observation,
         isFinalAnswer: result.name === "final_answer" && !result.error,
+        ...(result.error ? { error: result.error } : {}),
       };
     }
     return results;

@@ -20,7 +20,7 @@ import {
   sessionRunState,
 } from "../agent-session.js";
 import type { BaseToolsOptions } from "../base-tools.js";
-import type { AgentEvent } from "../events.js";
+import type { AgentDetailEvent, AgentEvent } from "../events.js";
 import { MultiStepAgent, stringifyValue } from "../multi-step-agent.js";
 import {
   CODE_AGENT_MANAGED_AGENTS_SECTION,
@@ -36,6 +36,7 @@ import {
   parseStructuredCodeOutput,
   resolveCodeBlockTags,
 } from "./code-parsing.js";
+import { ObservedTool } from "./observed-tool.js";
 
 export interface CodeAgentOptions<Output = unknown> extends MultiStepAgentOptions<Output> {
   /**
@@ -73,6 +74,11 @@ interface ExecutorSlot {
   creation?: Promise<PythonExecutor>;
   /** Tools and state sent to the executor for the current run; awaited before running code. */
   ready?: Promise<void>;
+  /**
+   * Where the tool calls of the code running now are reported (see `ObservedTool`); resolves
+   * once the event is published.
+   */
+  reportToolEvent?: (event: AgentDetailEvent) => Promise<void>;
 }
 
 /** The model's last value is cut to this length in the observation (prints have their own limit). */
@@ -227,7 +233,10 @@ export class CodeAgent<Output = unknown> extends MultiStepAgent<Output> {
   }): Promise<void> {
     await super.beforeRun(context);
     const { session } = context;
-    const tools = this.toolsAndManagedAgentsOf(session);
+    const slot = this.#slotOf(session);
+    const tools = this.toolsAndManagedAgentsOf(session).map(
+      (tool) => new ObservedTool(tool, (event) => slot.reportToolEvent?.(event)),
+    );
     const variables = { ...session.state };
     const runState = sessionRunState(session);
     const restored = runState.pendingPython;
@@ -313,7 +322,7 @@ export class CodeAgent<Output = unknown> extends MultiStepAgent<Output> {
   protected override async *stepStream(
     actionStep: ActionStep,
     context: StepContext,
-  ): AsyncGenerator<AgentEvent, ActionOutput> {
+  ): AsyncGenerator<AgentEvent | AgentDetailEvent, ActionOutput> {
     const session = this.sessionOf(context);
     const inputMessages = session.writeMemoryToMessages();
     actionStep.modelInputMessages = inputMessages;
@@ -346,7 +355,7 @@ export class CodeAgent<Output = unknown> extends MultiStepAgent<Output> {
     // The sandbox's setup has deadlines of its own; the run's signal does not wait for them.
     await untilAborted(this.#slotOf(session).ready ?? Promise.resolve(), context.signal);
     const executor = await this.#ensureExecutor(session);
-    const result = await executor.run(code, { signal: context.signal });
+    const result = yield* this.#runCode(executor, code, session, context.signal);
     if (result.logs) this.logger.logExecutionLogs(result.logs);
     if (result.error) {
       actionStep.observations = result.logs ? `Execution logs:\n${result.logs}` : undefined;
@@ -356,6 +365,64 @@ export class CodeAgent<Output = unknown> extends MultiStepAgent<Output> {
     actionStep.actionOutput = result.output;
     if (!result.isFinalAnswer) this.logger.log(`Out: ${formatPythonValue(result.output)}`);
     return { output: result.output, isFinalAnswer: result.isFinalAnswer };
+  }
+
+  /**
+   * Runs the code; meanwhile yields the tool calls the code makes, as they happen, between
+   * `code-execution-start` and `code-execution-end` (detail events: observers see them, the
+   * stream does not). Returns the executor's output; its exceptions go on unchanged.
+   */
+  async *#runCode(
+    executor: PythonExecutor,
+    code: string,
+    session: AgentSession,
+    signal: AbortSignal | undefined,
+  ): AsyncGenerator<AgentDetailEvent, CodeOutput> {
+    const slot = this.#slotOf(session);
+    const reported: { event: AgentDetailEvent; published: () => void }[] = [];
+    let wake: (() => void) | undefined;
+    let settled = false;
+    slot.reportToolEvent = (event) =>
+      new Promise<void>((published) => {
+        reported.push({ event, published });
+        wake?.();
+      });
+    yield { type: "code-execution-start", code };
+    const startTime = performance.now();
+    const running = executor.run(code, { signal }).finally(() => {
+      settled = true;
+      wake?.();
+    });
+    // Awaited below; this keeps a failure from being reported as unhandled while events are yielded.
+    running.catch(() => {});
+    try {
+      for (;;) {
+        while (reported.length > 0) {
+          // The loop resumes here once the event is published (detail events are not yielded on);
+          // it stays in the list until then, for the cleanup below.
+          yield reported[0]!.event;
+          reported.shift()!.published();
+        }
+        if (settled) break;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+      }
+      let result: CodeOutput;
+      try {
+        result = await running;
+      } catch (error) {
+        yield { type: "code-execution-end", code, error, durationMs: performance.now() - startTime };
+        throw error;
+      }
+      yield { type: "code-execution-end", code, result, durationMs: performance.now() - startTime };
+      return result;
+    } finally {
+      slot.reportToolEvent = undefined;
+      // A reader that stopped early must not leave a tool call waiting.
+      for (const { published } of reported.splice(0)) published();
+    }
   }
 
   /** Stop before the model writes the observation itself; and at the closing tag when it is safe. */
