@@ -40,7 +40,16 @@ export {
   DEFAULT_CODE_BLOCK_TAGS,
   MARKDOWN_CODE_BLOCK_TAGS,
 } from "./agents/code-agent/code-parsing.js";
-export type { AgentEvent, AgentEventType, RunEvent, RunIds } from "./agents/events.js";
+export type {
+  AgentDetailEvent,
+  AgentDetailEventType,
+  AgentEvent,
+  AgentEventListener,
+  AgentEventType,
+  ObservedEvent,
+  RunEvent,
+  RunIds,
+} from "./agents/events.js";
 export { ManagedAgentTool } from "./agents/managed-agent-tool.js";
 export { MultiStepAgent } from "./agents/multi-step-agent.js";
 export type { InferOutput, OutputSchema, StandardSchemaLike } from "./agents/output-schema.js";
