@@ -254,6 +254,12 @@ describe("AiSdkModel's checks", () => {
     expect(() => new AiSdkModel(v1 as never)).toThrow(/implements v1/);
   });
 
+  it("names the call option a misspelt option was meant to be", async () => {
+    await using server = await startFakeOpenAIServer();
+    const languageModel = testProviders[0]!.chatModel(server.baseURL);
+    expect(() => new AiSdkModel(languageModel, { maxOutputToken: 5 })).toThrow(/maxOutputTokens/);
+  });
+
   it("cannot be rebuilt from its description", () => {
     expect(() => AiSdkModel.fromDict()).toThrow(ModelConfigurationError);
   });
