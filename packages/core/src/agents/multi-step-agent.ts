@@ -312,7 +312,7 @@ export abstract class MultiStepAgent<Output = unknown> implements AgentContext, 
    * Called when a run's steps are over, whatever the outcome, before `run-end` (a CodeAgent
    * reads its Python variables for the session's snapshot). Must not throw.
    */
-  protected async afterRun(_context: { session: AgentSession }): Promise<void> {}
+  protected async afterRun(_context: { session: AgentSession; signal?: AbortSignal }): Promise<void> {}
 
   /** Called once a run is set up, before its first step (a CodeAgent sends its tools and state). */
   protected async beforeRun(_context: {
@@ -554,12 +554,12 @@ export abstract class MultiStepAgent<Output = unknown> implements AgentContext, 
         if (event.type === "final-answer") output = event.output;
         yield stamp(event);
       }
-      await this.afterRun({ session });
+      await this.afterRun({ session, signal: options.signal });
       yield stamp(await publish({ type: "run-end", result: buildRunResult(session, startTime, { output }) }));
     } catch (error) {
       // A run that started always ends with run-end, which says why it stopped; then the error.
       if (started) {
-        await this.afterRun({ session }).catch(() => undefined);
+        await this.afterRun({ session, signal: options.signal }).catch(() => undefined);
         const runEnd: AgentEvent = { type: "run-end", result: buildRunResult(session, startTime, { error }) };
         yield stamp(await this.#publish(session, runEnd, 0, ids).catch(() => runEnd));
       }

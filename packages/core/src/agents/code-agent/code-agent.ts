@@ -268,14 +268,15 @@ export class CodeAgent<Output = unknown> extends MultiStepAgent<Output> {
    * Reads the session's Python variables for its snapshot (`session.toJSON()`), once the run's
    * steps are over. A failure is written in the snapshot rather than failing the run.
    */
-  protected override async afterRun(context: { session: AgentSession }): Promise<void> {
+  protected override async afterRun(context: { session: AgentSession; signal?: AbortSignal }): Promise<void> {
     await super.afterRun(context);
     const { session } = context;
     const executor = this.#slotOf(session).executor;
     const runState = sessionRunState(session);
     // No executor yet (the run ended before its first code), or restored variables still to
-    // send: what the snapshot holds is still right.
-    if (!executor || session.isClosed || runState.pendingPython) return;
+    // send: what the snapshot holds is still right. An aborted run's runtime may be stuck or
+    // restarting: the run ends at once, and the snapshot keeps the variables of the run before.
+    if (!executor || session.isClosed || runState.pendingPython || context.signal?.aborted) return;
     if (!executor.getVariables) {
       runState.python = {
         variables: {},
