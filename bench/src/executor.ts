@@ -11,17 +11,35 @@
  *    WebAssembly in the background; the target applies to that steady state). Each repetition is
  *    its own run, as each agent step is: see measureCpu for why that matters.
  *
- * Targets: cold start ≤ 0.4 s, trivial run ≤ 2 ms, tool round trip ≤ 0.5 ms, CPU ≤ 3× python3.
- * Prints a table and writes bench/results/executor.json.
+ * 5. The first agent step after an install (an empty cache directory): from the snapshot the
+ *    package ships, against building it on first use (`shippedSnapshotDir: false`, the behaviour
+ *    before snapshots were shipped), in the same run; the ship is made from this run's snapshot
+ *    as `build-snapshot --ship` makes it at `prepack`.
+ * 6. Idle memory: RSS and PSS of each of 3 idle executors side by side (sandbox or python3).
+ * 7. Tool call latency: 2,000 calls each timed inside Python (median, p95), and the CPU time the
+ *    host and the runtime spend per call.
+ *
+ * Targets: cold start ≤ 0.4 s, trivial run ≤ 2 ms, tool round trip ≤ 0.5 ms (issue 19: ≤ 0.1 ms
+ * median per call), CPU ≤ 3× python3, first agent step after an install ≤ 1 s.
+ * Prints tables and writes bench/results/executor.json and executor.md.
  * Run: pnpm bench executor   (or: pnpm --filter @smol/bench exec tsx src/executor.ts)
  */
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
-import { cpus, loadavg } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { HostPythonExecutor, LocalPythonExecutor } from "@smol/executor-local";
+import { DenoSandboxFactory } from "../../packages/executor-local/src/local/deno-sandbox-factory.js";
+import { shipSnapshot, snapshotFileName } from "../../packages/executor-local/src/local/snapshot.js";
+import {
+  measureFirstAgentStep,
+  measureIdleMemory,
+  measureToolCallLatency,
+  type ToolCallProfile,
+} from "../executor/install-and-memory.js";
 import {
   CPU_WORKLOADS,
   type CpuTiming,
@@ -40,7 +58,18 @@ const TRIVIAL_RUNS = 300;
 const TOOL_CALLS_PER_RUN = 500;
 const TOOL_RUNS = 5;
 const CPU_WARM_UP = { minRuns: 20, maxRuns: 300, window: 10, repeats: 5 };
-const TARGETS = { coldStartMs: 400, trivialRunMs: 2, toolRoundTripMs: 0.5, cpuRatio: 3 };
+const FIRST_STEPS_SHIPPED = 3;
+const FIRST_STEPS_BUILT = 2;
+const IDLE_EXECUTORS = 3;
+const LATENCY_CALLS = 2_000;
+const TARGETS = {
+  coldStartMs: 400,
+  trivialRunMs: 2,
+  toolRoundTripMs: 0.5,
+  toolCallMedianMs: 0.1,
+  cpuRatio: 3,
+  firstAgentStepMs: 1_000,
+};
 
 const local = () => new LocalPythonExecutor();
 const plain = () => new LocalPythonExecutor({ snapshot: false });
@@ -54,6 +83,37 @@ async function main(): Promise<void> {
   await warmUp.start();
   await warmUp.cleanup();
   const preparationMs = performance.now() - preparing;
+
+  // What `build-snapshot --ship` puts in the tarball, made from the snapshot just built.
+  const shipDirectory = mkdtempSync(join(tmpdir(), "smol-bench-shipped-"));
+  const factory = new DenoSandboxFactory({
+    additionalAuthorizedImports: [],
+    memoryLimitMb: 1024,
+    snapshot: true,
+  });
+  const shipped = shipSnapshot(
+    join(factory.snapshotDirectory, snapshotFileName(factory.snapshotInputs)),
+    shipDirectory,
+  );
+  const firstAgentStep = {
+    shippedSnapshot: await repeat(FIRST_STEPS_SHIPPED, () =>
+      measureFirstAgentStep(
+        (cacheDir) => new LocalPythonExecutor({ cacheDir, shippedSnapshotDir: shipDirectory }),
+      ),
+    ),
+    buildOnFirstUse: await repeat(FIRST_STEPS_BUILT, () =>
+      measureFirstAgentStep((cacheDir) => new LocalPythonExecutor({ cacheDir, shippedSnapshotDir: false })),
+    ),
+  };
+  rmSync(shipDirectory, { recursive: true, force: true });
+  const idleMemory = {
+    local: await measureIdleMemory(local, IDLE_EXECUTORS),
+    nativePython: await measureIdleMemory(native, IDLE_EXECUTORS),
+  };
+  const toolCallLatency: { local: ToolCallProfile; nativePython: ToolCallProfile } = {
+    local: await measureToolCallLatency(local, LATENCY_CALLS),
+    nativePython: await measureToolCallLatency(native, LATENCY_CALLS),
+  };
 
   const coldStart = {
     snapshot: summarize(await measureColdStarts(local, SNAPSHOT_COLD_STARTS)),
@@ -90,6 +150,8 @@ async function main(): Promise<void> {
     trivialRun: warm.local.trivialRun.medianMs <= TARGETS.trivialRunMs,
     toolRoundTrip: warm.local.toolRoundTrip.medianMs <= TARGETS.toolRoundTripMs,
     cpu: Object.values(cpu).every((entry) => entry.ratio <= TARGETS.cpuRatio),
+    toolCallMedian: toolCallLatency.local.latency.medianMs <= TARGETS.toolCallMedianMs,
+    firstAgentStep: firstAgentStep.shippedSnapshot.firstStepMs.medianMs <= TARGETS.firstAgentStepMs,
   };
   const results = {
     benchmark: "executor",
@@ -101,6 +163,8 @@ async function main(): Promise<void> {
     loadAverage: { before: loadBefore.map(round), after: loadavg().map(round) },
     versions: versions(),
     firstStartWithSnapshotPreparationMs: round(preparationMs),
+    shippedSnapshot: { bytes: shipped.bytes, file: shipped.file },
+    firstAgentStep,
     coldStart,
     trivialRun: { local: warm.local.trivialRun, nativePython: warm.nativePython.trivialRun },
     toolRoundTrip: {
@@ -109,6 +173,8 @@ async function main(): Promise<void> {
       nativePython: warm.nativePython.toolRoundTrip,
     },
     cpu,
+    idleMemory,
+    toolCallLatency,
     targets: TARGETS,
     pass,
   };
@@ -154,10 +220,88 @@ async function main(): Promise<void> {
   console.log(
     `Load average before/after: ${results.loadAverage.before.join(" ")} / ${results.loadAverage.after.join(" ")} on ${results.cpus} CPUs`,
   );
+  const table = issue19Table(firstAgentStep, coldStart, idleMemory, toolCallLatency);
+  console.log(table);
   const output = join(dirname(fileURLToPath(import.meta.url)), "..", "results", "executor.json");
   await mkdir(dirname(output), { recursive: true });
   await writeFile(output, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`Wrote ${output}`);
+  await writeFile(output.replace(/\.json$/, ".md"), `${table}\n`);
+  console.log(`Wrote ${output} and executor.md`);
+}
+
+async function repeat(
+  times: number,
+  measure: () => Promise<{ firstStepMs: number; backgroundMs: number }>,
+): Promise<{ firstStepMs: Summary; backgroundMs: Summary }> {
+  const runs: { firstStepMs: number; backgroundMs: number }[] = [];
+  for (let index = 0; index < times; index++) runs.push(await measure());
+  return {
+    firstStepMs: summarize(runs.map((run) => run.firstStepMs)),
+    backgroundMs: summarize(runs.map((run) => run.backgroundMs)),
+  };
+}
+
+/** The figures of issue 19, sandbox next to its reference, as a Markdown table. */
+function issue19Table(
+  firstAgentStep: Record<
+    "shippedSnapshot" | "buildOnFirstUse",
+    { firstStepMs: Summary; backgroundMs: Summary }
+  >,
+  coldStart: Record<"snapshot" | "nativePython", Summary>,
+  idleMemory: Record<"local" | "nativePython", { rssMb: Summary; pssMb: Summary }>,
+  toolCallLatency: Record<"local" | "nativePython", ToolCallProfile>,
+): string {
+  const ms = (summary: Summary) => `${summary.medianMs} ms (p95 ${summary.p95Ms})`;
+  const µs = (summary: Summary) =>
+    `${round(summary.medianMs * 1000)} µs (p95 ${round(summary.p95Ms * 1000)})`;
+  const rows = [
+    ["measure", "LocalPythonExecutor", "reference", "reference is", "target"],
+    ["---", "---", "---", "---", "---"],
+    [
+      "first agent step after an install (empty cache)",
+      ms(firstAgentStep.shippedSnapshot.firstStepMs),
+      ms(firstAgentStep.buildOnFirstUse.firstStepMs),
+      "snapshot built on first use (before)",
+      `≤ ${TARGETS.firstAgentStepMs} ms`,
+    ],
+    ["then in the background (Deno cache)", ms(firstAgentStep.shippedSnapshot.backgroundMs), "—", "", ""],
+    [
+      "start after the first (cold start, warm cache)",
+      ms(coldStart.snapshot),
+      ms(coldStart.nativePython),
+      "python3",
+      `≤ ${TARGETS.coldStartMs} ms`,
+    ],
+    [
+      "idle RSS per executor",
+      `${idleMemory.local.rssMb.medianMs} MB`,
+      `${idleMemory.nativePython.rssMb.medianMs} MB`,
+      "python3",
+      "",
+    ],
+    [
+      "idle PSS per executor",
+      `${idleMemory.local.pssMb.medianMs} MB`,
+      `${idleMemory.nativePython.pssMb.medianMs} MB`,
+      "python3",
+      "",
+    ],
+    [
+      "tool call round trip (timed in Python)",
+      µs(toolCallLatency.local.latency),
+      µs(toolCallLatency.nativePython.latency),
+      "python3",
+      `≤ ${TARGETS.toolCallMedianMs * 1000} µs median`,
+    ],
+    [
+      "CPU per tool call: host / runtime",
+      `${toolCallLatency.local.hostCpuMicros} / ${toolCallLatency.local.runtimeCpuMicros} µs`,
+      `${toolCallLatency.nativePython.hostCpuMicros} / ${toolCallLatency.nativePython.runtimeCpuMicros} µs`,
+      "python3",
+      "",
+    ],
+  ];
+  return rows.map((cells) => `| ${cells.join(" | ")} |`).join("\n");
 }
 
 async function measureWarm(
