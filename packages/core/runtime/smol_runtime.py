@@ -990,7 +990,7 @@ class Runtime:
         top = name.split(".")[0]
         failure = self.installer.failures.get(top) if self.installer is not None else None
         if failure is not None:
-            hint = f" '{top}' is authorized, but its package could not be installed in the sandbox: {failure}"
+            hint = f" '{top}' is authorized, but its package is not installed in this sandbox: {failure}"
         elif sys.platform == "emscripten":
             if top not in _installable_modules():
                 return message

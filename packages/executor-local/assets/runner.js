@@ -55,7 +55,8 @@ async function startInterpreter() {
  * `numpy` costs nothing to a run that does not import it. `config.packages` maps each top-level
  * module to the wheels it needs, dependencies first; a wheel the host is still downloading is
  * waited for (the host writes `<wheel>.unavailable` with the reason when the download fails).
- * Returns a promise of `null` when installed, or of the reason it could not be.
+ * Returns a promise of `undefined` (Python's None; a `null` would arrive as `jsnull`) when
+ * installed, or of the reason it could not be.
  */
 function installerOf(packages) {
   const installed = new Set();
@@ -76,7 +77,7 @@ function installerOf(packages) {
         }
         installed.add(wheel);
       }
-      return null;
+      return undefined;
     })();
   };
 }
@@ -85,10 +86,10 @@ const ARRIVAL_POLL_MS = 100;
 /** Longer than the host's download can take (its own timeout is 120 s). */
 const ARRIVAL_TIMEOUT_MS = 150_000;
 
-/** Null once the wheel is there; the reason when the host says it will not come. */
+/** Undefined once the wheel is there; the reason when the host says it will not come. */
 async function wheelArrival(wheel) {
   for (let waited = 0; ; waited += ARRIVAL_POLL_MS) {
-    if (exists(wheel)) return null;
+    if (exists(wheel)) return undefined;
     if (exists(`${wheel}.unavailable`)) return Deno.readTextFileSync(`${wheel}.unavailable`);
     if (waited >= ARRIVAL_TIMEOUT_MS) return `${basename(wheel)} did not arrive in the package cache`;
     await new Promise((resolve) => setTimeout(resolve, ARRIVAL_POLL_MS));
@@ -115,9 +116,26 @@ function writeLine(line) {
 }
 
 const runtime = pyodide.pyimport("smol_runtime");
-lockDown();
-// Entered as a promising call so that an import can wait for its package (`run_sync`, through
-// JavaScript Promise Integration). Only that wait lets the event loop turn while Python runs:
-// everything else, the blocking stdin reads between runs included, stays synchronous.
-await runtime.serve.callPromising(readLine, writeLine, Object.keys(packages), installerOf(packages));
+const install = installerOf(packages);
+if (canWaitInPython()) {
+  lockDown();
+  // Entered as a promising call so that an import can wait for its package (`run_sync`, through
+  // JavaScript Promise Integration). Only that wait lets the event loop turn while Python runs:
+  // everything else, the blocking stdin reads between runs included, stays synchronous.
+  await runtime.serve.callPromising(readLine, writeLine, Object.keys(packages), install);
+} else {
+  // A Deno without JavaScript Promise Integration (an older one given as denoPath): an import
+  // cannot wait, so every package is installed before any guest code runs, as a start cost.
+  for (const module of Object.keys(packages)) {
+    const reason = await install(module);
+    if (reason) writeToStderr(`smol sandbox: ${module} is not installed: ${reason}`);
+  }
+  lockDown();
+  runtime.serve(readLine, writeLine);
+}
 Deno.exit(0);
+
+/** Whether Python can wait for a promise (`run_sync`): JSPI, in its current or its first form. */
+function canWaitInPython() {
+  return typeof WebAssembly.Suspending === "function" || typeof WebAssembly.Suspender === "function";
+}

@@ -2,6 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { createServer, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ExecutorError } from "@smol/core";
 import { LocalPythonExecutor } from "@smol/executor-local";
 import { afterAll, describe, expect, it } from "vitest";
 import { pyodidePackageDirectory } from "./sandbox-files.js";
@@ -33,7 +34,7 @@ describe("a wheel in the package cache", () => {
       await using executor = new LocalPythonExecutor({
         cacheDir: sharedCacheDir,
         packageCacheDir,
-        additionalAuthorizedImports: ["smol_lazy", "os", "sys", "sysconfig"],
+        additionalAuthorizedImports: ["smol_lazy.*", "os", "sys", "sysconfig"],
       });
       await executor.sendVariables({ name: "smol_lazy" });
       const before = await executor.run(INSTALLED);
@@ -43,6 +44,66 @@ describe("a wheel in the package cache", () => {
       expect(imported.error).toBeUndefined();
       expect(imported.output).toBe(42);
       expect((await executor.run(INSTALLED)).output).toEqual([true, true]);
+      // An install that worked is no failure: a missing submodule is a plain ModuleNotFoundError.
+      const missing = await executor.run("import smol_lazy.absent");
+      expect(missing.error?.type).toBe("ModuleNotFoundError");
+      expect(missing.error?.message).not.toContain("is not installed");
+    },
+    timeout,
+  );
+});
+
+describe("the import policy, with packages installed on import", () => {
+  const packageCacheDir = join(scratch, "policy-wheels");
+  const writeWheel = () => {
+    mkdirSync(packageCacheDir, { recursive: true });
+    writeFileSync(
+      join(packageCacheDir, "smol_policy-1.0-py3-none-any.whl"),
+      testWheel("smol_policy", { "smol_policy/__init__.py": "" }),
+    );
+  };
+
+  it(
+    "refuses a module whose wheel is in the cache but which is not authorized, and installs nothing",
+    async () => {
+      writeWheel();
+      await using executor = new LocalPythonExecutor({
+        cacheDir: sharedCacheDir,
+        packageCacheDir,
+        additionalAuthorizedImports: ["os", "sysconfig"],
+      });
+      const refused = await executor.run("import smol_policy");
+      expect(refused.error?.type).toBe("ImportError");
+      expect(refused.error?.message).toContain("Import of 'smol_policy' is not allowed");
+      expect(refused.error?.message).toContain("additionalAuthorizedImports");
+      const site = await executor.run(
+        "import os, sysconfig\nos.path.exists(os.path.join(sysconfig.get_paths()['purelib'], 'smol_policy'))",
+      );
+      expect(site.output).toBe(false);
+    },
+    timeout,
+  );
+
+  it(
+    "still fails the start on an authorized module that exists nowhere, naming only that one",
+    async () => {
+      writeWheel();
+      await using executor = new LocalPythonExecutor({
+        cacheDir: sharedCacheDir,
+        packageCacheDir,
+        // Nothing listens on port 9: numpy's download fails at once, and its name is no typo.
+        packageBaseUrl: "http://127.0.0.1:9/",
+        additionalAuthorizedImports: ["smol_policy", "numpy", "nmpy"],
+      });
+      const error = await executor.start().then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+      expect(ExecutorError.isInstance(error)).toBe(true);
+      const message = (error as Error).message;
+      expect(message).toContain("'nmpy'");
+      expect(message).not.toContain("'smol_policy'");
+      expect(message).not.toContain("'numpy'");
     },
     timeout,
   );
@@ -129,7 +190,7 @@ describe("a Pyodide package that is not in the cache", () => {
         const imported = await executor.run("import numpy");
         expect(imported.error?.type).toBe("ModuleNotFoundError");
         expect(imported.error?.message).toContain(
-          "'numpy' is authorized, but its package could not be installed",
+          "'numpy' is authorized, but its package is not installed in this sandbox: Could not download",
         );
         expect(imported.error?.message).toContain("no response within 10 s");
         expect(imported.error?.message).toContain(packageCacheDir);
