@@ -158,7 +158,13 @@ export class DenoSandboxFactory {
   #installShipped(name: string): string | undefined {
     const directory = this.options.shippedSnapshotDir ?? shippedSnapshotDirectory(this.assetsDirectory);
     if (directory === false) return undefined;
-    const installed = installShippedSnapshot(directory, name, this.snapshotDirectory);
+    let installed: ReturnType<typeof installShippedSnapshot>;
+    try {
+      installed = installShippedSnapshot(directory, name, this.snapshotDirectory);
+    } catch {
+      // The cache cannot be written: the build that follows reports why (and starts plainly).
+      return undefined;
+    }
     if ("path" in installed) return installed.path;
     if (installed.refused === "damaged") {
       process.emitWarning(
