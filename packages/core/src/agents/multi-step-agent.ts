@@ -734,7 +734,7 @@ export abstract class MultiStepAgent<Output = unknown> implements AgentContext, 
     ids: RunIds,
   ): Promise<Event> {
     if (isDetailEvent(event)) {
-      this.#notifyListeners({ ...event, ...ids });
+      this.#notifyListeners(event, ids);
       return event;
     }
     logRunEvent(this.logger, event, {
@@ -747,12 +747,14 @@ export abstract class MultiStepAgent<Output = unknown> implements AgentContext, 
       session.monitor.updateMetrics(event.step);
     if (event.type === "planning-step" || event.type === "action-step" || event.type === "final-answer")
       await this.#stepCallbacks.fire(event.step, this.#contextOf(session));
-    this.#notifyListeners({ ...event, ...ids } as ObservedEvent);
+    this.#notifyListeners(event, ids);
     return event;
   }
 
   /** Listeners are not awaited, and their failures are logged: they observe, they never steer the run. */
-  #notifyListeners(event: ObservedEvent): void {
+  #notifyListeners(unstamped: AgentEvent | AgentDetailEvent, ids: RunIds): void {
+    if (this.#eventListeners.size === 0) return;
+    const event = { ...unstamped, ...ids } as ObservedEvent;
     const failed = (error: unknown) =>
       this.logger.logError(
         `An onEvent listener failed on '${event.type}': ${error instanceof Error ? error.message : String(error)}`,
