@@ -2,8 +2,9 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { createServer, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ExecutorError } from "@smol/core";
+import { CodeAgent, ExecutorError, LogLevel } from "@smol/core";
 import { LocalPythonExecutor } from "@smol/executor-local";
+import { ScriptedModel } from "@smol/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { pyodidePackageDirectory } from "./sandbox-files.js";
 import { sha256Hex, testWheel } from "./test-wheel.js";
@@ -269,6 +270,32 @@ describe("a Pyodide package downloaded while the sandbox runs", () => {
       } finally {
         await cdn.close();
       }
+    },
+    timeout,
+  );
+});
+
+describe("a CodeAgent told to authorize pandas and numpy, offline", () => {
+  it(
+    'answers a task whose code only imports datetime (the smolagent CLI\'s --imports "pandas numpy")',
+    async () => {
+      const model = new ScriptedModel([
+        "Thought: I format the date.\n<code>\nimport datetime\nday = datetime.date(2026, 12, 2).isoformat()\nprint(day)\n</code>",
+        "<code>\nfinal_answer(day)\n</code>",
+      ]);
+      await using agent = new CodeAgent({
+        tools: [],
+        model,
+        verbosityLevel: LogLevel.OFF,
+        additionalAuthorizedImports: ["pandas", "numpy"],
+        // Port 9 cannot be fetched from: every download fails at once, as offline.
+        executorOptions: {
+          cacheDir: sharedCacheDir,
+          packageCacheDir: join(scratch, "agent-offline"),
+          packageBaseUrl: "http://127.0.0.1:9/",
+        },
+      });
+      expect(await agent.run("What is the date?")).toBe("2026-12-02");
     },
     timeout,
   );

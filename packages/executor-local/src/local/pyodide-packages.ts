@@ -63,8 +63,6 @@ export interface PackagePlan {
   packages: Record<string, string[]>;
   /** Every path the sandbox must be allowed to read for these: the wheels and `.unavailable` files. */
   readPaths: string[];
-  /** Settles when the downloads started for this plan have ended (each one's failure reported). */
-  downloads: Promise<void>;
 }
 
 const DOWNLOAD_TIMEOUT_MS = 120_000;
@@ -75,7 +73,7 @@ const lockFiles = new Map<string, Map<string, LockPackage>>();
 const verifiedWheels = new Set<string>();
 /** Packages already warned about in this process, so that each restart does not warn again. */
 const warnedPackages = new Set<string>();
-/** Downloads under way in this process, by target path: two sandboxes never fetch one wheel twice. */
+/** Downloads under way in this process, by target path: two starts never fetch one wheel twice. */
 const downloadsInFlight = new Map<string, Promise<void>>();
 
 /**
@@ -91,7 +89,7 @@ const downloadsInFlight = new Map<string, Promise<void>>();
  * its wheel); a failed download also leaves `<wheel>.unavailable`, so that the import says why.
  */
 export function planPackages(preparation: PackagePreparation): PackagePlan {
-  const plan: PackagePlan = { packages: {}, readPaths: [], downloads: Promise.resolve() };
+  const plan: PackagePlan = { packages: {}, readPaths: [] };
   const topLevel = new Set(
     preparation.additionalAuthorizedImports
       .filter((entry) => entry !== "*")
@@ -101,7 +99,6 @@ export function planPackages(preparation: PackagePreparation): PackagePlan {
   if (topLevel.size === 0) return plan;
   const lock = readLock(preparation.pyodideDirectory);
   const providers = importProviders(lock);
-  const downloads: Promise<void>[] = [];
   const localImports: string[] = [];
   for (const name of topLevel) {
     const provider = providers.get(name);
@@ -115,9 +112,8 @@ export function planPackages(preparation: PackagePreparation): PackagePlan {
     plan.packages[name] = [];
     for (const wheel of wheels as LockWheel[]) {
       plan.packages[name].push(wheel.path);
-      const readable = wheel.download ? [wheel.path, `${wheel.path}${UNAVAILABLE_SUFFIX}`] : [wheel.path];
+      const readable = wheel.downloading ? [wheel.path, `${wheel.path}${UNAVAILABLE_SUFFIX}`] : [wheel.path];
       for (const path of readable) if (!plan.readPaths.includes(path)) plan.readPaths.push(path);
-      if (wheel.download) downloads.push(wheel.download);
     }
   }
   if (localImports.length > 0) {
@@ -129,20 +125,19 @@ export function planPackages(preparation: PackagePreparation): PackagePlan {
       if (!plan.readPaths.includes(wheel)) plan.readPaths.push(wheel);
     }
   }
-  plan.downloads = Promise.all(downloads).then(() => undefined);
   return plan;
 }
 
 interface LockWheel {
   path: string;
-  /** Present while the wheel is not in the cache yet. */
-  download?: Promise<void>;
+  /** True while the wheel is not in the cache yet: a download is under way. */
+  downloading: boolean;
 }
 
 /**
  * The wheel of a lock package: its real path when it is in the cache and its checksum matches,
- * else its path in the cache with the download that brings it there (started here, or already
- * under way); undefined, reported, when it is there with a wrong checksum.
+ * else its path in the cache, once the download that brings it there is under way; undefined
+ * (reported) when it is there with a wrong checksum.
  */
 function lockWheel(
   entry: LockPackage,
@@ -154,7 +149,7 @@ function lockWheel(
     try {
       const real = realRegularFile(path, `wheel of ${entry.name}`);
       verifyChecksum(entry, real);
-      return { path: real };
+      return { path: real, downloading: false };
     } catch (error) {
       reportUnavailable(preparation, `${neededFor}:${entry.name}`, error);
       return undefined;
@@ -163,21 +158,21 @@ function lockWheel(
   // The sandbox may read only real paths (Deno checks them lexically): the directory's, then.
   mkdirSync(preparation.packageCacheDirectory, { recursive: true });
   const target = join(realpathSync(preparation.packageCacheDirectory), entry.file_name);
-  return { path: target, download: startDownload(entry, neededFor, target, preparation) };
+  startDownload(entry, neededFor, target, preparation);
+  return { path: target, downloading: true };
 }
 
-/** The download of a wheel into the cache, started now or already under way in this process. */
+/** Starts the download of a wheel into the cache, unless it is already under way in this process. */
 function startDownload(
   entry: LockPackage,
   neededFor: string,
   path: string,
   preparation: PackagePreparation,
-): Promise<void> {
-  let download = downloadsInFlight.get(path);
-  if (!download) {
+): void {
+  if (!downloadsInFlight.has(path)) {
     // A reason left by an earlier attempt is stale: this one may succeed.
     rmSync(`${path}${UNAVAILABLE_SUFFIX}`, { force: true });
-    download = downloadWheel(entry, neededFor, path, preparation)
+    const download = downloadWheel(entry, neededFor, path, preparation)
       .catch((error: unknown) => {
         try {
           const reason = error instanceof Error ? error.message : String(error);
@@ -190,7 +185,6 @@ function startDownload(
       .finally(() => downloadsInFlight.delete(path));
     downloadsInFlight.set(path, download);
   }
-  return download;
 }
 
 /** A lock package and everything it depends on, dependencies first. */
