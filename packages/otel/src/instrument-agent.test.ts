@@ -296,6 +296,35 @@ describe("instrumentAgent on a ToolCallingAgent", () => {
     expect(new Set(spans.map((span) => span.spanContext().traceId)).size).toBe(1);
   });
 
+  it("traces a streamed run with streamed model output, plans and the answer written after maxSteps", async () => {
+    const { provider, exporter } = memoryTracing();
+    const model = new ScriptedModel([
+      "Plan: look it up.",
+      call("get_weather", { city: "Lima" }),
+      "It is sunny in Lima.",
+    ]);
+    const agent = new ToolCallingAgent({
+      tools: [weather],
+      model,
+      planningInterval: 5,
+      maxSteps: 1,
+      streamOutputs: true,
+      ...quiet,
+    });
+    instrumentAgent(agent, { tracerProvider: provider });
+
+    const types: string[] = [];
+    for await (const event of agent.run("Weather in Lima?", { stream: true })) types.push(event.type);
+    const spans = exporter.getFinishedSpans();
+
+    // The stream itself is as without instrumentation.
+    expect(types).not.toContain("model-call-start");
+    // The plan, the step and the answer from memory: three model calls.
+    expect(spans.filter((span) => span.name === "chat scripted-model")).toHaveLength(3);
+    expect(spanNamed(spans, "execute_tool get_weather").status.code).not.toBe(SpanStatusCode.ERROR);
+    expect(spanNamed(spans, "invoke_agent").attributes["smol.run.state"]).toBe("max_steps_error");
+  });
+
   it("traces runs of other sessions, and nothing once stopped", async () => {
     const { provider, exporter } = memoryTracing();
     const model = new ScriptedModel(() => call("final_answer", { answer: "ok" }));
