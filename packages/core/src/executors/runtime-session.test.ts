@@ -1,9 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ExecutorError } from "../errors.js";
 import { tool } from "../tools/function-tool.js";
 import { LineChannel } from "./line-channel.js";
 import type { HostMessage } from "./protocol.js";
-import { RuntimeSession } from "./runtime-session.js";
+import { RuntimeSession, VARIABLES_DEADLINE_MS } from "./runtime-session.js";
 import type { RuntimeTransport } from "./transport.js";
 
 /** Plays the runtime's side of the protocol by hand, to test how the host reacts to it. */
@@ -296,5 +296,75 @@ describe("RuntimeSession", () => {
       logs: "",
     });
     await expect(second).rejects.toThrow("refused the request: ValueError: bad name");
+  });
+});
+
+describe("RuntimeSession.getVariables", () => {
+  it("keeps the values in their wire form, with the names the runtime could not carry", async () => {
+    const { runtime, session } = await startedSession();
+    const reading = session.getVariables();
+    const request = await runtime.next();
+    expect(request.type).toBe("get_variables");
+    runtime.send({
+      type: "variables",
+      id: (request as { id: string }).id,
+      variables: { point: { __smol_type__: "tuple", items: [1, 2] }, n: 3 },
+      uncarried: [{ name: "math", pythonType: "module", reason: "a module: import it again" }],
+      omitted: 0,
+    });
+    expect(await reading).toEqual({
+      values: { point: { __smol_type__: "tuple", items: [1, 2] }, n: 3 },
+      uncarried: [{ name: "math", pythonType: "module", reason: "a module: import it again" }],
+      omitted: 0,
+    });
+  });
+
+  it("ends the session on a malformed value, a reply of the wrong type or an oversized list", async () => {
+    const replies = [
+      (id: string) => ({
+        type: "variables",
+        id,
+        variables: { x: { __smol_type__: "nope" } },
+        uncarried: [],
+        omitted: 0,
+      }),
+      (id: string) => ({ type: "ack", id }),
+      (id: string) => ({
+        type: "variables",
+        id,
+        variables: {},
+        uncarried: Array.from({ length: 1_001 }, (_, index) => ({
+          name: `f${index}`,
+          pythonType: "function",
+          reason: "",
+        })),
+        omitted: 0,
+      }),
+    ];
+    for (const reply of replies) {
+      const { runtime, session } = await startedSession();
+      const reading = session.getVariables();
+      const request = (await runtime.next()) as { id: string };
+      runtime.send(reply(request.id));
+      const error = await reading.catch((caught: unknown) => caught);
+      expect(ExecutorError.isInstance(error)).toBe(true);
+      expect(session.end?.violation).toBe(true);
+      expect(runtime.killed).toBe(true);
+    }
+  });
+
+  it("kills a runtime that does not answer within the deadline", async () => {
+    vi.useFakeTimers();
+    try {
+      const { runtime, session } = await startedSession();
+      const reading = session.getVariables().catch((caught: unknown) => caught);
+      await runtime.next();
+      await vi.advanceTimersByTimeAsync(VARIABLES_DEADLINE_MS + 10);
+      const error = await reading;
+      expect(String((error as Error).message)).toContain("did not answer get_variables within 15.0 s");
+      expect(runtime.killed).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
