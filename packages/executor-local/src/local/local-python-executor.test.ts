@@ -20,6 +20,7 @@ import { denoArguments, denoEnvironment } from "./deno-command.js";
 import { DenoSandboxFactory } from "./deno-sandbox-factory.js";
 import { pyodidePackageDirectory } from "./sandbox-files.js";
 import { snapshotFileName } from "./snapshot.js";
+import { testWheel } from "./test-wheel.js";
 
 // Shared across runs so that the snapshot is built once per machine, not once per test run.
 const sharedCacheDir = join(tmpdir(), "smol-executor-local-test-cache");
@@ -192,13 +193,8 @@ describe("LocalPythonExecutor", () => {
       mkdirSync(packageCacheDir);
       writeFileSync(
         join(packageCacheDir, "smol_greetings-1.0-py3-none-any.whl"),
-        storedZip({
+        testWheel("smol_greetings", {
           "smol_greetings/__init__.py": "def greet(name):\n    return f'hello, {name}, from a wheel'\n",
-          "smol_greetings-1.0.dist-info/METADATA":
-            "Metadata-Version: 2.1\nName: smol-greetings\nVersion: 1.0\n",
-          "smol_greetings-1.0.dist-info/WHEEL":
-            "Wheel-Version: 1.0\nGenerator: smol-test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
-          "smol_greetings-1.0.dist-info/RECORD": "",
         }),
       );
       await using executor = new LocalPythonExecutor({
@@ -354,51 +350,3 @@ describe("LocalPythonExecutor", () => {
     expect(() => new LocalPythonExecutor({ cacheDir: sharedCacheDir, pyodideDir })).toThrow(/symlink/);
   });
 });
-
-/** A zip archive with stored (uncompressed) entries: enough for a wheel. */
-function storedZip(files: Record<string, string>): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const [name, text] of Object.entries(files)) {
-    const nameBytes = Buffer.from(name, "utf8");
-    const data = Buffer.from(text, "utf8");
-    const checksum = crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt32LE(checksum, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt32LE(checksum, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(nameBytes.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, nameBytes, data);
-    centrals.push(central, nameBytes);
-    offset += local.length + nameBytes.length + data.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(Object.keys(files).length, 8);
-  end.writeUInt16LE(Object.keys(files).length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
-}
-
-function crc32(bytes: Buffer): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let bit = 0; bit < 8; bit++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
