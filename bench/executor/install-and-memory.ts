@@ -7,9 +7,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { CodeAgent, LogLevel, type PythonExecutor, tool } from "@smol/core";
+import { CodeAgent, LogLevel, type PythonExecutor } from "@smol/core";
 import { ScriptedModel } from "@smol/core/testing";
-import { type Summary, summarize } from "./measurements.js";
+import { countingEchoTool, type Summary, summarize } from "./measurements.js";
 
 /** The OS processes this process started (direct children), from /proc (Linux). */
 export function childProcesses(): number[] {
@@ -116,20 +116,8 @@ export async function measureToolCallLatency(
   const before = new Set(childProcesses());
   const executor = create();
   try {
-    let answered = 0;
-    const echo = tool(
-      {
-        name: "echo",
-        description: "Returns its input.",
-        inputs: { value: { type: "integer", description: "Any number." } },
-        outputType: "integer",
-      },
-      ({ value }) => {
-        answered += 1;
-        return value;
-      },
-    );
-    await executor.sendTools([echo]);
+    const echo = countingEchoTool();
+    await executor.sendTools([echo.tool]);
     const code = [
       "import time",
       "timings = []",
@@ -143,15 +131,15 @@ export async function measureToolCallLatency(
     for (let warmUp = 0; warmUp < 3; warmUp++) await executor.run(code);
     const [runtime] = childProcesses().filter((pid) => !before.has(pid));
     if (runtime === undefined) throw new Error("The executor's process was not found");
-    answered = 0;
+    echo.reset();
     const runtimeBefore = cpuMicros(runtime);
     const hostBefore = process.cpuUsage();
     const result = await executor.run(code);
     const host = process.cpuUsage(hostBefore);
     const runtimeUsed = cpuMicros(runtime) - runtimeBefore;
-    if (!Array.isArray(result.output) || answered !== calls) {
+    if (!Array.isArray(result.output) || echo.calls !== calls) {
       throw new Error(
-        `The tool run returned ${JSON.stringify(result).slice(0, 300)} after ${answered} calls`,
+        `The tool run returned ${JSON.stringify(result).slice(0, 300)} after ${echo.calls} calls`,
       );
     }
     return {

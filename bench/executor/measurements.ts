@@ -53,15 +53,8 @@ export async function measureTrivialRuns(executor: PythonExecutor, times: number
   return durations;
 }
 
-/**
- * Python → host tool → Python: runs that each make `callsPerRun` calls, minus the cost of the
- * same loop without the call, divided by the number of calls.
- */
-export async function measureToolRoundTrips(
-  executor: PythonExecutor,
-  callsPerRun: number,
-  runs: number,
-): Promise<number[]> {
+/** The host tool the tool-call benchmarks call from Python: returns its input, counts its calls. */
+export function countingEchoTool() {
   let calls = 0;
   const echo = tool(
     {
@@ -75,21 +68,42 @@ export async function measureToolRoundTrips(
       return value;
     },
   );
-  await executor.sendTools([echo]);
+  return {
+    tool: echo,
+    get calls() {
+      return calls;
+    },
+    reset() {
+      calls = 0;
+    },
+  };
+}
+
+/**
+ * Python → host tool → Python: runs that each make `callsPerRun` calls, minus the cost of the
+ * same loop without the call, divided by the number of calls.
+ */
+export async function measureToolRoundTrips(
+  executor: PythonExecutor,
+  callsPerRun: number,
+  runs: number,
+): Promise<number[]> {
+  const echo = countingEchoTool();
+  await executor.sendTools([echo.tool]);
   const loop = (body: string) => `total = 0\nfor i in range(${callsPerRun}):\n    total += ${body}\ntotal`;
   const expected = (callsPerRun * (callsPerRun - 1)) / 2;
   await executor.run(loop("echo(i)"));
   const durations: number[] = [];
   for (let run = 0; run < runs; run++) {
-    calls = 0;
+    echo.reset();
     let start = performance.now();
     const withCalls = await executor.run(loop("echo(i)"));
     const withCallsMs = performance.now() - start;
     start = performance.now();
     await executor.run(loop("i"));
     const withoutCallsMs = performance.now() - start;
-    if (withCalls.output !== expected || calls !== callsPerRun) {
-      throw new Error(`A tool run returned ${JSON.stringify(withCalls)} after ${calls} calls`);
+    if (withCalls.output !== expected || echo.calls !== callsPerRun) {
+      throw new Error(`A tool run returned ${JSON.stringify(withCalls)} after ${echo.calls} calls`);
     }
     durations.push((withCallsMs - withoutCallsMs) / callsPerRun);
   }
