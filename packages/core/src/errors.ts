@@ -125,6 +125,39 @@ export class AgentOutputValidationError extends AgentError {
 }
 
 /**
+ * A human (or the run's `onApproval`) rejected a tool call that needed approval, or no one could
+ * be asked. The call was not run; its observation tells the model why, and the run goes on.
+ */
+export class AgentToolRejectedError extends AgentToolCallError {
+  static override readonly errorName: string = "AgentToolRejectedError";
+  constructor(
+    message: string,
+    toolName: string,
+    /** The id of the approval request that was rejected. */
+    readonly approvalId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, toolName, options);
+  }
+}
+
+/**
+ * `session.approve(id)` or `session.reject(id)` named no approval the session is waiting for:
+ * an unknown id, or one already approved, rejected or cancelled (the run ended meanwhile).
+ */
+export class ApprovalNotFoundError extends AgentError {
+  static override readonly errorName: string = "ApprovalNotFoundError";
+  constructor(
+    message: string,
+    /** The id that was given. */
+    readonly approvalId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
  * `agent.session({ restore })` was given a snapshot it cannot read: of another version, or not
  * of the shape `session.toJSON()` writes. Nothing is restored.
  */

@@ -22,7 +22,7 @@ export type {
   StepContext,
 } from "./agents/agent-options.js";
 export { AgentSession, type SessionOptions } from "./agents/agent-session.js";
-export type { SavedPythonVariables, SessionSnapshot } from "./agents/session-snapshot.js";
+export type { ApprovalHandler, ApprovalRequest } from "./agents/approvals.js";
 export {
   type BaseToolsFactory,
   type BaseToolsOptions,
@@ -53,6 +53,7 @@ export type {
 export { ManagedAgentTool } from "./agents/managed-agent-tool.js";
 export { MultiStepAgent } from "./agents/multi-step-agent.js";
 export type { InferOutput, OutputSchema, StandardSchemaLike } from "./agents/output-schema.js";
+export type { SavedPythonVariables, SessionSnapshot } from "./agents/session-snapshot.js";
 export { ToolCallingAgent, type ToolCallingAgentOptions } from "./agents/tool-calling-agent.js";
 
 // Errors
@@ -68,6 +69,8 @@ export {
   AgentParsingError,
   AgentToolCallError,
   AgentToolExecutionError,
+  AgentToolRejectedError,
+  ApprovalNotFoundError,
   ExecutorError,
   MissingPackageError,
   ModelApiError,
@@ -151,9 +154,11 @@ export {
 } from "./tools/function-tool.js";
 export { isValidIdentifier, PYTHON_KEYWORDS, RESERVED_TOOL_NAMES } from "./tools/python-names.js";
 export { Tool } from "./tools/tool.js";
+export type { ForwardArguments } from "./tools/tool-arguments.js";
 export { ToolWithInputs } from "./tools/tool-with-inputs.js";
 export {
   type JsonSchema,
+  type NeedsApproval,
   TOOL_TYPES,
   type ToolCallOptions,
   type ToolDict,

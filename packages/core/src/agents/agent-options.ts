@@ -8,6 +8,7 @@ import type { PromptTemplateOverrides } from "../prompts/prompt-templates.js";
 import type { Tool } from "../tools/tool.js";
 import type { AgentContext } from "./agent-context.js";
 import type { AgentSession } from "./agent-session.js";
+import type { ApprovalHandler } from "./approvals.js";
 // Type-only, for `managedAgents`: a manager keeps its managed agents as agents (`agent.managedAgents`).
 import type { MultiStepAgent } from "./multi-step-agent.js";
 import type { OutputSchema } from "./output-schema.js";
@@ -102,6 +103,14 @@ export interface RunOptions {
   returnFullResult?: boolean;
   /** Aborts the run: in-flight model and tool calls get the signal, and the run rejects. */
   signal?: AbortSignal;
+  /**
+   * Decides the tool calls that need approval (`needsApproval`): `true` runs the call, `false`
+   * rejects it (the model reads that the user rejected it). The run waits for the answer. Without
+   * it, a streamed run waits for `session.approve(id)` / `session.reject(id, reason)` after its
+   * `approval-request` event, and a run that is not streamed rejects the call at once (the model
+   * reads that nobody could approve it).
+   */
+  onApproval?: ApprovalHandler;
 }
 
 /** What a run produced, with `returnFullResult`; also carried by the `run-end` event. */

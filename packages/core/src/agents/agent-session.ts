@@ -7,6 +7,12 @@ import type { ChatMessage } from "../models/messages.js";
 import type { Tool } from "../tools/tool.js";
 import type { AgentContext } from "./agent-context.js";
 import type { RunOptions, RunResult } from "./agent-options.js";
+import {
+  type ApprovalRequest,
+  approvalInterruptedError,
+  PendingApprovals,
+  type RunApprover,
+} from "./approvals.js";
 import type { RunEvent } from "./events.js";
 import {
   type RestoredSession,
@@ -56,6 +62,10 @@ interface SessionRunState {
   python?: SavedPythonVariables;
   /** Restored Python variables not sent to an executor yet (sent before the first run's code). */
   pendingPython?: SavedPythonVariables;
+  /** The tool calls waiting for approval. */
+  readonly approvals: PendingApprovals;
+  /** How the run under way decides approvals; unset between runs. */
+  approver?: RunApprover;
 }
 
 const runStates = new WeakMap<AgentSession, SessionRunState>();
@@ -101,7 +111,13 @@ export class AgentSession<Output = unknown> implements AgentContext, AsyncDispos
     // The global Web Crypto (Node 20, browsers): core does not tie itself to node: modules here.
     this.id = options.id ?? restored?.sessionId ?? globalThis.crypto.randomUUID();
     this.monitor = new Monitor(host.model, host.logger);
-    runStates.set(this, { running: false, interruptRequested: false, closed: false, children: new Map() });
+    runStates.set(this, {
+      running: false,
+      interruptRequested: false,
+      closed: false,
+      children: new Map(),
+      approvals: new PendingApprovals(),
+    });
     if (restored) this.#restore(restored);
     const session = this;
     this.context = Object.freeze({
@@ -218,9 +234,38 @@ export class AgentSession<Output = unknown> implements AgentContext, AsyncDispos
     return this.memory.toMessages(summaryMode);
   }
 
-  /** Stops this session's run at the end of its current step; it then rejects with `AgentInterruptedError`. */
+  /**
+   * Stops this session's run at the end of its current step; it then rejects with
+   * `AgentInterruptedError`. A tool call waiting for approval is cancelled (it does not run), and
+   * the run ends at once.
+   */
   interrupt(): void {
-    sessionRunState(this).interruptRequested = true;
+    const runState = sessionRunState(this);
+    runState.interruptRequested = true;
+    runState.approvals.cancelAll(approvalInterruptedError());
+  }
+
+  /**
+   * Runs a tool call that waits for approval (its `approval-request` event gave the id); the run
+   * goes on. Throws `ApprovalNotFoundError` when no call waits for this id (unknown, or already
+   * approved, rejected or cancelled).
+   */
+  approve(approvalId: string): void {
+    sessionRunState(this).approvals.approve(approvalId);
+  }
+
+  /**
+   * Rejects a tool call that waits for approval: it does not run, and the model reads that the
+   * user rejected it, with `reason` when given; the run goes on. Throws `ApprovalNotFoundError`
+   * as `approve` does.
+   */
+  reject(approvalId: string, reason?: string): void {
+    sessionRunState(this).approvals.reject(approvalId, reason);
+  }
+
+  /** The tool calls of the run under way that wait for approval, oldest first. */
+  get pendingApprovals(): ApprovalRequest[] {
+    return sessionRunState(this).approvals.requests;
   }
 
   /**

@@ -2,6 +2,7 @@ import type { CodeOutput } from "../executors/python-executor.js";
 import type { ActionStep, FinalAnswerStep, PlanningStep, ToolCall } from "../memory/steps.js";
 import type { ChatMessage, ChatMessageStreamDelta } from "../models/messages.js";
 import type { RunResult } from "./agent-options.js";
+import type { ApprovalRequest } from "./approvals.js";
 
 /**
  * What happens in a run. `agent.run(task, { stream: true })` (or `session.run`) yields these,
@@ -9,9 +10,10 @@ import type { RunResult } from "./agent-options.js";
  *
  * - `run-start`, once, first;
  * - for each step: `planning-step`? (with `planningInterval`, the plan made before the step),
- *   `step-start`, `stream-delta`* (with `streamOutputs`), `tool-call`*, `tool-output`*
- *   (ToolCallingAgent), `action-output` (when the action ran), `action-step` (always, with the
- *   step as memory keeps it);
+ *   `step-start`, `stream-delta`* (with `streamOutputs`), `tool-call`*, `approval-request`* (a
+ *   call of a tool with `needsApproval`, before it runs: the run waits for the decision),
+ *   `tool-output`* (ToolCallingAgent), `action-output` (when the action ran), `action-step`
+ *   (always, with the step as memory keeps it);
  * - after `maxSteps`, one more `step-start` and `action-step`: the answer written from memory;
  * - `final-answer`, when the run has an answer;
  * - `run-end`, once, last: its `result` says how the run ended, also when it failed
@@ -24,6 +26,12 @@ export type AgentEvent =
   | { type: "planning-step"; step: PlanningStep }
   /** ToolCallingAgent: one per call; CodeAgent: `python_interpreter` with the code as argument. */
   | { type: "tool-call"; toolCall: ToolCall }
+  /**
+   * A tool call waits for approval: answer with `session.approve(approvalId)` or
+   * `session.reject(approvalId, reason)` (or the run's `onApproval` decides). From a CodeAgent,
+   * the call is one the code makes, while the code runs; it then has no `toolCallId`.
+   */
+  | ({ type: "approval-request" } & ApprovalRequest)
   /** ToolCallingAgent: the result of one tool call. */
   | {
       type: "tool-output";

@@ -29,7 +29,7 @@ export interface ManagedAgent extends ManagedAgentRunner {
 export class ManagedAgentTool extends Tool {
   name: string;
   description: string;
-  inputs: ToolInputs = {
+  inputs = {
     task: {
       type: "string",
       description: "The task for this team member, explained in full: it sees nothing else of your work.",
@@ -39,7 +39,7 @@ export class ManagedAgentTool extends Tool {
       description: "Values the team member can use by their keys (data, file contents, …), if any.",
       nullable: true,
     },
-  };
+  } satisfies ToolInputs;
   outputType = "string" as const;
 
   readonly #runner: () => ManagedAgentRunner;

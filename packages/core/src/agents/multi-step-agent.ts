@@ -41,6 +41,12 @@ import {
   collectManagedAgents,
   collectTools,
 } from "./agent-setup.js";
+import {
+  type ApprovalDecision,
+  type ApprovalRequestEvent,
+  approvalInterruptedError,
+  decideApproval,
+} from "./approvals.js";
 import type { BaseToolsOptions } from "./base-tools.js";
 import {
   type AgentDetailEvent,
@@ -424,6 +430,37 @@ export abstract class MultiStepAgent<Output = unknown> implements AgentContext, 
     this.#defaultSession.interrupt();
   }
 
+  /** Approves a tool call of the default session's run (see `AgentSession.approve`). */
+  approve(approvalId: string): void {
+    this.#defaultSession.approve(approvalId);
+  }
+
+  /** Rejects a tool call of the default session's run (see `AgentSession.reject`). */
+  reject(approvalId: string, reason?: string): void {
+    this.#defaultSession.reject(approvalId, reason);
+  }
+
+  /**
+   * Whether a tool call may run: asks for approval when the tool's `needsApproval` says so
+   * (announcing the `approval-request` event) and waits, as the session's run decides (its
+   * `onApproval`, or `approve` / `reject` when streamed). Rejects when the wait is cancelled
+   * (interrupt, abort, end of the run) or `onApproval` fails: the call must not run then.
+   */
+  protected decideToolApproval(
+    session: AgentSession,
+    call: { tool: Tool; args: Record<string, unknown> | unknown[]; toolCallId?: string },
+    announce: (event: ApprovalRequestEvent) => Promise<void> | void,
+  ): Promise<ApprovalDecision> {
+    const runState = sessionRunState(session);
+    return decideApproval({
+      ...call,
+      context: this.#contextOf(session),
+      pending: runState.approvals,
+      approver: runState.approver,
+      announce,
+    });
+  }
+
   /**
    * Runs the agent on a task in its default session. Resolves to the final answer (or a
    * `RunResult` with `returnFullResult`); with `stream: true`, returns the run's events instead.
@@ -523,6 +560,11 @@ export abstract class MultiStepAgent<Output = unknown> implements AgentContext, 
       );
     }
     runState.running = true;
+    runState.approver = {
+      onApproval: options.onApproval,
+      streaming: options.stream === true,
+      signal: options.signal,
+    };
     const ids = { runId: globalThis.crypto.randomUUID(), sessionId: session.id };
     const stamp = (event: AgentEvent): RunEvent => ({ ...event, ...ids });
     const startTime = Date.now();
@@ -565,6 +607,9 @@ export abstract class MultiStepAgent<Output = unknown> implements AgentContext, 
       }
       throw error;
     } finally {
+      // A reader that stopped early leaves no tool call waiting for an approval nobody will give.
+      runState.approvals.cancelAll(approvalInterruptedError());
+      runState.approver = undefined;
       runState.running = false;
     }
   }

@@ -32,6 +32,9 @@ export function logRunEvent(logger: AgentLogger, event: AgentEvent, context: Run
       // Only the task is in memory before the first plan.
       logger.logPlan(event.step.plan, { initial: context.memoryLength === 1 });
       return;
+    case "approval-request":
+      logger.log(`Tool '${event.toolName}' needs approval to run (approval id ${event.approvalId}).`);
+      return;
     case "action-output":
       if (event.isFinalAnswer) logger.logFinalAnswer(event.output);
       return;

@@ -7,6 +7,7 @@ import { TOOL_CALLING_AGENT_PROMPT_TEMPLATES } from "../prompts/defaults.js";
 import type { PromptTemplates } from "../prompts/prompt-templates.js";
 import type { ActionOutput, MultiStepAgentOptions, StepContext } from "./agent-options.js";
 import type { AgentSession } from "./agent-session.js";
+import { EventChannel } from "./event-channel.js";
 import type { AgentDetailEvent, AgentEvent } from "./events.js";
 import { MultiStepAgent } from "./multi-step-agent.js";
 import { type ParsedToolCall, toolCallsFromMessage } from "./tool-call-parsing.js";
@@ -114,38 +115,63 @@ export class ToolCallingAgent<Output = unknown> extends MultiStepAgent<Output> {
     return { output: answer, isFinalAnswer: true };
   }
 
-  /** Runs the calls concurrently; yields a `tool-output` per call as it ends; returns results in call order. */
+  /**
+   * Runs the calls concurrently; yields a `tool-output` per call as it ends, and the
+   * `approval-request` of each call that waits for approval; returns results in call order.
+   */
   async *#runToolCalls(
     calls: ParsedToolCall[],
     session: AgentSession,
     signal: AbortSignal | undefined,
   ): AsyncGenerator<AgentEvent, ToolCallResult[]> {
     const managedAgentTools = this.managedAgentToolsOf(session);
+    const approvalRequests = new EventChannel<AgentEvent>();
+    // An approval that could not be had (an interrupt, a failing onApproval) ends the run once
+    // the step's calls are over; the call's own result only says that it did not run.
+    let approvalFailure: { error: unknown } | undefined;
     const toolContext: ToolCallContext = {
       tools: { ...this.tools, ...managedAgentTools },
       managedAgentNames: new Set(Object.keys(managedAgentTools)),
       state: session.state,
       signal,
+      approve: async (tool, args, toolCallId) => {
+        try {
+          return await this.decideToolApproval(session, { tool, args, toolCallId }, (event) =>
+            approvalRequests.send(event),
+          );
+        } catch (error) {
+          approvalFailure ??= { error };
+          throw error;
+        }
+      },
     };
     const results: ToolCallResult[] = new Array(calls.length);
     const limit = this.maxToolThreads ?? calls.length;
     for (const call of calls) this.logger.logToolCall(call.toolCall.name, call.toolCall.arguments);
-    for await (const { index, result } of runConcurrently(calls, limit, (call) =>
-      runToolCall(call, toolContext),
-    )) {
-      results[index] = result;
-      if (result.error) this.logger.logError(result.observation);
-      else this.logger.logObservation(result.observation);
-      yield {
-        type: "tool-output",
-        id: result.id,
-        toolCall: calls[index]!.toolCall,
-        output: result.output,
-        observation: result.observation,
-        isFinalAnswer: result.name === "final_answer" && !result.error,
-        ...(result.error ? { error: result.error } : {}),
-      };
+    const running = runConcurrently(calls, limit, (call) => runToolCall(call, toolContext));
+    try {
+      for (;;) {
+        // While the calls run, the approval requests they raise are yielded as they come.
+        const next = yield* approvalRequests.until(running.next());
+        if (next.done) break;
+        const { index, result } = next.value;
+        results[index] = result;
+        if (result.error) this.logger.logError(result.observation);
+        else this.logger.logObservation(result.observation);
+        yield {
+          type: "tool-output",
+          id: result.id,
+          toolCall: calls[index]!.toolCall,
+          output: result.output,
+          observation: result.observation,
+          isFinalAnswer: result.name === "final_answer" && !result.error,
+          ...(result.error ? { error: result.error } : {}),
+        };
+      }
+    } finally {
+      approvalRequests.release();
     }
+    if (approvalFailure) throw approvalFailure.error;
     return results;
   }
 }

@@ -1,7 +1,13 @@
-import { AgentToolCallError, AgentToolExecutionError } from "../errors.js";
+import {
+  AgentInterruptedError,
+  AgentToolCallError,
+  AgentToolExecutionError,
+  AgentToolRejectedError,
+} from "../errors.js";
 import type { ToolCallResult } from "../memory/steps.js";
 import { jsonReplacer } from "../memory/to-messages.js";
 import type { Tool } from "../tools/tool.js";
+import { type ApprovalDecision, rejectionMessage } from "./approvals.js";
 import type { ParsedToolCall } from "./tool-call-parsing.js";
 
 /** What running a tool call needs from the agent. */
@@ -13,6 +19,15 @@ export interface ToolCallContext {
   /** The agent's state: string arguments naming a key are replaced by its value. */
   state: Record<string, unknown>;
   signal?: AbortSignal;
+  /**
+   * Decides whether the call may run (see `needsApproval`); calls run without asking when
+   * unset. Rejects when the decision cannot be had (the run was interrupted, `onApproval` failed).
+   */
+  approve?: (
+    tool: Tool,
+    args: Record<string, unknown> | unknown[],
+    toolCallId: string,
+  ) => Promise<ApprovalDecision>;
 }
 
 /** Where an image or audio output is stored in the state, by output type. */
@@ -25,7 +40,9 @@ const storedOutputKeys: Record<string, string> = { image: "image.png", audio: "a
  */
 export async function runToolCall(call: ParsedToolCall, context: ToolCallContext): Promise<ToolCallResult> {
   const { id, name } = call.toolCall;
-  const failed = (error: AgentToolCallError | AgentToolExecutionError): ToolCallResult => ({
+  const failed = (
+    error: AgentToolCallError | AgentToolExecutionError | AgentInterruptedError,
+  ): ToolCallResult => ({
     id,
     name,
     observation: error.message,
@@ -42,9 +59,29 @@ export async function runToolCall(call: ParsedToolCall, context: ToolCallContext
     );
   }
   const args = substituteStateValues(call.toolCall.arguments, context.state);
+  const callArguments = toCallArguments(args);
+  if (context.approve) {
+    let decision: ApprovalDecision;
+    try {
+      decision = await context.approve(tool, callArguments, id);
+    } catch (error) {
+      if (AgentInterruptedError.isInstance(error)) return failed(error);
+      const reason = error instanceof Error ? error.message : String(error);
+      return failed(
+        new AgentToolExecutionError(`The approval of the call of tool '${name}' failed: ${reason}`, name, {
+          cause: error,
+        }),
+      );
+    }
+    if (!decision.approved) {
+      return failed(
+        new AgentToolRejectedError(rejectionMessage(name, decision.reason), name, decision.approvalId),
+      );
+    }
+  }
   let output: unknown;
   try {
-    output = await tool.call(toCallArguments(args), { signal: context.signal });
+    output = await tool.call(callArguments, { signal: context.signal });
   } catch (error) {
     if (AgentToolCallError.isInstance(error) && error.toolName === name) {
       return failed(

@@ -11,7 +11,7 @@ import type { ToolInputs, ToolOutputType } from "./types.js";
 export class FinalAnswerTool extends Tool {
   name = "final_answer";
   description = "Gives the final answer to the problem and ends the run.";
-  inputs: ToolInputs = { answer: { type: "any", description: "The final answer to the problem" } };
+  inputs = { answer: { type: "any", description: "The final answer to the problem" } } satisfies ToolInputs;
   outputType: ToolOutputType = "any";
 
   forward({ answer }: { answer: unknown }): unknown {

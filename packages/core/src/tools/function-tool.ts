@@ -1,70 +1,14 @@
-import type { z } from "zod";
 import { Tool } from "./tool.js";
+import type { ToolArguments } from "./tool-arguments.js";
 import type {
   DeclaredToolInputs,
   JsonSchema,
-  ObjectJsonSchemaInputs,
+  NeedsApproval,
   SchemaToolInputs,
   ToolCallOptions,
   ToolInputs,
   ToolOutputType,
-  Zod3ObjectInputs,
 } from "./types.js";
-
-/** The TypeScript value of one declared input type (`image`, `audio` and `any` stay `unknown`). */
-type ValueOfType<T> = T extends "string"
-  ? string
-  : T extends "boolean"
-    ? boolean
-    : T extends "integer" | "number"
-      ? number
-      : T extends "array"
-        ? unknown[]
-        : T extends "object"
-          ? Record<string, unknown>
-          : T extends "null"
-            ? null
-            : unknown;
-
-type ValueOfInput<I> = I extends { enum: readonly (infer Allowed)[] }
-  ? Allowed
-  : I extends { type: readonly (infer T)[] }
-    ? ValueOfType<T>
-    : I extends { type: infer T }
-      ? ValueOfType<T>
-      : unknown;
-
-type Simplify<T> = { [K in keyof T]: T[K] } & {};
-
-/**
- * The arguments `forward` receives for some inputs: `z.output` of a zod object, or the dict
- * form mapped to TypeScript (`{ task: { type: "string" } }` → `{ task: string }`, nullable
- * inputs optional and `null`-able).
- */
-export type ToolArguments<Inputs> =
-  Inputs extends z.ZodObject<any>
-    ? z.output<Inputs>
-    : Inputs extends Zod3ObjectInputs
-      ? Inputs["_output"]
-      : Inputs extends { "~standard": { types?: { output: infer Output } | undefined } }
-        ? Output extends object
-          ? Output
-          : Record<string, unknown>
-        : Inputs extends ObjectJsonSchemaInputs
-          ? Record<string, unknown>
-          : Inputs extends ToolInputs
-            ? Simplify<
-                {
-                  -readonly [K in keyof Inputs as Inputs[K] extends { nullable: true }
-                    ? never
-                    : K]: ValueOfInput<Inputs[K]>;
-                } & {
-                  -readonly [K in keyof Inputs as Inputs[K] extends { nullable: true }
-                    ? K
-                    : never]?: ValueOfInput<Inputs[K]> | null;
-                }
-              >
-            : Record<string, unknown>;
 
 /**
  * The TypeScript value of a declared output type (`image`, `audio` and `any` stay `unknown`;
@@ -86,6 +30,8 @@ export type ToolOutputValue<T> = [T] extends [never]
               ? null | undefined
               : unknown;
 
+export type { ToolArguments } from "./tool-arguments.js";
+
 /** What `tool()` needs besides the function. */
 export interface ToolDefinition<Inputs extends ToolInputs | SchemaToolInputs> {
   name: string;
@@ -93,6 +39,8 @@ export interface ToolDefinition<Inputs extends ToolInputs | SchemaToolInputs> {
   inputs: Inputs;
   outputType: ToolOutputType;
   outputSchema?: JsonSchema;
+  /** Calls must be approved before they run: always (`true`), or when this function says so. */
+  needsApproval?: NeedsApproval<ToolArguments<Inputs>>;
 }
 
 /** The function behind a `tool()`. */
@@ -107,7 +55,10 @@ export class FunctionTool<Inputs extends DeclaredToolInputs = DeclaredToolInputs
   readonly #function: ToolFunction<Inputs>;
 
   constructor(
-    definition: ToolDefinition<Inputs & (ToolInputs | SchemaToolInputs)>,
+    // `needsApproval` is typed by `tool()`, which knows the inputs' literal types.
+    definition: Omit<ToolDefinition<Inputs & (ToolInputs | SchemaToolInputs)>, "needsApproval"> & {
+      needsApproval?: NeedsApproval<any>;
+    },
     implementation: ToolFunction<Inputs>,
   ) {
     super();
@@ -116,6 +67,7 @@ export class FunctionTool<Inputs extends DeclaredToolInputs = DeclaredToolInputs
     this.inputs = definition.inputs;
     this.outputType = definition.outputType;
     if (definition.outputSchema !== undefined) this.outputSchema = definition.outputSchema;
+    if (definition.needsApproval !== undefined) this.needsApproval = definition.needsApproval;
     this.#function = implementation;
     this.validate();
   }

@@ -5,6 +5,7 @@
 import { z as z4 } from "zod";
 import { z as zod3Package } from "zod3";
 import { tool } from "./function-tool.js";
+import { Tool } from "./tool.js";
 import { ToolWithInputs } from "./tool-with-inputs.js";
 
 const description = "A test tool.";
@@ -88,3 +89,77 @@ class ZodBacked extends ToolWithInputs(z4.object({ n: z4.number().describe("n") 
   }
 }
 new ZodBacked();
+
+// A plain Tool subclass has its forward checked when its inputs keep their literal types.
+class ConstInputs extends Tool {
+  name = "const_inputs";
+  description = description;
+  inputs = { n: { type: "string", description } } as const;
+  outputType = "string";
+  forward({ n }: { n: string }) {
+    return n;
+  }
+}
+new ConstInputs();
+
+class ConstMismatch extends Tool {
+  name = "const_mismatch";
+  description = description;
+  inputs = { n: { type: "string", description } } as const;
+  outputType = "string";
+  // @ts-expect-error forward takes a number where the input is a string
+  forward({ n }: { n: number }) {
+    return n.toFixed();
+  }
+}
+new ConstMismatch();
+
+class SatisfiesMismatch extends Tool {
+  name = "satisfies_mismatch";
+  description = description;
+  inputs = { flag: { type: "boolean", description } } satisfies Record<
+    string,
+    { type: "boolean"; description: string }
+  >;
+  outputType = "string";
+  // @ts-expect-error forward takes a string where the input is a boolean
+  forward({ flag }: { flag: string }) {
+    return flag;
+  }
+}
+new SatisfiesMismatch();
+
+class ZodMismatch extends Tool {
+  name = "zod_mismatch";
+  description = description;
+  inputs = z4.object({ n: z4.number().describe("n") });
+  outputType = "string";
+  // @ts-expect-error forward takes a string where the zod input is a number
+  forward({ n }: { n: string }) {
+    return n;
+  }
+}
+new ZodMismatch();
+
+class ZodMatch extends Tool {
+  name = "zod_match";
+  description = description;
+  inputs = z4.object({ n: z4.number().describe("n") });
+  outputType = "string";
+  forward({ n }: { n: number }) {
+    return n.toFixed();
+  }
+}
+new ZodMatch();
+
+// A plain field without `as const` is widened by TypeScript (`type: string`): forward stays unchecked.
+class WidenedInputs extends Tool {
+  name = "widened_inputs";
+  description = description;
+  inputs = { n: { type: "string", description } };
+  outputType = "string";
+  forward({ n }: { n: number }) {
+    return n.toFixed();
+  }
+}
+new WidenedInputs();

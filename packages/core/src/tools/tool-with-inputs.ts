@@ -1,6 +1,5 @@
-import type { ToolArguments } from "./function-tool.js";
 import { Tool } from "./tool.js";
-import type { SchemaToolInputs, ToolCallOptions, ToolInputs } from "./types.js";
+import type { SchemaToolInputs, ToolInputs } from "./types.js";
 
 /**
  * The base of a `Tool` subclass whose `forward` is checked against its inputs at compile time.
@@ -20,8 +19,8 @@ import type { SchemaToolInputs, ToolCallOptions, ToolInputs } from "./types.js";
  */
 export function ToolWithInputs<const Inputs extends ToolInputs | SchemaToolInputs>(inputs: Inputs) {
   abstract class TypedTool extends Tool {
+    // Kept literal by the `const` type parameter, so `Tool`'s `forward` type checks against it.
     inputs: Inputs = inputs;
-    abstract override forward(args: ToolArguments<Inputs>, options?: ToolCallOptions): unknown;
   }
   return TypedTool;
 }

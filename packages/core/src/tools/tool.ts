@@ -2,11 +2,13 @@ import { AgentToolCallError } from "../errors.js";
 import type { ToolSpec } from "../models/model.js";
 import { normalizeInputs, parameterOrder } from "./input-schema.js";
 import { toolJsonSchema } from "./json-schema.js";
+import type { ForwardArguments } from "./tool-arguments.js";
 import { toolCallingPrompt, toolCodePrompt } from "./tool-prompts.js";
 import type {
   ArgumentValidationResult,
   DeclaredToolInputs,
   JsonSchema,
+  NeedsApproval,
   ToolCallOptions,
   ToolDict,
   ToolInputs,
@@ -51,9 +53,21 @@ export abstract class Tool {
    * (Declared without being emitted, so a subclass field initializer is the only value.)
    */
   declare outputSchema?: JsonSchema | undefined;
+  /**
+   * Whether a call must be approved before it runs (see `NeedsApproval`): `true`, or a function
+   * of the arguments and the run's context. Unset: calls run without asking. Agents ask; a
+   * direct `call()` does not.
+   */
+  declare needsApproval?: NeedsApproval<ForwardArguments<this["inputs"]>> | undefined;
 
-  /** Does the work. Receives validated keyword arguments. */
-  abstract forward(args: Record<string, any>, options?: ToolCallOptions): unknown | Promise<unknown>;
+  /**
+   * Does the work. Receives validated keyword arguments, typed from `inputs` when TypeScript
+   * knows them (see `ForwardArguments`).
+   */
+  abstract forward(
+    args: ForwardArguments<this["inputs"]>,
+    options?: ToolCallOptions,
+  ): unknown | Promise<unknown>;
 
   /** Optional: runs once, lazily, before the first call (load a model, open a client, …). */
   setup?(): void | Promise<void>;
@@ -113,7 +127,8 @@ export abstract class Tool {
     if (!validation.ok) throw new AgentToolCallError(validation.error, this.name);
     await this.#ensureSetup();
     options.signal?.throwIfAborted();
-    return await this.forward(validation.value, options);
+    // `this["inputs"]` is only known in a subclass: here the validated arguments are what it takes.
+    return await this.forward(validation.value as ForwardArguments<this["inputs"]>, options);
   }
 
   /** The spec for native tool-calling APIs: a JSON schema of the arguments object. */

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { AgentContext } from "../agents/agent-context.js";
 
 /** Every type a tool input or output may declare (smolagents' authorized types). */
 export const TOOL_TYPES = [
@@ -95,7 +96,27 @@ export type DeclaredToolInputs = Record<string, DeclaredToolInput> | SchemaToolI
 export interface ToolCallOptions {
   /** Aborts the call; tools that do I/O should pass it on. */
   signal?: AbortSignal;
+  /**
+   * Set by an executor that limits how long code may run (`timeoutSeconds`), on the calls the
+   * code makes: what `wait` takes (a human deciding whether the call may run) does not count
+   * against the limit. Resolves or rejects as `wait` does.
+   */
+  pauseTimeout?: <T>(wait: Promise<T>) => Promise<T>;
 }
+
+/**
+ * Whether a call of a tool must be approved before it runs: `true` for every call, or a
+ * function of the call's arguments (validated, by name) and the run's `AgentContext`. The run
+ * then emits an `approval-request` event and waits for `session.approve(id)` or
+ * `session.reject(id, reason)`, or asks the run's `onApproval`.
+ *
+ * @example
+ * const needsApproval: NeedsApproval<{ amount: number }> = ({ amount }) => amount > 100;
+ */
+export type NeedsApproval<Args = Record<string, any>> =
+  | boolean
+  // A method type, so that a function typed for the tool's own arguments is accepted.
+  | { decide(args: Args, context: AgentContext): boolean | Promise<boolean> }["decide"];
 
 /** The result of `Tool.validateArguments`: the arguments to run with, or what was wrong. */
 export type ArgumentValidationResult =

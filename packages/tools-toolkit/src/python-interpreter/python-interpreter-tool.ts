@@ -5,7 +5,6 @@ import {
   type PythonExecutor,
   Tool,
   type ToolCallOptions,
-  type ToolInputs,
   type ToolOutputType,
 } from "@smol/core";
 import { authorizedImports } from "@smol/core/executor-kit";
@@ -43,7 +42,7 @@ export interface PythonInterpreterToolOptions {
 export class PythonInterpreterTool extends Tool {
   name = "python_interpreter";
   description: string;
-  inputs: ToolInputs;
+  inputs: { code: { type: "string"; description: string } };
   outputType: ToolOutputType = "string";
 
   /** The full allow-list of imports (the base modules plus `authorizedImports`). */

@@ -58,12 +58,12 @@ type Transcriber = (audio: Float32Array, options: Record<string, unknown>) => Pr
 export class SpeechToTextTool extends Tool {
   name = "transcriber";
   description = "Transcribes speech from an audio file into text. Returns the transcribed text.";
-  inputs: ToolInputs = {
+  inputs = {
     audio: {
       type: "audio",
       description: "The audio to transcribe: a WAV file path, a URL, or the audio bytes.",
     },
-  };
+  } satisfies ToolInputs;
   outputType: ToolOutputType = "string";
 
   readonly modelId: string;

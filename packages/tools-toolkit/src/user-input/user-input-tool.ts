@@ -23,7 +23,9 @@ export class UserInputTool extends Tool {
   name = "user_input";
   description =
     "Asks the user a question and returns their answer. Use it when you need a detail only the user knows.";
-  inputs: ToolInputs = { question: { type: "string", description: "The question to ask the user." } };
+  inputs = {
+    question: { type: "string", description: "The question to ask the user." },
+  } satisfies ToolInputs;
   outputType: ToolOutputType = "string";
 
   readonly #input: Readable;

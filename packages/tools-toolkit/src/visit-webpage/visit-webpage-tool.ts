@@ -59,7 +59,7 @@ export class VisitWebpageTool extends Tool {
   name = "visit_webpage";
   description =
     "Visits a webpage at the given URL and reads its content as Markdown. Use it to read the pages that a web search found.";
-  inputs: ToolInputs = { url: { type: "string", description: "The URL of the webpage to visit." } };
+  inputs = { url: { type: "string", description: "The URL of the webpage to visit." } } satisfies ToolInputs;
   outputType: ToolOutputType = "string";
 
   readonly maxOutputLength: number;

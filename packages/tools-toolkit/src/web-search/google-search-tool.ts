@@ -22,14 +22,14 @@ export class GoogleSearchTool extends Tool {
   name = "web_search";
   description =
     "Performs a Google web search for a query and returns the top results with their title, link and snippet.";
-  inputs: ToolInputs = {
+  inputs = {
     query: { type: "string", description: "The search query to perform." },
     filter_year: {
       type: "integer",
       description: "Only return results published in this year, e.g. 2024.",
       nullable: true,
     },
-  };
+  } satisfies ToolInputs;
   outputType: ToolOutputType = "string";
 
   readonly provider: "serpapi" | "serper";

@@ -29,7 +29,7 @@ export class WebSearchTool extends Tool {
   name = "web_search";
   description =
     "Performs a web search for a query and returns the top results as a list with the title, link and a snippet of each page.";
-  inputs: ToolInputs = { query: { type: "string", description: "The search query to perform." } };
+  inputs = { query: { type: "string", description: "The search query to perform." } } satisfies ToolInputs;
   outputType: ToolOutputType = "string";
 
   /** The engine this tool searches with. */

@@ -51,9 +51,9 @@ export class WikipediaSearchTool extends Tool {
   name = "wikipedia_search";
   description =
     "Reads a Wikipedia article about a topic and returns its text. Give the title of the article (or the closest words); returns a summary or the full article.";
-  inputs: ToolInputs = {
+  inputs = {
     query: { type: "string", description: "The topic to look up, ideally the title of a Wikipedia article." },
-  };
+  } satisfies ToolInputs;
   outputType: ToolOutputType = "string";
 
   readonly language: string;

@@ -19,6 +19,7 @@ import {
   type SessionOptions,
   sessionRunState,
 } from "../agent-session.js";
+import type { ApprovalRequestEvent } from "../approvals.js";
 import type { BaseToolsOptions } from "../base-tools.js";
 import type { AgentDetailEvent, AgentEvent } from "../events.js";
 import { MultiStepAgent, stringifyValue } from "../multi-step-agent.js";
@@ -36,7 +37,7 @@ import {
   parseStructuredCodeOutput,
   resolveCodeBlockTags,
 } from "./code-parsing.js";
-import { ObservedTool } from "./observed-tool.js";
+import { type CodeToolApproval, ObservedTool } from "./observed-tool.js";
 
 export interface CodeAgentOptions<Output = unknown> extends MultiStepAgentOptions<Output> {
   /**
@@ -75,10 +76,12 @@ interface ExecutorSlot {
   /** Tools and state sent to the executor for the current run; awaited before running code. */
   ready?: Promise<void>;
   /**
-   * Where the tool calls of the code running now are reported (see `ObservedTool`); resolves
-   * once the event is published.
+   * Where the tool calls of the code running now are reported (see `ObservedTool`), and their
+   * approval requests; resolves once the event is published.
    */
-  reportToolEvent?: (event: AgentDetailEvent) => Promise<void>;
+  reportToolEvent?: (event: AgentDetailEvent | ApprovalRequestEvent) => Promise<void>;
+  /** An approval the code's call could not get (an interrupt, a failing onApproval): ends the run. */
+  approvalFailure?: { error: unknown };
 }
 
 /** The model's last value is cut to this length in the observation (prints have their own limit). */
@@ -234,8 +237,18 @@ export class CodeAgent<Output = unknown> extends MultiStepAgent<Output> {
     await super.beforeRun(context);
     const { session } = context;
     const slot = this.#slotOf(session);
+    const approve: CodeToolApproval = async (tool, args) => {
+      try {
+        return await this.decideToolApproval(session, { tool, args }, (event) =>
+          slot.reportToolEvent?.(event),
+        );
+      } catch (error) {
+        slot.approvalFailure ??= { error };
+        throw error;
+      }
+    };
     const tools = this.toolsAndManagedAgentsOf(session).map(
-      (tool) => new ObservedTool(tool, (event) => slot.reportToolEvent?.(event)),
+      (tool) => new ObservedTool(tool, (event) => slot.reportToolEvent?.(event), approve),
     );
     const variables = { ...session.state };
     const runState = sessionRunState(session);
@@ -357,6 +370,12 @@ export class CodeAgent<Output = unknown> extends MultiStepAgent<Output> {
     await untilAborted(this.#slotOf(session).ready ?? Promise.resolve(), context.signal);
     const executor = await this.#ensureExecutor(session);
     const result = yield* this.#runCode(executor, code, session, context.signal);
+    const { approvalFailure } = this.#slotOf(session);
+    if (approvalFailure) {
+      // Not the model's mistake: the run ends (interrupted, or with onApproval's error).
+      this.#slotOf(session).approvalFailure = undefined;
+      throw approvalFailure.error;
+    }
     if (result.logs) this.logger.logExecutionLogs(result.logs);
     if (result.error) {
       actionStep.observations = result.logs ? `Execution logs:\n${result.logs}` : undefined;
@@ -371,16 +390,19 @@ export class CodeAgent<Output = unknown> extends MultiStepAgent<Output> {
   /**
    * Runs the code; meanwhile yields the tool calls the code makes, as they happen, between
    * `code-execution-start` and `code-execution-end` (detail events: observers see them, the
-   * stream does not). Returns the executor's output; its exceptions go on unchanged.
+   * stream does not), and the `approval-request` of a call that waits for approval (the stream
+   * yields it: the code is blocked on that call until the decision). Returns the executor's
+   * output; its exceptions go on unchanged.
    */
   async *#runCode(
     executor: PythonExecutor,
     code: string,
     session: AgentSession,
     signal: AbortSignal | undefined,
-  ): AsyncGenerator<AgentDetailEvent, CodeOutput> {
+  ): AsyncGenerator<AgentDetailEvent | ApprovalRequestEvent, CodeOutput> {
     const slot = this.#slotOf(session);
-    const reported: { event: AgentDetailEvent; published: () => void }[] = [];
+    slot.approvalFailure = undefined;
+    const reported: { event: AgentDetailEvent | ApprovalRequestEvent; published: () => void }[] = [];
     let wake: (() => void) | undefined;
     let settled = false;
     slot.reportToolEvent = (event) =>

@@ -86,7 +86,8 @@ describe("parseCodeBlobs on the shapes real models write", () => {
   });
 
   it("refuses an unclosed fence that only imports: the output was cut off before any action", () => {
-    const text = "I will search for it with:\n```python\nimport requests\nfrom math import *\n\n# next, the search";
+    const text =
+      "I will search for it with:\n```python\nimport requests\nfrom math import *\n\n# next, the search";
     expect(fails(text)).toThrow(/never closed and holds only imports/);
     // Closed, the same imports are the model's deliberate step and run.
     expect(code("```python\nimport math\n```")).toBe("import math");
