@@ -151,8 +151,13 @@ export class AgentUI {
   }
 }
 
-/** For people coming from smolagents: `new GradioUI(agent).launch()` works as they expect. */
+/**
+ * For people coming from smolagents: `new GradioUI(agent).launch()` works as they expect.
+ *
+ * @deprecated Use `AgentUI`: this alias only keeps smolagents' name.
+ */
 export const GradioUI = AgentUI;
+/** @deprecated Use `AgentUI`. */
 export type GradioUI = AgentUI;
 
 async function listen(server: Server, host: string, port: number | undefined): Promise<number> {
