@@ -3,21 +3,12 @@
  * until the decision, a rejected call raises in the code with the reason, an approved one runs.
  * Real Python (the host runtime: the approval path is the executor-independent tool bridge).
  */
-import { CodeAgent, LogLevel, type PythonExecutor, type RunEvent, tool } from "@smol/core";
+import { CodeAgent, LogLevel, type RunEvent, tool } from "@smol/core";
 import { ScriptedModel } from "@smol/testing";
-import { afterAll, describe, expect, it } from "vitest";
-import { HostPythonExecutor } from "./host/index.js";
+import { describe, expect, it } from "vitest";
+import { hostExecutors } from "./__tests__/host-executors.js";
 
-const executors: PythonExecutor[] = [];
-afterAll(async () => {
-  await Promise.all(executors.map((executor) => executor.cleanup()));
-});
-
-function hostExecutor(): PythonExecutor {
-  const executor = new HostPythonExecutor({ suppressSandboxWarning: true });
-  executors.push(executor);
-  return executor;
-}
+const hostExecutor = hostExecutors();
 
 function makeTransferTool(done: number[]) {
   return tool(

@@ -8,24 +8,14 @@ import {
   type ChatMessage,
   CodeAgent,
   LogLevel,
-  type PythonExecutor,
   type RunEvent,
 } from "@smol/core";
 import { ScriptedModel } from "@smol/testing";
-import { afterAll, describe, expect, it } from "vitest";
-import { HostPythonExecutor } from "./host/index.js";
+import { describe, expect, it } from "vitest";
+import { hostExecutors } from "./__tests__/host-executors.js";
 import { LocalPythonExecutor } from "./local/index.js";
 
-const executors: PythonExecutor[] = [];
-afterAll(async () => {
-  await Promise.all(executors.map((executor) => executor.cleanup()));
-});
-
-function hostExecutor(): PythonExecutor {
-  const executor = new HostPythonExecutor({ suppressSandboxWarning: true });
-  executors.push(executor);
-  return executor;
-}
+const hostExecutor = hostExecutors();
 
 /** The text of the last task the model reads. */
 function lastTask(messages: ChatMessage[]): string {

@@ -89,11 +89,6 @@ export class PendingApprovals {
     });
   }
 
-  /** Whether the session still waits for this approval. */
-  has(approvalId: string): boolean {
-    return this.#pending.has(approvalId);
-  }
-
   /** Settles one request if it still waits (the first decision wins); false when it did not. */
   settle(approvalId: string, decision: ApprovalDecision): boolean {
     const pending = this.#pending.get(approvalId);

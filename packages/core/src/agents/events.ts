@@ -2,7 +2,7 @@ import type { CodeOutput } from "../executors/python-executor.js";
 import type { ActionStep, FinalAnswerStep, PlanningStep, ToolCall } from "../memory/steps.js";
 import type { ChatMessage, ChatMessageStreamDelta } from "../models/messages.js";
 import type { RunResult } from "./agent-options.js";
-import type { ApprovalRequest } from "./approvals.js";
+import type { ApprovalRequestEvent } from "./approvals.js";
 
 /**
  * What happens in a run. `agent.run(task, { stream: true })` (or `session.run`) yields these,
@@ -31,7 +31,7 @@ export type AgentEvent =
    * `session.reject(approvalId, reason)` (or the run's `onApproval` decides). From a CodeAgent,
    * the call is one the code makes, while the code runs; it then has no `toolCallId`.
    */
-  | ({ type: "approval-request" } & ApprovalRequest)
+  | ApprovalRequestEvent
   /** ToolCallingAgent: the result of one tool call. */
   | {
       type: "tool-output";
