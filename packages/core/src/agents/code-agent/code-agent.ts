@@ -21,6 +21,7 @@ import {
 } from "../agent-session.js";
 import type { ApprovalRequestEvent } from "../approvals.js";
 import type { BaseToolsOptions } from "../base-tools.js";
+import { EventChannel } from "../event-channel.js";
 import type { AgentDetailEvent, AgentEvent } from "../events.js";
 import { MultiStepAgent, stringifyValue } from "../multi-step-agent.js";
 import {
@@ -402,39 +403,15 @@ export class CodeAgent<Output = unknown> extends MultiStepAgent<Output> {
   ): AsyncGenerator<AgentDetailEvent | ApprovalRequestEvent, CodeOutput> {
     const slot = this.#slotOf(session);
     slot.approvalFailure = undefined;
-    const reported: { event: AgentDetailEvent | ApprovalRequestEvent; published: () => void }[] = [];
-    let wake: (() => void) | undefined;
-    let settled = false;
-    slot.reportToolEvent = (event) =>
-      new Promise<void>((published) => {
-        reported.push({ event, published });
-        wake?.();
-      });
+    const reported = new EventChannel<AgentDetailEvent | ApprovalRequestEvent>();
+    slot.reportToolEvent = (event) => reported.send(event);
     yield { type: "code-execution-start", code };
     const startTime = performance.now();
-    const running = executor.run(code, { signal }).finally(() => {
-      settled = true;
-      wake?.();
-    });
-    // Awaited below; this keeps a failure from being reported as unhandled while events are yielded.
-    running.catch(() => {});
     try {
-      for (;;) {
-        while (reported.length > 0) {
-          // The loop resumes here once the event is published (detail events are not yielded on);
-          // it stays in the list until then, for the cleanup below.
-          yield reported[0]!.event;
-          reported.shift()!.published();
-        }
-        if (settled) break;
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        wake = undefined;
-      }
       let result: CodeOutput;
       try {
-        result = await running;
+        // The code's tool calls and approval requests are yielded as they come, until it ends.
+        result = yield* reported.until(executor.run(code, { signal }));
       } catch (error) {
         yield { type: "code-execution-end", code, error, durationMs: performance.now() - startTime };
         throw error;
@@ -444,7 +421,7 @@ export class CodeAgent<Output = unknown> extends MultiStepAgent<Output> {
     } finally {
       slot.reportToolEvent = undefined;
       // A reader that stopped early must not leave a tool call waiting.
-      for (const { published } of reported.splice(0)) published();
+      reported.release();
     }
   }
 
