@@ -107,8 +107,10 @@ describe("instrumentAgent on a ToolCallingAgent", () => {
     });
     expect(typeof toolSpan.attributes["gen_ai.tool.call.id"]).toBe("string");
     const [first, second] = [...chats].sort((a, b) => compareTime(a.startTime, b.startTime));
-    expect(compareTime(first!.endTime, toolSpan.startTime)).toBeLessThanOrEqual(0);
-    expect(compareTime(toolSpan.endTime, second!.startTime)).toBeLessThanOrEqual(0);
+    // The SDK anchors each span's clock on Date.now(), which moves in milliseconds: two spans'
+    // times may disagree by up to one, so the order is checked to that precision.
+    expect(compareTime(first!.endTime, toolSpan.startTime)).toBeLessThanOrEqual(SPAN_CLOCK_SLACK_NS);
+    expect(compareTime(toolSpan.endTime, second!.startTime)).toBeLessThanOrEqual(SPAN_CLOCK_SLACK_NS);
 
     // Contents are off by default: no message, argument or result is recorded anywhere.
     for (const span of spans) {
@@ -343,6 +345,10 @@ describe("instrumentAgent on a ToolCallingAgent", () => {
   });
 });
 
+/** How far apart two span times may be when the SDK anchored their clocks separately. */
+const SPAN_CLOCK_SLACK_NS = 1_000_000;
+
+/** `a - b` in nanoseconds, for OpenTelemetry's `[seconds, nanoseconds]` times. */
 function compareTime(a: [number, number], b: [number, number]): number {
-  return a[0] - b[0] || a[1] - b[1];
+  return (a[0] - b[0]) * 1e9 + (a[1] - b[1]);
 }
