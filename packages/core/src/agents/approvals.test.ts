@@ -3,12 +3,14 @@ import {
   AgentToolRejectedError,
   ApprovalNotFoundError,
   type ApprovalRequest,
+  CodeAgent,
   type RunEvent,
   ToolCallingAgent,
   tool,
 } from "@smol/core";
 import { ScriptedModel } from "@smol/testing";
 import { describe, expect, it } from "vitest";
+import { python3Executor } from "../executors/__tests__/python3-executor.js";
 import { answer, callTool, quiet } from "./__tests__/fixtures.js";
 
 /** A transfer tool that needs approval above 100, and records the transfers it made. */
@@ -124,5 +126,32 @@ describe("approvals: ToolCallingAgent", () => {
     expect(() => session.approve("nope")).toThrow(ApprovalNotFoundError);
     expect(ApprovalNotFoundError.isInstance(new ApprovalNotFoundError("x", "nope"))).toBe(true);
     expect(typeof AgentToolRejectedError).toBe("function");
+  });
+});
+
+describe("approvals: a CodeAgent's code waiting for a decision", () => {
+  it("does not spend the executor's time limit while a human decides", async () => {
+    const done: number[] = [];
+    const model = new ScriptedModel([
+      "<code>\nprint(transfer(amount=300))\n</code>",
+      '<code>\nfinal_answer("paid")\n</code>',
+    ]);
+    const agent = new CodeAgent({
+      tools: [makeTransferTool(done)],
+      model,
+      executor: python3Executor({ timeoutSeconds: 1 }),
+      ...quiet,
+    });
+
+    // The person takes twice the code's whole time limit to say yes.
+    const result = await agent.run("pay", {
+      onApproval: () => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 2_000)),
+    });
+
+    expect(result).toBe("paid");
+    expect(done).toEqual([300]);
+    const firstStep = agent.memory.steps.find((step): step is ActionStep => step.type === "action");
+    expect(firstStep?.error).toBeUndefined();
+    expect(firstStep?.observations).toContain("transferred 300");
   });
 });

@@ -1,38 +1,13 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ExecutorError, MissingPackageError } from "../errors.js";
 import { tool } from "../tools/function-tool.js";
+import { environment, python3Executor } from "./__tests__/python3-executor.js";
 import { spawnRuntimeProcess } from "./child-process-transport.js";
 import { createExecutor, importOptionalPackage } from "./create-executor.js";
-import type { PythonExecutorOptions } from "./python-executor.js";
 import { RuntimeExecutor } from "./runtime-executor.js";
-import { runtimeSourcePath } from "./runtime-source.js";
-
-const environment = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" };
-
-/** The real runtime in a real python3; `python` picks another interpreter. */
-function python3Executor(options: PythonExecutorOptions & { python?: string } = {}): RuntimeExecutor {
-  const executor = new RuntimeExecutor({
-    ...options,
-    name: "TestExecutor",
-    createTransport: (signal) =>
-      spawnRuntimeProcess({
-        command: options.python ?? "python3",
-        args: ["-u", runtimeSourcePath()],
-        env: environment,
-        signal,
-      }),
-  });
-  opened.push(executor);
-  return executor;
-}
-
-const opened: RuntimeExecutor[] = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((executor) => executor.cleanup()));
-});
 
 /** Code that reaches the runtime's own writer and forges a protocol line (a hostile guest can). */
 const forgeLine = (json: string) =>
@@ -123,6 +98,24 @@ describe("RuntimeExecutor with the real runtime", () => {
     const output = await executor.run("wait_forever()");
     expect(output.error?.type).toBe("TimeoutError");
     expect(toolSignal?.aborted).toBe(true);
+  });
+
+  it("stops its clock while a tool call waits in pauseTimeout, and runs it on from where it stood", async () => {
+    const executor = python3Executor({ timeoutSeconds: 1, additionalAuthorizedImports: ["time"] });
+    const askHuman = tool(
+      { name: "ask_human", description: "Waits for a person.", inputs: {}, outputType: "string" },
+      async (_args, options) => {
+        const waitForPerson = new Promise<string>((resolve) => setTimeout(() => resolve("yes"), 1_500));
+        return options.pauseTimeout ? await options.pauseTimeout(waitForPerson) : await waitForPerson;
+      },
+    );
+    await executor.sendTools([askHuman]);
+    // 1.5 s of waiting for the person under a 1 s limit: the wait does not count.
+    expect(await executor.run("ask_human()")).toMatchObject({ output: "yes" });
+    // 0.6 s of the code's own time on each side of the wait: the clock resumes, it does not restart.
+    const spin = "t = time.monotonic()\nwhile time.monotonic() - t < 0.6: pass\n";
+    const output = await executor.run(`import time\n${spin}ask_human()\n${spin}`);
+    expect(output.error?.type).toBe("TimeoutError");
   });
 
   it("re-sends tools and variables to a restarted runtime", async () => {

@@ -2,6 +2,7 @@ import { ExecutorError } from "../errors.js";
 import { isValidIdentifier } from "../tools/python-names.js";
 import type { Tool } from "../tools/tool.js";
 import { authorizedImports } from "./authorized-imports.js";
+import { PausableDeadline } from "./pausable-deadline.js";
 import type {
   CodeOutput,
   PythonExecutor,
@@ -142,18 +143,22 @@ export class RuntimeExecutor implements PythonExecutor {
     signal?.throwIfAborted();
     const session = await this.#ensureSession();
     const notice = this.#takeNotice();
-    let timer: NodeJS.Timeout | undefined;
+    let expire = () => {};
     let onAbort: (() => void) | undefined;
     const limits = new Promise<{ kind: "timeout" | "aborted" }>((resolve) => {
-      if (this.timeoutSeconds > 0 && Number.isFinite(this.timeoutSeconds)) {
-        timer = setTimeout(() => resolve({ kind: "timeout" }), this.timeoutSeconds * 1000);
-      }
+      expire = () => resolve({ kind: "timeout" });
       onAbort = () => resolve({ kind: "aborted" });
       signal?.addEventListener("abort", onAbort, { once: true });
     });
+    const deadline =
+      this.timeoutSeconds > 0 && Number.isFinite(this.timeoutSeconds)
+        ? new PausableDeadline(this.timeoutSeconds * 1000, expire)
+        : undefined;
+    // Tool calls that wait for a human's approval stop the clock meanwhile.
+    const pauseTimeout = deadline && (<T>(wait: Promise<T>) => deadline.pauseWhile(wait));
     try {
       const outcome = await Promise.race([
-        session.run(code).then(
+        session.run(code, { pauseTimeout }).then(
           (output) => ({ kind: "output" as const, output }),
           (error: unknown) => ({ kind: "failed" as const, error }),
         ),
@@ -179,7 +184,7 @@ export class RuntimeExecutor implements PythonExecutor {
       await this.#discard(session, end.reason);
       return this.#failedRun(notice, session, { type: end.errorType, message: crashMessage(end) });
     } finally {
-      clearTimeout(timer);
+      deadline?.clear();
       if (onAbort) signal?.removeEventListener("abort", onAbort);
     }
   }

@@ -1,5 +1,6 @@
 import { ExecutorError } from "../errors.js";
 import type { Tool } from "../tools/tool.js";
+import type { ToolCallOptions } from "../tools/types.js";
 import {
   createNonce,
   type HostMessage,
@@ -110,6 +111,8 @@ export class RuntimeSession {
   #pending: PendingRequest | undefined;
   /** A tool call is being answered: the real runtime waits for the answer before the next one. */
   #answering = false;
+  /** The running code's `pauseTimeout`, handed to the tools it calls. */
+  #pauseTimeout: ToolCallOptions["pauseTimeout"];
   #unconfirmedAnswers = 0;
   #queue: Promise<unknown> = Promise.resolve();
   #requestCount = 0;
@@ -236,10 +239,17 @@ export class RuntimeSession {
 
   /**
    * Runs a snippet; the code's own errors come back in `CodeOutput.error`. There is no deadline
-   * here: `RuntimeExecutor` applies `timeoutSeconds` and kills the session.
+   * here: `RuntimeExecutor` applies `timeoutSeconds` and kills the session; its `pauseTimeout`
+   * reaches the tools the code calls.
    */
-  async run(code: string): Promise<CodeOutput> {
-    const reply = await this.#request("run", (id) => ({ type: "run", id, code }));
+  async run(code: string, options: Pick<ToolCallOptions, "pauseTimeout"> = {}): Promise<CodeOutput> {
+    this.#pauseTimeout = options.pauseTimeout;
+    let reply: Reply;
+    try {
+      reply = await this.#request("run", (id) => ({ type: "run", id, code }));
+    } finally {
+      this.#pauseTimeout = undefined;
+    }
     if (reply.type === "ack" || reply.type === "variables")
       throw this.#violation(`an ${reply.type} where a result was expected`);
     const logs = truncateContent(reply.logs + this.#takeStray(), this.#maxPrintOutputsLength);
@@ -445,7 +455,10 @@ export class RuntimeSession {
     this.#answering = true;
     let reply: HostMessage;
     try {
-      reply = await answerToolCall(this.#tools, call, this.#toolAbort.signal);
+      reply = await answerToolCall(this.#tools, call, {
+        signal: this.#toolAbort.signal,
+        pauseTimeout: this.#pauseTimeout,
+      });
     } catch (error) {
       // Only an undecodable argument gets here: the runtime sent a malformed value.
       this.#violation(error instanceof MalformedValueError ? error.message : String(error));

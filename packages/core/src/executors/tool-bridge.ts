@@ -1,5 +1,6 @@
 import { AgentError, AgentToolCallError } from "../errors.js";
 import type { Tool } from "../tools/tool.js";
+import type { ToolCallOptions } from "../tools/types.js";
 import type { HostMessage, RuntimeMessage, ToolWireSpec } from "./protocol.js";
 import { fromWireValue, toWireValue } from "./tagged-values.js";
 
@@ -11,7 +12,7 @@ import { fromWireValue, toWireValue } from "./tagged-values.js";
 export async function answerToolCall(
   tools: ReadonlyMap<string, Tool>,
   call: Extract<RuntimeMessage, { type: "tool_call" }>,
-  signal: AbortSignal,
+  options: ToolCallOptions,
 ): Promise<HostMessage> {
   const args = call.args.map((value) => fromWireValue(value));
   const kwargs = Object.fromEntries(
@@ -20,7 +21,7 @@ export async function answerToolCall(
   try {
     const tool = tools.get(call.name);
     if (!tool) throw new AgentToolCallError(`Unknown tool '${shortName(call.name)}'.`, call.name);
-    const value = await tool.call(toolArguments(tool, args, kwargs), { signal });
+    const value = await tool.call(toolArguments(tool, args, kwargs), options);
     return {
       type: "tool_result",
       callId: call.callId,
