@@ -1,4 +1,4 @@
-import { AgentInterruptedError, AgentMaxStepsError, type MultiStepAgent } from "@smol/core";
+import { AgentInterruptedError, type MultiStepAgent, type RunResult } from "@smol/core";
 import type { LiveLogger } from "../output/live-logger.js";
 
 export type RunStatus = "answered" | "failed" | "interrupted";
@@ -16,9 +16,11 @@ export interface RunOutcome {
 }
 
 /**
- * Runs the agent on the task, streaming its events to the live logger. When `signal` aborts
- * (Ctrl-C), the model call or code in flight is aborted and the run ends as `interrupted`; the
- * caller stops the sandbox (see `interruptOnSignals`).
+ * Runs the agent on the task and follows it through its events only: the live logger shows the
+ * model's text as it streams (the console prints the rest from the same events), and `run-end`'s
+ * `RunResult` gives the outcome (its state, steps and token totals, the ones the step footers
+ * show). When `signal` aborts (Ctrl-C), the model call or code in flight is aborted and the run
+ * ends as `interrupted`; the caller stops the sandbox (see `interruptOnSignals`).
  *
  * @example
  * const outcome = await runTask(agent, "What is 2 + 2?", { logger, signal: interruption.signal });
@@ -30,43 +32,30 @@ export async function runTask(
 ): Promise<RunOutcome> {
   const { logger, signal } = options;
   const startedAt = Date.now();
-  let output: unknown;
-  let answered = false;
+  let result: RunResult | undefined;
   let error: unknown;
   try {
     for await (const event of agent.run(task, { stream: true, signal })) {
       if (event.type === "stream-delta") logger.streamText(event.delta.content ?? "");
-      if (event.type === "final-answer") {
-        output = event.output;
-        answered = true;
-      }
+      if (event.type === "run-end") result = event.result;
     }
   } catch (caught) {
     error = caught;
   } finally {
     logger.finish();
   }
+  const answered = error === undefined && result !== undefined && result.state !== "error";
   const interrupted = signal.aborted || AgentInterruptedError.isInstance(error);
   if (interrupted && !AgentInterruptedError.isInstance(error)) {
     error = new AgentInterruptedError("The run was interrupted (Ctrl-C).", { cause: error });
   }
   return {
     status: interrupted ? "interrupted" : answered ? "answered" : "failed",
-    output,
+    output: answered ? result?.output : undefined,
     error,
-    state: answered ? runState(agent) : undefined,
-    steps: agent.memory.steps.filter((step) => step.type === "action").length,
-    tokenUsage: tokenUsage(agent),
+    state: answered && result?.state !== "error" ? result?.state : undefined,
+    steps: result?.steps.filter((step) => step.type === "action").length ?? 0,
+    tokenUsage: result?.tokenUsage,
     durationSeconds: (Date.now() - startedAt) / 1000,
   };
-}
-
-function runState(agent: MultiStepAgent): "success" | "max_steps_error" {
-  const last = agent.memory.steps.at(-1);
-  return last?.type === "action" && AgentMaxStepsError.isInstance(last.error) ? "max_steps_error" : "success";
-}
-
-function tokenUsage(agent: MultiStepAgent): RunOutcome["tokenUsage"] {
-  const totals = agent.monitor.getTotalTokenCounts();
-  return totals.inputTokens === 0 && totals.outputTokens === 0 ? undefined : totals;
 }

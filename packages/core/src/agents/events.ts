@@ -68,12 +68,15 @@ export type RunEvent = AgentEvent & RunIds;
  *
  * - `model-call-start` / `model-call-end`: every call of the model (steps, plans, the answer
  *   written from memory);
+ * - `model-output`: once per action step, after its model call: the text the step acts on;
  * - `code-execution-start` / `code-execution-end` (CodeAgent): the step's code in the executor;
  * - `code-tool-call` / `code-tool-output` (CodeAgent): a tool or managed agent called from that
  *   code, between the two.
  */
 export type AgentDetailEvent =
   | { type: "model-call-start"; modelId: string; messages: ChatMessage[] }
+  /** The action step's model output as the step reads it (a CodeAgent's with its code block closed). */
+  | { type: "model-output"; text: string }
   | { type: "model-call-end"; modelId: string; message?: ChatMessage; error?: unknown }
   | { type: "code-execution-start"; code: string }
   | { type: "code-execution-end"; code: string; result?: CodeOutput; error?: unknown; durationMs: number }
@@ -94,6 +97,7 @@ export type AgentEventListener = (event: ObservedEvent) => void | Promise<void>;
 const DETAIL_EVENT_TYPES: ReadonlySet<string> = new Set<AgentDetailEventType>([
   "model-call-start",
   "model-call-end",
+  "model-output",
   "code-execution-start",
   "code-execution-end",
   "code-tool-call",

@@ -376,6 +376,11 @@ export abstract class MultiStepAgent<Output = unknown> implements AgentContext, 
   }
 
   /** Every tool the model can call in the default session: the tools, then the managed agents. */
+  /** Whether the agent acts in code (a CodeAgent): the console then prints each step's code, not tool calls. */
+  protected get actsInCode(): boolean {
+    return false;
+  }
+
   protected get toolsAndManagedAgents(): Tool[] {
     return this.toolsAndManagedAgentsOf(this.#defaultSession);
   }
@@ -768,9 +773,10 @@ export abstract class MultiStepAgent<Output = unknown> implements AgentContext, 
   }
 
   /**
-   * Shows an event to what follows the run from inside, in order: the console, the monitor
-   * (the step footers and token totals), the step callbacks and the `onEvent` listeners (the
-   * only ones to see detail events). Resolves to the event, for the stream.
+   * Shows an event to what follows the run from inside, in order: the console (the only
+   * printer of a run: the agents print nothing themselves), the monitor (the step footers and
+   * token totals), the step callbacks and the `onEvent` listeners (with the console, the only
+   * ones to see detail events). Resolves to the event, for the stream.
    */
   async #publish<Event extends AgentEvent | AgentDetailEvent>(
     session: AgentSession,
@@ -778,20 +784,20 @@ export abstract class MultiStepAgent<Output = unknown> implements AgentContext, 
     maxSteps: number,
     ids: RunIds,
   ): Promise<Event> {
-    if (isDetailEvent(event)) {
-      this.#notifyListeners(event, ids);
-      return event;
-    }
     logRunEvent(this.logger, event, {
       title: this.name,
       subtitle: `${modelClassName(this.model)} - ${this.model.modelId}`,
       memoryLength: session.memory.steps.length,
       maxSteps,
+      actsInCode: this.actsInCode,
     });
+    if (isDetailEvent(event)) {
+      this.#notifyListeners(event, ids);
+      return event;
+    }
     if (event.type === "planning-step" || event.type === "action-step")
       session.monitor.updateMetrics(event.step);
-    if (event.type === "planning-step" || event.type === "action-step" || event.type === "final-answer")
-      await this.#stepCallbacks.fire(event.step, this.#contextOf(session));
+    await this.#stepCallbacks.follow(event, this.#contextOf(session));
     this.#notifyListeners(event, ids);
     return event;
   }

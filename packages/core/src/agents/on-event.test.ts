@@ -19,13 +19,14 @@ describe("agent.onEvent", () => {
 
     // The stream is unchanged: no detail event in it.
     expect(streamed.map((event) => event.type)).not.toContain("model-call-start");
-    // The listener saw the same events in the same order, with the model calls between.
-    expect(observed.filter((event) => !event.type.startsWith("model-call"))).toEqual(streamed);
-    expect(observed.map((event) => event.type).slice(0, 5)).toEqual([
+    // The listener saw the same events in the same order, with the model calls and outputs between.
+    expect(observed.filter((event) => !event.type.startsWith("model-"))).toEqual(streamed);
+    expect(observed.map((event) => event.type).slice(0, 6)).toEqual([
       "run-start",
       "step-start",
       "model-call-start",
       "model-call-end",
+      "model-output",
       "tool-call",
     ]);
     expect(observed.filter((event) => event.type === "model-call-end")).toHaveLength(2);

@@ -2,11 +2,16 @@ import { AgentConfigurationError } from "../errors.js";
 import type { ActionStep, FinalAnswerStep, PlanningStep } from "../memory/steps.js";
 import type { AgentContext } from "./agent-context.js";
 import type { StepCallback, StepCallbacks } from "./agent-options.js";
+import type { AgentEvent } from "./events.js";
 
 type CallbackStep = ActionStep | PlanningStep | FinalAnswerStep;
 const callbackKeys = { action: "action", planning: "planning", finalAnswer: "final-answer" } as const;
 
-/** The step callbacks of an agent, grouped by the type of step they follow. */
+/**
+ * The step callbacks of an agent, grouped by the type of step they follow: a filter over the
+ * run's events, which calls them with the step of each `planning-step`, `action-step` and
+ * `final-answer` event.
+ */
 export class StepCallbackRegistry {
   readonly #byType = new Map<CallbackStep["type"], StepCallback<any>[]>();
 
@@ -47,8 +52,11 @@ export class StepCallbackRegistry {
     this.#byType.set(type, list);
   }
 
-  /** Calls, in order, the callbacks registered for this step's type; awaits each. */
-  async fire(step: CallbackStep, context: AgentContext): Promise<void> {
+  /** For an event that ends a step: calls, in order, the callbacks of its step's type; awaits each. */
+  async follow(event: AgentEvent, context: AgentContext): Promise<void> {
+    if (event.type !== "planning-step" && event.type !== "action-step" && event.type !== "final-answer")
+      return;
+    const step: CallbackStep = event.step;
     const callbacks = this.#byType.get(step.type);
     if (!callbacks) return;
     for (const callback of callbacks) await callback(step, context);

@@ -1,5 +1,4 @@
 import { AgentConfigurationError, AgentToolCallError } from "../errors.js";
-import { LogLevel } from "../logging/index.js";
 import type { ActionStep, ToolCallResult } from "../memory/steps.js";
 import { messageText } from "../models/messages.js";
 import type { ToolSpec } from "../models/model.js";
@@ -83,14 +82,10 @@ export class ToolCallingAgent<Output = unknown> extends MultiStepAgent<Output> {
     actionStep.modelOutputMessage = message;
     actionStep.modelOutput = messageText(message);
     actionStep.tokenUsage = message.tokenUsage;
-    this.logger.logMarkdown(actionStep.modelOutput, {
-      title: "Output message of the LLM:",
-      level: LogLevel.DEBUG,
-    });
+    yield { type: "model-output", text: actionStep.modelOutput };
 
     const calls = toolCallsFromMessage(message);
     actionStep.toolCalls = calls.map((call) => call.toolCall);
-    for (const call of calls) yield { type: "tool-call", toolCall: call.toolCall };
     if (calls.length > 1 && calls.some((call) => call.toolCall.name === "final_answer")) {
       throw new AgentToolCallError(
         "You called final_answer together with other tools. Nothing was run: call the other tools first, " +
@@ -98,6 +93,7 @@ export class ToolCallingAgent<Output = unknown> extends MultiStepAgent<Output> {
         "final_answer",
       );
     }
+    for (const call of calls) yield { type: "tool-call", toolCall: call.toolCall };
 
     const results = yield* this.#runToolCalls(calls, session, context.signal);
     actionStep.toolResults = results;
@@ -147,7 +143,6 @@ export class ToolCallingAgent<Output = unknown> extends MultiStepAgent<Output> {
     };
     const results: ToolCallResult[] = new Array(calls.length);
     const limit = this.maxToolThreads ?? calls.length;
-    for (const call of calls) this.logger.logToolCall(call.toolCall.name, call.toolCall.arguments);
     const running = runConcurrently(calls, limit, (call) => runToolCall(call, toolContext));
     try {
       for (;;) {
@@ -156,8 +151,6 @@ export class ToolCallingAgent<Output = unknown> extends MultiStepAgent<Output> {
         if (next.done) break;
         const { index, result } = next.value;
         results[index] = result;
-        if (result.error) this.logger.logError(result.observation);
-        else this.logger.logObservation(result.observation);
         yield {
           type: "tool-output",
           id: result.id,

@@ -10,6 +10,14 @@ export function stringifyValue(value: unknown): string {
   }
 }
 
+/** A value as Python would show it to the model: None, not null. */
+export function formatPythonValue(value: unknown): string {
+  if (value === null || value === undefined) return "None";
+  if (value === true) return "True";
+  if (value === false) return "False";
+  return stringifyValue(value);
+}
+
 /** A short rendering of a value for error messages: JSON, cut at `maxLength`. */
 export function previewValue(value: unknown, maxLength = 200): string {
   let text: string;

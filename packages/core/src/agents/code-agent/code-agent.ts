@@ -5,7 +5,6 @@ import { createExecutor, type ExecutorType } from "../../executors/create-execut
 import type { CodeError, CodeOutput, PythonExecutor } from "../../executors/python-executor.js";
 import { encodedValue } from "../../executors/tagged-values.js";
 import { DEFAULT_MAX_PRINT_OUTPUTS_LENGTH, truncateContent } from "../../executors/truncate.js";
-import { LogLevel } from "../../logging/index.js";
 import type { ActionStep, ToolCall } from "../../memory/steps.js";
 import { messageText } from "../../models/messages.js";
 import type { ResponseFormat } from "../../models/model.js";
@@ -24,6 +23,7 @@ import type { BaseToolsOptions } from "../base-tools.js";
 import { EventChannel } from "../event-channel.js";
 import type { AgentDetailEvent, AgentEvent } from "../events.js";
 import { MultiStepAgent, stringifyValue } from "../multi-step-agent.js";
+import { formatPythonValue } from "../value-text.js";
 import {
   CODE_AGENT_MANAGED_AGENTS_SECTION,
   CODE_AGENT_PROMPT_TEMPLATES,
@@ -334,6 +334,10 @@ export class CodeAgent<Output = unknown> extends MultiStepAgent<Output> {
     }
   }
 
+  protected override get actsInCode(): boolean {
+    return true;
+  }
+
   protected override async *stepStream(
     actionStep: ActionStep,
     context: StepContext,
@@ -353,7 +357,7 @@ export class CodeAgent<Output = unknown> extends MultiStepAgent<Output> {
     actionStep.modelOutputMessage = { ...message, content: output };
     actionStep.modelOutput = output;
     actionStep.tokenUsage = message.tokenUsage;
-    this.logger.logMarkdown(output, { title: "Output message of the LLM:", level: LogLevel.DEBUG });
+    yield { type: "model-output", text: output };
 
     const parsed = this.#parseCode(output);
     const code = fixFinalAnswerCode(parsed.code);
@@ -365,7 +369,6 @@ export class CodeAgent<Output = unknown> extends MultiStepAgent<Output> {
     };
     actionStep.toolCalls = [toolCall];
     yield { type: "tool-call", toolCall };
-    this.logger.logCode(code, { title: "Executing parsed code:" });
 
     // The sandbox's setup has deadlines of its own; the run's signal does not wait for them.
     await untilAborted(this.#slotOf(session).ready ?? Promise.resolve(), context.signal);
@@ -377,14 +380,12 @@ export class CodeAgent<Output = unknown> extends MultiStepAgent<Output> {
       this.#slotOf(session).approvalFailure = undefined;
       throw approvalFailure.error;
     }
-    if (result.logs) this.logger.logExecutionLogs(result.logs);
     if (result.error) {
       actionStep.observations = result.logs ? `Execution logs:\n${result.logs}` : undefined;
       throw this.#executionError(result.error, parsed, output);
     }
     actionStep.observations = observationOf(result);
     actionStep.actionOutput = result.output;
-    if (!result.isFinalAnswer) this.logger.log(`Out: ${formatPythonValue(result.output)}`);
     return { output: result.output, isFinalAnswer: result.isFinalAnswer };
   }
 
@@ -507,12 +508,4 @@ export class CodeAgent<Output = unknown> extends MultiStepAgent<Output> {
 function observationOf(result: CodeOutput): string {
   const lastOutput = truncateContent(formatPythonValue(result.output), MAX_LAST_OUTPUT_LENGTH);
   return `Execution logs:\n${result.logs}\nLast output from code snippet:\n${lastOutput}`;
-}
-
-/** A value as Python would show it to the model: None, not null. */
-function formatPythonValue(value: unknown): string {
-  if (value === null || value === undefined) return "None";
-  if (value === true) return "True";
-  if (value === false) return "False";
-  return stringifyValue(value);
 }
