@@ -137,9 +137,12 @@ export function stdinLineReader() {
   };
 }
 
+/** Taken at load, before any lockDown: a session of the shared process loses `Deno.stderr`. */
+const stderr = Deno.stderr;
+
 /** Writes text to the process's stderr, which the host keeps only for diagnostics. */
 export function writeToStderr(text) {
-  writeAll(Deno.stderr, new TextEncoder().encode(`${text}\n`));
+  writeAll(stderr, new TextEncoder().encode(`${text}\n`));
 }
 
 /** Writes every byte, looping because one synchronous write may take only part of them. */

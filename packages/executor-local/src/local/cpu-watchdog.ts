@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 
 /** Linux reports /proc/<pid>/stat times in clock ticks of 1/100 s (USER_HZ) on every architecture. */
 const TICKS_PER_SECOND = 100;
@@ -8,9 +8,38 @@ const TICKS_PER_SECOND = 100;
  * cannot be read (the process has gone, or the platform has no /proc).
  */
 export async function cpuTimeMs(pid: number): Promise<number | undefined> {
+  return await statCpuTimeMs(`/proc/${pid}/stat`);
+}
+
+/**
+ * CPU time of one thread of a process, found by its name (`/proc/<pid>/task/<tid>/comm`); undefined
+ * while no thread has that name (not started yet, or gone) or off Linux.
+ */
+export function threadCpuTime(pid: number, threadName: string): () => Promise<number | undefined> {
+  let tid: string | undefined;
+  return async () => {
+    if (process.platform !== "linux") return undefined;
+    tid ??= await findThread(pid, threadName);
+    return tid === undefined ? undefined : await statCpuTimeMs(`/proc/${pid}/task/${tid}/stat`);
+  };
+}
+
+async function findThread(pid: number, threadName: string): Promise<string | undefined> {
+  try {
+    for (const tid of await readdir(`/proc/${pid}/task`)) {
+      const name = await readFile(`/proc/${pid}/task/${tid}/comm`, "utf8").catch(() => "");
+      if (name.trim() === threadName) return tid;
+    }
+  } catch {
+    // The process has gone.
+  }
+  return undefined;
+}
+
+async function statCpuTimeMs(path: string): Promise<number | undefined> {
   if (process.platform !== "linux") return undefined;
   try {
-    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    const stat = await readFile(path, "utf8");
     // The command name (field 2) is in parentheses and may hold spaces: count from after it.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const userTicks = Number(fields[11]);
@@ -24,6 +53,8 @@ export async function cpuTimeMs(pid: number): Promise<number | undefined> {
 
 export interface CpuWatchdogOptions {
   pid: number;
+  /** The CPU time to watch, in ms; default the whole process's (`cpuTimeMs(pid)`). */
+  sample?: () => Promise<number | undefined>;
   /**
    * Which idle period the process is in now (a number that changes each time it becomes idle
    * again), or undefined while a request of the host is in flight: only idle CPU time counts.
@@ -50,6 +81,7 @@ export interface CpuWatchdogOptions {
 export function watchIdleCpu(options: CpuWatchdogOptions): () => void {
   const budgetMs = options.budgetMs ?? 1000;
   const windowMs = options.windowMs ?? 2000;
+  const sample = options.sample ?? (() => cpuTimeMs(options.pid));
   /** CPU time and wall time of each sample taken in the current idle period. */
   let samples: { at: number; cpuMs: number }[] = [];
   let samplesPeriod: number | undefined;
@@ -59,7 +91,7 @@ export function watchIdleCpu(options: CpuWatchdogOptions): () => void {
     if (stopped || polling) return;
     const period = options.idlePeriod();
     polling = true;
-    const cpuMs = period === undefined ? undefined : await cpuTimeMs(options.pid);
+    const cpuMs = period === undefined ? undefined : await sample();
     polling = false;
     // A request between two samples (even a short one) starts a new period: its CPU is not idle.
     if (stopped || cpuMs === undefined || options.idlePeriod() !== period) return;

@@ -13,6 +13,12 @@ export interface DenoLaunch {
   /** Caps the WebAssembly memory (Python's heap) and the JavaScript heap. */
   memoryLimitMb: number;
   /**
+   * Real paths the process may write, and nothing else (default none): the FIFO of a shared
+   * sandbox process's channel, which its trusted launcher opens before any guest code runs,
+   * and then revokes the permission.
+   */
+  writePaths?: readonly string[];
+  /**
    * Deno's own cache (DENO_DIR), which spares each start the analysis of Pyodide's modules
    * (~150 ms):
    * - `copyFrom`: a sandbox gets a private copy of this directory, in its private directory and
@@ -53,7 +59,7 @@ export function denoArguments(launch: DenoLaunch): string[] {
     "--no-npm",
     "--no-code-cache",
     `--allow-read=${launch.readPaths.join(",")}`,
-    "--deny-write",
+    launch.writePaths?.length ? `--allow-write=${launch.writePaths.join(",")}` : "--deny-write",
     "--deny-net",
     "--deny-env",
     "--deny-sys",

@@ -30,7 +30,7 @@ export interface SandboxProcessOptions {
   label?: string;
 }
 
-const STDERR_TAIL_CHARS = 4_000;
+export const STDERR_TAIL_CHARS = 4_000;
 const liveProcesses = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
@@ -38,7 +38,7 @@ let exitHookInstalled = false;
  * Sandboxes busy in an infinite loop never read the end of their stdin, so they would outlive
  * the host. Kill every one still alive when the host exits.
  */
-function killOnHostExit(child: ChildProcess): void {
+export function killOnHostExit(child: ChildProcess): void {
   liveProcesses.add(child);
   child.once("exit", () => liveProcesses.delete(child));
   if (exitHookInstalled) return;
@@ -182,7 +182,7 @@ export async function spawnDenoSandbox(
   };
 }
 
-function describeExit(
+export function describeExit(
   label: string,
   code: number | null,
   signalName: string | null,

@@ -15,6 +15,7 @@ import {
   realRegularFile,
   resolveDenoPath,
 } from "./sandbox-files.js";
+import { openSharedSession } from "./shared-sandbox-pool.js";
 import {
   buildSnapshot,
   fillDenoCache,
@@ -29,6 +30,8 @@ import {
 /** Options that shape the sandbox process (see LocalPythonExecutorOptions for each). */
 export interface DenoSandboxOptions {
   additionalAuthorizedImports: readonly string[];
+  /** Default "process". */
+  isolation?: SandboxIsolation;
   memoryLimitMb: number;
   snapshot: boolean;
   cacheDir?: string;
@@ -38,6 +41,18 @@ export interface DenoSandboxOptions {
   denoPath?: string;
   pyodideDir?: string;
 }
+
+/**
+ * `"process"`: a Deno process of its own for each executor. `"isolate"`: a Worker (V8 isolate)
+ * of its own in a Deno process shared with the other executors of the same settings.
+ */
+export type SandboxIsolation = "process" | "isolate";
+
+/**
+ * What a session's isolate needs beyond Python's heap in a shared process (its V8 heap,
+ * Pyodide's JavaScript state, the installed packages' files in JavaScript memory).
+ */
+export const ISOLATE_RESIDENT_ALLOWANCE_MB = 128;
 
 /**
  * What Deno, V8 and the installed packages (Emscripten keeps files in JavaScript memory) use
@@ -116,6 +131,20 @@ export class DenoSandboxFactory {
       memoryLimitMb: this.options.memoryLimitMb,
       ...(denoTemplate ? { denoDirectory: { copyFrom: denoTemplate } } : {}),
     };
+    if (this.options.isolation === "isolate") {
+      const shared: DenoLaunch = { ...launch, script: join(this.assetsDirectory, "isolate-host.js") };
+      const { denoDirectory: _template, ...settings } = shared;
+      const transport = await openSharedSession(JSON.stringify(settings), shared, {
+        baseResidentBytes: RESIDENT_MEMORY_ALLOWANCE_MB * 1024 * 1024,
+        residentBytesPerSession: (this.options.memoryLimitMb + ISOLATE_RESIDENT_ALLOWANCE_MB) * 1024 * 1024,
+        jsHeapMb: Math.max(64, this.options.memoryLimitMb),
+      });
+      if (signal?.aborted) {
+        await transport.kill();
+        signal.throwIfAborted();
+      }
+      return transport;
+    }
     return await spawnDenoSandbox(
       launch,
       { residentMemoryLimitBytes: (this.options.memoryLimitMb + RESIDENT_MEMORY_ALLOWANCE_MB) * 1024 * 1024 },

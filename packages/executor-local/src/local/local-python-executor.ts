@@ -1,9 +1,17 @@
 import type { PythonExecutorOptions } from "@smol/core";
 import { RuntimeExecutor } from "@smol/core/executor-kit";
-import { DenoSandboxFactory } from "./deno-sandbox-factory.js";
+import { DenoSandboxFactory, type SandboxIsolation } from "./deno-sandbox-factory.js";
 
 /** Options of `LocalPythonExecutor`. */
 export interface LocalPythonExecutorOptions extends PythonExecutorOptions {
+  /**
+   * `"process"` (the default): the sandbox is a Deno process of its own. `"isolate"`: it is a
+   * Deno Worker (a V8 isolate with its own Pyodide and memory) in one Deno process shared by
+   * every executor of this host process with the same sandbox settings: a session costs tens of
+   * megabytes and milliseconds instead of a process, but an escape out of Pyodide into Deno's
+   * own code would reach the other sessions of the process. See docs/executors.md.
+   */
+  isolation?: SandboxIsolation;
   /**
    * Memory of the sandbox in MB; default 1024. Python's heap cannot grow past it (the code gets
    * a `MemoryError`), and the process is killed if its resident memory passes it by more than
@@ -62,6 +70,7 @@ export class LocalPythonExecutor extends RuntimeExecutor {
   constructor(options: LocalPythonExecutorOptions = {}) {
     const factory = new DenoSandboxFactory({
       additionalAuthorizedImports: options.additionalAuthorizedImports ?? [],
+      isolation: options.isolation ?? "process",
       memoryLimitMb: options.memoryLimitMb ?? 1024,
       snapshot: options.snapshot ?? true,
       cacheDir: options.cacheDir,

@@ -26,9 +26,10 @@ export async function residentMemoryBytes(pid: number): Promise<number | undefin
 
 export interface MemoryWatchdogOptions {
   pid: number;
-  limitBytes: number;
+  /** A number, or a function read at each poll (a shared process's limit grows with its sessions). */
+  limitBytes: number | (() => number);
   /** Called once, when the process's resident memory is seen over the limit. */
-  onExceeded(residentBytes: number): void;
+  onExceeded(residentBytes: number, limitBytes: number): void;
   intervalMs?: number;
 }
 
@@ -45,9 +46,10 @@ export function watchMemory(options: MemoryWatchdogOptions): () => void {
     polling = true;
     const resident = await residentMemoryBytes(options.pid);
     polling = false;
-    if (!stopped && resident !== undefined && resident > options.limitBytes) {
+    const limit = typeof options.limitBytes === "function" ? options.limitBytes() : options.limitBytes;
+    if (!stopped && resident !== undefined && resident > limit) {
       stop();
-      options.onExceeded(resident);
+      options.onExceeded(resident, limit);
     }
   }, options.intervalMs ?? 100);
   // The watchdog alone must not keep the host's event loop alive.

@@ -1,0 +1,179 @@
+// The trusted launcher of a shared sandbox process: it runs no guest code. It starts one worker
+// thread (a V8 isolate with its own Pyodide) per session the host opens and moves lines between
+// the host and the sessions, tagged with the session's id.
+//
+// The host's channel is two FIFOs in the process's private directory, not stdio: every worker
+// can reach the process's stdin and stdout (Deno.stdin, node:fs on fd 0/1), but the FIFOs are
+// opened here, before any worker exists, and then the permission to open them again is revoked:
+// the workers inherit the permissions of this thread as they are when they start (reading the
+// sandbox's own files, nothing else), and a worker cannot reach another thread's open files.
+// Stdin brings the first line only, the settings:
+//   { toSandbox, fromSandbox, maxLineLength, jsHeapMb, spares, session: <runner.js settings> }
+// Then, from the host: `O <id>` opens a session, `L <id> <line>` is a line for it, `K <id>`
+// ends it. To the host: `W <id> <n>` names the session's thread (`worker-<n>`, for the host's
+// per-thread CPU accounting), `L <id> <line>` is a line from it, `E <id> <reason>` says it ended.
+//
+// The workers are node:worker_threads workers, not web Workers: only those take a JavaScript heap
+// limit (`resourceLimits`) past which Deno ends that worker alone (a web Worker's heap limit is
+// the process's: reaching it aborts every session). The guest cannot start workers (lockDown, in
+// each worker); this thread starts them before any guest code can run in them.
+
+import { Worker } from "node:worker_threads";
+import { stdinLineReader, writeAll, writeToStderr } from "./boot.js";
+import { channelWriter, createChannelBuffer } from "./isolate-channel.js";
+
+const settings = JSON.parse(stdinLineReader()() ?? "{}");
+// Compiled once for every isolate: each worker instantiates this module instead of compiling
+// Pyodide's 10 MB of WebAssembly again, and V8 shares the compiled code between isolates.
+const modulePromise = WebAssembly.compile(
+  Deno.readFileSync(`${settings.session.pyodideDir}/pyodide.asm.wasm`),
+);
+const toSandbox = Deno.openSync(settings.toSandbox, { read: true });
+const fromSandbox = Deno.openSync(settings.fromSandbox, { write: true });
+Deno.permissions.revokeSync({ name: "read", path: settings.toSandbox });
+Deno.permissions.revokeSync({ name: "write", path: settings.fromSandbox });
+const encoder = new TextEncoder();
+
+function send(line) {
+  writeAll(fromSandbox, encoder.encode(`${line}\n`));
+}
+
+/** Counts the workers started, as Deno numbers their threads (`worker-1`, `worker-2`, …). */
+let workersStarted = 0;
+
+/**
+ * A booted isolate: the worker, its channel and the messages it sent before a session took it
+ * (none, for a runtime that waits for the host's first line; kept so that nothing is lost).
+ */
+function startIsolate(module) {
+  const buffer = createChannelBuffer();
+  const worker = new Worker(new URL("./isolate-worker.js", import.meta.url), {
+    workerData: { config: settings.session, module, channel: buffer },
+    resourceLimits: { maxOldGenerationSizeMb: settings.jsHeapMb },
+  });
+  const isolate = { worker, channel: channelWriter(buffer), thread: ++workersStarted, id: undefined };
+  isolate.early = [];
+  worker.on("message", (data) => {
+    if (isolate.id === undefined) isolate.early.push(data);
+    else receive(isolate, data);
+  });
+  worker.on("error", (error) => {
+    isolate.failure = `its isolate failed: ${error?.message ?? error}`;
+    if (isolate.id !== undefined) end(isolate.id, isolate.failure);
+  });
+  worker.on("exit", () => {
+    isolate.exited = true;
+    if (isolate.id !== undefined) end(isolate.id, isolate.failure ?? "its isolate exited");
+    else spares.delete(isolate);
+  });
+  return isolate;
+}
+
+/**
+ * A line from a session's isolate. The guest controls that isolate and can post anything: only
+ * a string of one line within the protocol's bounds goes on, so that no session can write a line
+ * tagged with another's id, nor a line the host's reader would refuse (which would end them all).
+ */
+function receive(isolate, data) {
+  if (sessions.get(isolate.id) !== isolate) return;
+  if (typeof data === "string") {
+    const prefix = `L ${isolate.id} `;
+    // In bytes, as the host counts: one encoding, one write.
+    const bytes = encoder.encode(`${prefix}${data}\n`);
+    if (bytes.length <= prefix.length + settings.maxLineLength + 1 && !data.includes("\n")) {
+      writeAll(fromSandbox, bytes);
+      return;
+    }
+    end(isolate.id, "its isolate sent a line the protocol does not allow");
+  } else if (data?.ended !== undefined) {
+    end(isolate.id, String(data.ended).slice(0, 1_000));
+  }
+}
+
+/** id -> isolate */
+const sessions = new Map();
+/** Isolates booted ahead of the sessions that will take them (same settings for every one). */
+const spares = new Set();
+
+/** Pyodide's compiled module, once ready; the host's commands wait for it in `backlog`. */
+let compiled;
+const backlog = [];
+
+function open(id, module) {
+  let isolate = spares.values().next().value;
+  if (isolate) spares.delete(isolate);
+  else isolate = startIsolate(module);
+  isolate.id = id;
+  sessions.set(id, isolate);
+  send(`W ${id} ${isolate.thread}`);
+  for (const data of isolate.early.splice(0)) receive(isolate, data);
+  if (isolate.exited) end(id, isolate.failure ?? "its isolate exited");
+  refillSpares(module);
+}
+
+function refillSpares(module) {
+  while (spares.size < (settings.spares ?? 0)) spares.add(startIsolate(module));
+}
+
+function end(id, reason) {
+  const isolate = sessions.get(id);
+  if (!isolate) return;
+  sessions.delete(id);
+  void isolate.worker.terminate();
+  send(`E ${id} ${reason.replace(/[\r\n]+/g, " ")}`);
+}
+
+async function serve() {
+  const decoder = new TextDecoder();
+  let pending = "";
+  for await (const chunk of toSandbox.readable) {
+    pending += decoder.decode(chunk, { stream: true });
+    let start = 0;
+    let newline = pending.indexOf("\n");
+    while (newline !== -1) {
+      handle(pending.slice(start, newline));
+      start = newline + 1;
+      newline = pending.indexOf("\n", start);
+    }
+    pending = pending.slice(start);
+  }
+}
+
+function handle(line) {
+  if (compiled === undefined) backlog.push(line);
+  else dispatch(line);
+}
+
+function dispatch(line) {
+  const kind = line[0];
+  const space = line.indexOf(" ", 2);
+  const id = space === -1 ? line.slice(2) : line.slice(2, space);
+  if (kind === "L") {
+    sessions.get(id)?.channel.write(line.slice(space + 1));
+  } else if (kind === "O") {
+    try {
+      open(id, compiled);
+    } catch (error) {
+      send(`E ${id} its isolate could not start: ${String(error).replace(/[\r\n]+/g, " ")}`);
+    }
+  } else if (kind === "K") {
+    end(id, "stopped by the host");
+  } else {
+    writeToStderr(`smol shared sandbox: unknown command ${JSON.stringify(line.slice(0, 40))}`);
+  }
+}
+
+modulePromise.then(
+  (module) => {
+    compiled = module;
+    refillSpares(module);
+    for (const line of backlog.splice(0)) dispatch(line);
+  },
+  (error) => {
+    writeToStderr(`smol shared sandbox: Pyodide's WebAssembly did not compile: ${error}`);
+    Deno.exit(1);
+  },
+);
+await serve();
+// The host closed the channel: every session ends with the process.
+Deno.exit(0);

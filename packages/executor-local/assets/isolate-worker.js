@@ -1,0 +1,98 @@
+// One session of the shared sandbox process: Pyodide and smol's runtime in a worker thread of its
+// own (its own V8 isolate, heap and WebAssembly memory), started by the trusted launcher
+// (isolate-host.js) with the launcher's permissions: reading the sandbox's files, nothing else.
+// Its lines come through a SharedArrayBuffer (isolate-channel.js) and go out as messages to the
+// launcher, which checks them and tags them with the session's id: this isolate never touches
+// the host's channel.
+//
+// `workerData` is { config, module, channel }: the sandbox's settings, Pyodide's compiled
+// WebAssembly module (compiled once by the launcher for every isolate), the channel's buffer.
+
+import { parentPort, workerData } from "node:worker_threads";
+import { lockDown, prepareLockDown, removePersistentStorage } from "./boot.js";
+import { channelReader } from "./isolate-channel.js";
+import { serveSession } from "./sandbox-session.js";
+
+removePersistentStorage();
+prepareLockDown();
+
+const { config, module, channel } = workerData;
+const post = parentPort.postMessage.bind(parentPort);
+useCompiledModule(module);
+try {
+  await serveSession(config, channelReader(channel), post, () => {
+    lockDown();
+    hideStdio();
+    reportExits();
+  });
+  post({ ended: "the runtime stopped serving" });
+} catch (error) {
+  post({ ended: `the runtime failed: ${error}` });
+}
+process.exit(0);
+
+/**
+ * Pyodide compiles its WebAssembly itself (~200 ms); the launcher has compiled it once for every
+ * isolate. Its instantiation (recognized by Pyodide's own `Jsv_GetError_import`) gets that
+ * module instead of the bytes; any other instantiation is left alone, and the originals are put
+ * back at once.
+ */
+function useCompiledModule(compiled) {
+  const { instantiate, instantiateStreaming } = WebAssembly;
+  const isPyodide = (imports) => imports?.env?.Jsv_GetError_import !== undefined;
+  const restore = () => {
+    WebAssembly.instantiate = instantiate;
+    WebAssembly.instantiateStreaming = instantiateStreaming;
+  };
+  WebAssembly.instantiateStreaming = async (source, imports) => {
+    if (!isPyodide(imports)) return await instantiateStreaming(source, imports);
+    restore();
+    return { module: compiled, instance: await instantiate(compiled, imports) };
+  };
+  WebAssembly.instantiate = async (source, imports) => {
+    if (!isPyodide(imports) || source instanceof WebAssembly.Module)
+      return await instantiate(source, imports);
+    restore();
+    return { module: compiled, instance: await instantiate(compiled, imports) };
+  };
+}
+
+/**
+ * The process's stdin, stdout and stderr belong to the launcher and the host's diagnostics, not
+ * to a session (its channel is the launcher's): they are taken away, so that a session neither
+ * reads the launcher's input nor writes text that the host would show as the reason another
+ * session's sandbox ended. (Pyodide's own writes go to stderr through boot.js, which took it at
+ * load.) A second layer: nothing of the host's protocol passes through them.
+ */
+function hideStdio() {
+  const refuse = {
+    get() {
+      throw new Error("the process's standard streams are not available to a session of the shared sandbox");
+    },
+    enumerable: false,
+    configurable: false,
+  };
+  for (const owner of [Deno, process]) {
+    for (const name of ["stdin", "stdout", "stderr"]) Object.defineProperty(owner, name, refuse);
+  }
+}
+
+/**
+ * `Deno.exit`, `process.exit` and `close` end this worker only, and the launcher would learn it
+ * only from the worker's exit: each first says so, so that the host's reason names the code.
+ */
+function reportExits() {
+  const tell = (code) => post({ ended: `the code exited (code ${code ?? 0})` });
+  for (const [owner, name] of [
+    [Deno, "exit"],
+    [process, "exit"],
+    [globalThis, "close"],
+  ]) {
+    const original = owner[name];
+    if (typeof original !== "function") continue;
+    owner[name] = function exit(code) {
+      tell(code);
+      return original.call(this, code);
+    };
+  }
+}

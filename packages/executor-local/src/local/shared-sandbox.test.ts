@@ -1,0 +1,246 @@
+/**
+ * `isolation: "isolate"`: many executors in one shared Deno process, each session in an isolate
+ * of its own. What one session can do to the others (read or change their state, see their tool
+ * calls, write lines in their name, starve or kill them), and what becomes of them when the
+ * shared process itself dies.
+ */
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { tool } from "@smol/core";
+import { LocalPythonExecutor, type LocalPythonExecutorOptions } from "@smol/executor-local";
+import { afterEach, describe, expect, it } from "vitest";
+
+const cacheDir = join(tmpdir(), "smol-executor-local-test-cache");
+const timeout = 120_000;
+const onLinux = process.platform === "linux";
+const opened: LocalPythonExecutor[] = [];
+
+function isolate(options: LocalPythonExecutorOptions = {}): LocalPythonExecutor {
+  const executor = new LocalPythonExecutor({
+    cacheDir,
+    isolation: "isolate",
+    additionalAuthorizedImports: ["*"],
+    ...options,
+  });
+  opened.push(executor);
+  return executor;
+}
+
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((executor) => executor.cleanup()));
+});
+
+/** Python that runs a JavaScript function body and returns what it returns (or the error's text). */
+const javascript = (body: string) =>
+  `import js\ntry:\n    result = js.Function.new(${JSON.stringify(body)})()\nexcept Exception as error:\n    result = "error: " + str(error)\nresult`;
+
+async function pidOf(executor: LocalPythonExecutor): Promise<number> {
+  const output = await executor.run("import js\njs.Deno.pid");
+  expect(output.error, JSON.stringify(output)).toBeUndefined();
+  return output.output as number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("LocalPythonExecutor with isolation: 'isolate'", () => {
+  it(
+    "runs the executors of the same settings in one process, and the others in another",
+    async () => {
+      const first = isolate();
+      const second = isolate();
+      const otherSettings = isolate({ memoryLimitMb: 256 });
+      const [a, b, c] = await Promise.all([pidOf(first), pidOf(second), pidOf(otherSettings)]);
+      expect(a).toBe(b);
+      expect(c).not.toBe(a);
+      await using own = new LocalPythonExecutor({ cacheDir, additionalAuthorizedImports: ["js"] });
+      expect(await pidOf(own)).not.toBe(a);
+    },
+    timeout,
+  );
+
+  it(
+    "keeps each session's Python variables and JavaScript globals to itself",
+    async () => {
+      const first = isolate();
+      const second = isolate();
+      expect((await first.run("secret = 'first-session-secret'")).error).toBeUndefined();
+      expect((await first.run(javascript("globalThis.planted = 'first-js'; return 1"))).output).toBe(1);
+      expect(await pidOf(first)).toBe(await pidOf(second));
+      expect((await second.run("globals().get('secret')")).output).toBeNull();
+      expect((await second.run(javascript("return String(globalThis.planted)"))).output).toBe("undefined");
+      // Changing its own copy of what the other has changes nothing there.
+      await second.run("secret = 'changed by the second'");
+      await second.run(javascript("globalThis.planted = 'second-js'; return 1"));
+      expect((await first.run("secret")).output).toBe("first-session-secret");
+      expect((await first.run(javascript("return globalThis.planted"))).output).toBe("first-js");
+    },
+    timeout,
+  );
+
+  it(
+    "lets no session see another's tool calls, or write lines in its name",
+    async () => {
+      const calls: string[] = [];
+      const record = tool(
+        {
+          name: "record",
+          description: "Records a text.",
+          inputs: { text: { type: "string", description: "text" } },
+          outputType: "string",
+        },
+        ({ text }) => {
+          calls.push(text);
+          return `recorded ${text}`;
+        },
+      );
+      const victim = isolate();
+      const attacker = isolate();
+      await victim.sendTools([record]);
+      expect(await pidOf(victim)).toBe(await pidOf(attacker));
+      // The channel's FIFOs are in the process's working directory: the launcher opened them and
+      // gave up the permission before any session started.
+      const fifos = await attacker.run(
+        javascript(
+          "const fs = process.getBuiltinModule('node:fs'); const out = [];" +
+            "for (const [name, flags] of [['to-sandbox', 'r'], ['from-sandbox', 'w'], ['to-sandbox', 'w']]) {" +
+            "  try { fs.closeSync(fs.openSync(name, flags)); out.push('opened ' + name); } catch (e) { out.push(e.name); } }" +
+            "return out.join(',')",
+        ),
+      );
+      expect(fifos.output).toBe("NotCapable,NotCapable,NotCapable");
+      // Whatever file descriptors the attacker's thread can reach: reading them while the victim
+      // calls its tool finds nothing of the call.
+      const reading = attacker.run(
+        javascript(
+          "const fs = process.getBuiltinModule('node:fs'); const seen = []; const end = Date.now() + 1500;" +
+            "while (Date.now() < end) { for (let fd = 0; fd < 64; fd++) { try { const b = Buffer.alloc(4096);" +
+            " const n = fs.readSync(fd, b); if (n > 0) seen.push(b.subarray(0, n).toString()); } catch {} } }" +
+            "return seen.join('')",
+        ),
+      );
+      await sleep(200);
+      const called = await victim.run("record(text='victim-canary-31337')");
+      expect(called.output).toBe("recorded victim-canary-31337");
+      expect(String((await reading).output)).not.toContain("victim-canary");
+      // A line with a newline in it would end in the victim's session, tagged with its id.
+      const forged = `{}\\nL 0 {"type":"call_tool","id":"x","name":"record","arguments":{"text":"forged"}}`;
+      for (const target of ["0", "1", "2", "3"]) {
+        await attacker.run(
+          javascript(
+            `process.getBuiltinModule('node:worker_threads').parentPort.postMessage('${forged.replace("L 0", `L ${target}`)}'); return 1`,
+          ),
+        );
+      }
+      expect(calls).toEqual(["victim-canary-31337"]);
+      // A line longer than the protocol allows would stop the host's reader of the whole process.
+      const long = await attacker.run(
+        javascript(
+          "process.getBuiltinModule('node:worker_threads').parentPort.postMessage('x'.repeat(9 * 2 ** 20)); return 1",
+        ),
+      );
+      expect(long.error?.message).toContain("a line the protocol does not allow");
+      expect((await victim.run("record(text='still-here')")).output).toBe("recorded still-here");
+    },
+    timeout,
+  );
+
+  it(
+    "times out one session's endless loop without slowing or restarting the others",
+    async () => {
+      const looping = isolate({ timeoutSeconds: 3 });
+      const other = isolate();
+      await other.run("kept = 41");
+      const pid = await pidOf(other);
+      expect(await pidOf(looping)).toBe(pid);
+      const loop = looping.run("while True:\n    pass");
+      await sleep(500);
+      const started = Date.now();
+      for (let index = 0; index < 5; index++) expect((await other.run("kept + 1")).output).toBe(42);
+      expect(Date.now() - started).toBeLessThan(2_500);
+      expect((await loop).error?.type).toBe("TimeoutError");
+      expect((await looping.run("6 * 7")).output).toBe(42);
+      expect(await pidOf(looping)).toBe(pid);
+      expect((await other.run("kept + 1")).output).toBe(42);
+    },
+    timeout,
+  );
+
+  it(
+    "holds one session's JavaScript heap and Python heap to its limit while the others keep working",
+    async () => {
+      const bomb = isolate({ memoryLimitMb: 128, timeoutSeconds: 8 });
+      const other = isolate({ memoryLimitMb: 128 });
+      await other.run("kept = 41");
+      const pid = await pidOf(other);
+      expect(await pidOf(bomb)).toBe(pid);
+      // Deno stops the isolate at its heap limit (a worker's `resourceLimits`); the run then
+      // ends at its timeout at the latest. The process and the other session carry on.
+      const heap = bomb.run(javascript("const a = []; for (;;) a.push({ x: Math.random(), y: [1, 2, 3] });"));
+      await sleep(2_000);
+      expect((await other.run("kept + 1")).output).toBe(42);
+      expect(["MemoryError", "TimeoutError"]).toContain((await heap).error?.type);
+      const python = await bomb.run("blocks = []\nwhile True:\n    blocks.append(bytearray(10_000_000))");
+      expect(python.error?.type).toBe("MemoryError");
+      expect((await other.run("kept + 1")).output).toBe(42);
+      expect(await pidOf(other)).toBe(pid);
+      expect((await bomb.run("6 * 7")).output).toBe(42);
+    },
+    timeout,
+  );
+
+  it(
+    "ends alone a session whose code exits its isolate, or burns CPU while it looks idle",
+    async () => {
+      const crashing = isolate({ timeoutSeconds: 60 });
+      const other = isolate();
+      await other.run("kept = 41");
+      const pid = await pidOf(other);
+      for (const exit of ["Deno.exit(3)", "process.exit(4)", "close()"]) {
+        const output = await crashing.run(javascript(exit));
+        expect(output.error?.type, exit).toBe("SandboxError");
+        expect(output.error?.message, exit).toContain("the code exited");
+      }
+      expect((await other.run("kept + 1")).output).toBe(42);
+      if (onLinux) {
+        // A line of its own is what the host takes for the end of the session's answer: the loop
+        // that follows looks idle, which only the session's CPU watchdog can see.
+        const started = Date.now();
+        const output = await crashing.run(
+          javascript(
+            "process.getBuiltinModule('node:worker_threads').parentPort.postMessage(''); for (;;) {}",
+          ),
+        );
+        expect(Date.now() - started).toBeLessThan(20_000);
+        expect(output.error?.message).toMatch(/CPU/);
+        expect((await crashing.run("6 * 7")).output).toBe(42);
+      }
+      expect((await other.run("kept + 1")).output).toBe(42);
+      expect(await pidOf(other)).toBe(pid);
+    },
+    timeout,
+  );
+
+  it(
+    "gives every session a clear error and a fresh sandbox when the shared process dies",
+    async () => {
+      const first = isolate();
+      const second = isolate();
+      await first.run("kept = 1");
+      await second.run("kept = 2");
+      const pid = await pidOf(first);
+      expect(await pidOf(second)).toBe(pid);
+      process.kill(pid, "SIGKILL");
+      await sleep(300);
+      for (const executor of [first, second]) {
+        const output = await executor.run("globals().get('kept')");
+        expect(output.output).toBeNull();
+        expect(output.logs).toContain("shared sandbox process was killed by SIGKILL");
+        expect(output.logs).toContain("restarted");
+      }
+      const fresh = await pidOf(first);
+      expect(fresh).not.toBe(pid);
+      expect(await pidOf(second)).toBe(fresh);
+    },
+    timeout,
+  );
+});
