@@ -5,7 +5,7 @@
 // reader to take one before it puts the next in. The buffer is shared by the launcher and that
 // one isolate only: a guest that scribbles on it garbles its own input, nobody else's.
 //
-// Layout: Int32 [state (0 empty, 1 full, 2 end of input), chunk length, last chunk of a line],
+// Layout: Int32 [state (0 empty, 1 full, 2 end of input: stays so), chunk length, last chunk of a line],
 // then the chunk's bytes.
 
 export const CHUNK_BYTES = 1 << 20;
@@ -58,6 +58,16 @@ export function channelWriter(buffer) {
         queue.push({ chunk, last: offset >= encoded.length });
       } while (offset < encoded.length);
       fill();
+    },
+    /**
+     * Ends the input, whatever is queued: the reader's next wait returns undefined, so that a
+     * runtime blocked reading (an idle session) returns and its worker exits by itself. (Deno's
+     * `terminate()` does not stop a worker that is blocked or busy: see isolate-host.js.)
+     */
+    end() {
+      queue.length = 0;
+      Atomics.store(header, 0, END);
+      Atomics.notify(header, 0);
     },
   };
 }

@@ -11,7 +11,8 @@
 //   { toSandbox, fromSandbox, maxLineLength, jsHeapMb, spares, session: <runner.js settings> }
 // Then, from the host: `O <id>` opens a session, `L <id> <line>` is a line for it, `K <id>`
 // ends it. To the host: `W <id> <n>` names the session's thread (`worker-<n>`, for the host's
-// per-thread CPU accounting), `L <id> <line>` is a line from it, `E <id> <reason>` says it ended.
+// per-thread CPU accounting), `L <id> <line>` is a line from it, `E <id> <reason>` says it ended,
+// `X <id>` that its thread is gone, `S <id>` that its thread is stuck (see EXIT_DEADLINE_MS).
 //
 // The workers are node:worker_threads workers, not web Workers: only those take a JavaScript heap
 // limit (`resourceLimits`) past which Deno ends that worker alone (a web Worker's heap limit is
@@ -47,11 +48,18 @@ let workersStarted = 0;
  */
 function startIsolate(module) {
   const buffer = createChannelBuffer();
+  const interrupt = new SharedArrayBuffer(1);
   const worker = new Worker(new URL("./isolate-worker.js", import.meta.url), {
-    workerData: { config: settings.session, module, channel: buffer },
+    workerData: { config: settings.session, module, channel: buffer, interrupt },
     resourceLimits: { maxOldGenerationSizeMb: settings.jsHeapMb },
   });
-  const isolate = { worker, channel: channelWriter(buffer), thread: ++workersStarted, id: undefined };
+  const isolate = {
+    worker,
+    channel: channelWriter(buffer),
+    interrupt: new Uint8Array(interrupt),
+    thread: ++workersStarted,
+    id: undefined,
+  };
   isolate.early = [];
   worker.on("message", (data) => {
     if (isolate.id === undefined) isolate.early.push(data);
@@ -81,6 +89,7 @@ function receive(isolate, data) {
     // In bytes, as the host counts: one encoding, one write.
     const bytes = encoder.encode(`${prefix}${data}\n`);
     if (bytes.length <= prefix.length + settings.maxLineLength + 1 && !data.includes("\n")) {
+      isolate.busy = false;
       writeAll(fromSandbox, bytes);
       return;
     }
@@ -115,12 +124,37 @@ function refillSpares(module) {
   while (spares.size < (settings.spares ?? 0)) spares.add(startIsolate(module));
 }
 
+/**
+ * How long an ended session's worker gets to exit. Deno's `worker.terminate()` (2.9.6) stops
+ * neither a worker that runs code (JavaScript or WebAssembly loops went on at 100% CPU in our
+ * measurements) nor one blocked in `Atomics.wait`, and calling it on a worker that is exiting
+ * left its thread behind. So a session is ended from inside: its input ends (an idle runtime
+ * returns and its worker exits) and a running Python is interrupted. One still there after this
+ * (code that catches KeyboardInterrupt, or loops in JavaScript) is stuck: the host is told, and
+ * retires the whole process, the only thing that stops it.
+ */
+const EXIT_DEADLINE_MS = 5_000;
+
 function end(id, reason) {
   const isolate = sessions.get(id);
   if (!isolate) return;
   sessions.delete(id);
-  void isolate.worker.terminate();
+  isolate.channel.end();
   send(`E ${id} ${reason.replace(/[\r\n]+/g, " ")}`);
+  if (isolate.exited) {
+    send(`X ${id}`);
+    return;
+  }
+  isolate.worker.on("exit", () => send(`X ${id}`));
+  // A busy isolate (a run past its timeout) reads no input until its Python stops: a
+  // KeyboardInterrupt through Pyodide's interrupt buffer stops it (Python checks it between
+  // bytecodes), then it reads the end of its input and exits.
+  if (isolate.busy) Atomics.store(isolate.interrupt, 0, 2);
+  setTimeout(() => {
+    if (isolate.exited) return;
+    void isolate.worker.terminate();
+    send(`S ${id}`);
+  }, EXIT_DEADLINE_MS);
 }
 
 async function serve() {
@@ -149,7 +183,11 @@ function dispatch(line) {
   const space = line.indexOf(" ", 2);
   const id = space === -1 ? line.slice(2) : line.slice(2, space);
   if (kind === "L") {
-    sessions.get(id)?.channel.write(line.slice(space + 1));
+    const isolate = sessions.get(id);
+    if (!isolate) return;
+    // Busy until its next line: it reads no input meanwhile.
+    isolate.busy = true;
+    isolate.channel.write(line.slice(space + 1));
   } else if (kind === "O") {
     try {
       open(id, compiled);

@@ -5,8 +5,9 @@
 // launcher, which checks them and tags them with the session's id: this isolate never touches
 // the host's channel.
 //
-// `workerData` is { config, module, channel }: the sandbox's settings, Pyodide's compiled
-// WebAssembly module (compiled once by the launcher for every isolate), the channel's buffer.
+// `workerData` is { config, module, channel, interrupt }: the sandbox's settings, Pyodide's
+// compiled WebAssembly module (compiled once by the launcher for every isolate), the channel's
+// buffer, and Pyodide's interrupt buffer (the launcher stops a run past its timeout with it).
 
 import { parentPort, workerData } from "node:worker_threads";
 import { lockDown, prepareLockDown, removePersistentStorage } from "./boot.js";
@@ -16,15 +17,21 @@ import { serveSession } from "./sandbox-session.js";
 removePersistentStorage();
 prepareLockDown();
 
-const { config, module, channel } = workerData;
+const { config, module, channel, interrupt } = workerData;
 const post = parentPort.postMessage.bind(parentPort);
 useCompiledModule(module);
 try {
-  await serveSession(config, channelReader(channel), post, () => {
-    lockDown();
-    hideStdio();
-    reportExits();
-  });
+  await serveSession(
+    config,
+    channelReader(channel),
+    post,
+    () => {
+      lockDown();
+      hideStdio();
+      reportExits();
+    },
+    new Uint8Array(interrupt),
+  );
   post({ ended: "the runtime stopped serving" });
 } catch (error) {
   post({ ended: `the runtime failed: ${error}` });

@@ -8,10 +8,12 @@ import { openSparseSnapshot } from "./snapshot-format.js";
 
 /**
  * Starts the interpreter and serves the host over `readLine` / `writeLine` until the input ends.
- * `lockDown` runs before any guest code.
+ * `lockDown` runs before any guest code. `interruptBuffer` (a shared Uint8Array), when given, is
+ * Pyodide's interrupt buffer: a 2 written there raises KeyboardInterrupt in the running Python.
  */
-export async function serveSession(config, readLine, writeLine, lockDown) {
+export async function serveSession(config, readLine, writeLine, lockDown, interruptBuffer) {
   const pyodide = await startInterpreter(config);
+  if (interruptBuffer) pyodide.setInterruptBuffer(interruptBuffer);
   const packages = config.packages ?? {};
   const runtime = pyodide.pyimport("smol_runtime");
   const install = installerOf(pyodide, packages);

@@ -24,7 +24,7 @@ export async function openSharedSession(
   let entry = processes.get(key);
   if (entry) {
     const current = await entry.process.catch(() => undefined);
-    if (!current?.alive && processes.get(key) === entry) processes.delete(key);
+    if (!current?.accepting && processes.get(key) === entry) processes.delete(key);
   }
   entry = processes.get(key);
   if (!entry) {

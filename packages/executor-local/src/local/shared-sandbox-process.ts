@@ -35,6 +35,17 @@ const LABEL = "the shared sandbox process";
  * how long their memory gets to be freed before the process is measured again.
  */
 const MEMORY_RELEASE_MS = 1_000;
+/**
+ * A process with a stuck isolate (see isolate-host.js: Deno cannot stop a worker that runs code)
+ * takes no new session, and is stopped once its last session has ended, or after this long.
+ */
+const RETIRED_GRACE_MS = 30_000;
+/**
+ * Sessions one process serves before new ones go to a fresh process (it stops once its last
+ * session ends). An isolate that ended by exiting on its own (`Deno.exit`, `close()`) can leave
+ * its thread and memory behind in Deno 2.9.6: recycling bounds what a process accumulates.
+ */
+const SESSIONS_PER_PROCESS = 256;
 
 interface OpenSession {
   lines: LineChannel;
@@ -66,6 +77,9 @@ export class SharedSandboxProcess {
   readonly #fromSandbox: Socket;
   readonly #sessions = new Map<string, OpenSession>();
   readonly #limits: SharedProcessLimits;
+  /** Ended sessions whose isolate is still there (it still holds its memory). */
+  readonly #lingering = new Set<string>();
+  #retired = false;
   #nextId = 0;
   #verdict: SandboxClosed | undefined;
   #exited = false;
@@ -193,13 +207,18 @@ export class SharedSandboxProcess {
     return !this.#exited && this.#verdict === undefined;
   }
 
+  /** Whether new sessions may open here: alive, and not retired for a stuck isolate. */
+  get accepting(): boolean {
+    return this.alive && !this.#retired;
+  }
+
   get sessionCount(): number {
     return this.#sessions.size;
   }
 
   /** Opens a session (an isolate of its own, with its own interpreter) and gives its transport. */
   openSession(): SandboxTransport {
-    if (!this.alive) throw new ExecutorError(`${LABEL} is not running`);
+    if (!this.accepting) throw new ExecutorError(`${LABEL} is not taking new sessions`);
     const id = String(this.#nextId++);
     const lines = new LineChannel({
       onOverflow: () =>
@@ -220,7 +239,11 @@ export class SharedSandboxProcess {
         session.finish(why);
       },
       finish: (why) => {
-        if (this.#sessions.get(id) === session) this.#sessions.delete(id);
+        if (this.#sessions.get(id) === session) {
+          this.#sessions.delete(id);
+          this.#lingering.add(id);
+        }
+        if (this.#retired && this.#sessions.size === 0) this.#kill({ reason: `${LABEL} was retired` });
         session.stopCpuWatchdog?.();
         lines.end();
         resolveClosed(why);
@@ -230,6 +253,7 @@ export class SharedSandboxProcess {
     this.#sessions.set(id, session);
     this.#send(`O ${id}`);
     this.#updateReferences();
+    if (this.#nextId >= SESSIONS_PER_PROCESS) this.#retire({ grace: false });
     return {
       pid: this.pid,
       lines,
@@ -263,6 +287,14 @@ export class SharedSandboxProcess {
       const kind = line[0];
       const space = line.indexOf(" ", 2);
       const id = space === -1 ? line.slice(2) : line.slice(2, space);
+      if (kind === "X") {
+        this.#lingering.delete(id);
+        continue;
+      }
+      if (kind === "S") {
+        this.#retire({ grace: true });
+        continue;
+      }
       const session = this.#sessions.get(id);
       if (!session) continue; // ended meanwhile: its last words are dropped
       const rest = space === -1 ? "" : line.slice(space + 1);
@@ -284,6 +316,30 @@ export class SharedSandboxProcess {
         });
       }
     }
+  }
+
+  /**
+   * No new session here: this one is stopped when its last session ends. With `grace`, an
+   * isolate did not exit when its session ended: it runs on (code past its timeout), using CPU
+   * and memory, and only the process's end stops it; then the process is stopped after
+   * RETIRED_GRACE_MS at the latest (its sessions get a clear error and a fresh sandbox).
+   */
+  #retire(options: { grace: boolean }): void {
+    if (this.#sessions.size === 0) {
+      this.#retired = true;
+      this.#kill({ reason: `${LABEL} was retired` });
+      return;
+    }
+    if (this.#retired && !options.grace) return;
+    this.#retired = true;
+    if (!options.grace) return;
+    setTimeout(
+      () =>
+        this.#kill({
+          reason: `${LABEL} was stopped: a session's code kept running after its run was stopped, and only the end of the process stops it`,
+        }),
+      RETIRED_GRACE_MS,
+    ).unref();
   }
 
   /**
@@ -319,7 +375,8 @@ export class SharedSandboxProcess {
         pid: this.pid,
         limitBytes: () =>
           this.#limits.baseResidentBytes +
-          (this.#sessions.size + (this.#limits.spares ?? 1)) * this.#limits.residentBytesPerSession,
+          (this.#sessions.size + this.#lingering.size + (this.#limits.spares ?? 1)) *
+            this.#limits.residentBytesPerSession,
         onExceeded: (resident, limit) => {
           const busy = [...this.#sessions.values()].filter((session) => session.busy);
           const reason = `${LABEL} used ${megabytes(resident)} MB of memory, over its limit of ${megabytes(limit)} MB for ${this.#sessions.size} sessions`;
