@@ -5,7 +5,7 @@ import type { AgentFactory, ChatAgent } from "./chat-agent.js";
 import { AgentUIError } from "./errors.js";
 import { isLoopback } from "./http-helpers.js";
 import { createRequestListener } from "./routes.js";
-import { type SessionMode, SessionStore } from "./sessions.js";
+import { hasSessions, type SessionMode, SessionStore } from "./sessions.js";
 import { prepareUploadFolder } from "./uploads.js";
 
 // Every option also accepts `undefined` (meaning the default), so that callers compiling with
@@ -24,12 +24,18 @@ export interface AgentUIOptions {
   /**
    * Makes an agent for each new browser tab beyond the first (which uses the agent given), so
    * that tabs have separate conversations. Implies `sessionMode: "clone"`.
+   *
+   * @deprecated Not needed: by default each tab gets its own `agent.session()` of the agent given.
    */
   agentFactory?: AgentFactory | undefined;
   /**
-   * `"clone"`: one agent per tab (needs `agentFactory`). `"single"`: all tabs share the one
-   * agent and its memory; a second task while one runs is refused with a message.
-   * Default: `"clone"` with an `agentFactory`, else `"single"`.
+   * `"session"`: each tab has its own `agent.session()` (own memory, state and Python executor,
+   * closed when the tab's conversation ends); tabs run at the same time. `"single"`: all tabs
+   * share the one agent and its memory; a second task while one runs is refused with a message.
+   * `"clone"` (deprecated): one agent per tab, made by `agentFactory`.
+   * Default: `"clone"` with an `agentFactory`, else `"session"` when the agent has `session()`
+   * (smol's agents do) and no executor instance of its own (a CodeAgent given `executor`, which
+   * only its default session can use), else `"single"`.
    */
   sessionMode?: SessionMode | undefined;
   /** The page title; default the agent's name. */
@@ -78,7 +84,13 @@ export class AgentUI {
     if (mode === "clone" && !options.agentFactory) {
       throw new AgentUIError(
         'sessionMode "clone" gives each tab its own agent, so it needs an agentFactory option ' +
-          '(a function that makes an agent); without one, use sessionMode "single".',
+          '(a function that makes an agent); without one, use sessionMode "session" (the default).',
+      );
+    }
+    if (mode === "session" && !hasSessions(agent)) {
+      throw new AgentUIError(
+        'sessionMode "session" gives each tab its own agent.session(), but this agent has no ' +
+          'session() method; use sessionMode "single", or an agentFactory.',
       );
     }
     if (options.maxUploadBytes !== undefined && !(options.maxUploadBytes > 0)) {
@@ -87,7 +99,12 @@ export class AgentUI {
   }
 
   get sessionMode(): SessionMode {
-    return this.options.sessionMode ?? (this.options.agentFactory ? "clone" : "single");
+    const { sessionMode, agentFactory } = this.options;
+    if (sessionMode) return sessionMode;
+    if (agentFactory) return "clone";
+    // A CodeAgent given an executor instance can only run in its default session: one sandbox
+    // cannot serve two conversations, so such an agent is shared by the tabs.
+    return hasSessions(this.agent) && this.agent.pythonExecutor === undefined ? "session" : "single";
   }
 
   /** Start the server; resolves once it listens, with its URL. */

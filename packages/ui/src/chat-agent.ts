@@ -31,6 +31,20 @@ export interface ChatAgent {
   run(task: string, options: ChatRunOptions): AsyncIterable<AgentEvent>;
   /** Stop at the end of the current step; the stream then throws an `AgentInterruptedError`. */
   interrupt(): void;
+  /**
+   * Opens an independent conversation on this agent (its own memory, state and, for a
+   * CodeAgent, Python executor). smol's agents have it; with it, each tab gets its own session.
+   */
+  session?(): ChatSession;
+}
+
+/** One conversation of an agent: smol's `AgentSession` has this shape. */
+export interface ChatSession {
+  readonly id: string;
+  run(task: string, options: ChatRunOptions): AsyncIterable<AgentEvent>;
+  interrupt(): void;
+  /** Ends the conversation and stops its executor. */
+  close(): Promise<void>;
 }
 
 /** Makes the agent of one conversation. May be async (an agent that starts a sandbox, say). */

@@ -34,43 +34,133 @@ describe.skipIf(!hasChromium)("AgentUI runs and tabs (headless Chromium)", { tim
     ui = undefined;
   });
 
-  it("Stop interrupts a long run at the end of the current step", async () => {
-    const toolStarted = new Gate();
-    const toolMayFinish = new Gate();
-    const slowTool = tool(
-      {
-        name: "crunch_numbers",
-        description: "Crunches numbers for a long time.",
-        inputs: {},
-        outputType: "string",
-      },
-      async () => {
-        toolStarted.open();
-        await toolMayFinish.opened;
-        return "crunched";
-      },
+  it("Stop aborts the model call in flight at once", async () => {
+    let modelStarted = new Gate();
+    let modelSawAbort = false;
+    // A model that would answer only when aborted: without Stop reaching it, the run hangs.
+    const agent = toolCallingAgent(
+      (_messages, options) =>
+        new Promise((_resolve, reject) => {
+          modelStarted.open();
+          options.signal?.addEventListener("abort", () => {
+            modelSawAbort = true;
+            reject(options.signal?.reason);
+          });
+        }),
+      { maxSteps: 50 },
     );
-    // Without Stop this run would go on for 50 steps.
-    const agent = toolCallingAgent(() => callTool("crunch_numbers"), { tools: [slowTool], maxSteps: 50 });
     ui = await new AgentUI(agent, { port: 0 }).launch({ quiet: true, open: false });
     await firstTab.goto(ui.url);
-    await sendMessage(firstTab, "Crunch numbers until I say stop.");
-    await toolStarted.opened;
+    await sendMessage(firstTab, "Think for ever.");
+    await modelStarted.opened;
 
+    const pressed = Date.now();
     await firstTab.getByRole("button", { name: "Stop" }).click();
-    await expect
-      .poll(() => firstTab.getByRole("status").textContent())
-      .toBe("Stopping at the end of the current step…");
-    toolMayFinish.open();
-
-    await firstTab.locator(".run-status.stopped").waitFor();
-    expect(await firstTab.locator(".run-status").textContent()).toBe(
-      "Stopped at the end of step 1, as you asked.",
-    );
-    expect(await firstTab.locator("article.step").count()).toBe(1);
-    expect(await firstTab.locator("article.step .tool-output pre").textContent()).toBe("crunched");
+    await firstTab.locator(".run-status.stopped").waitFor({ timeout: 5_000 });
+    const stoppedAfter = Date.now() - pressed;
+    expect(modelSawAbort).toBe(true);
+    expect(stoppedAfter).toBeLessThan(3_000);
+    expect(await firstTab.locator(".run-status").textContent()).toMatch(/^Stopped .*, as you asked\.$/);
     expect(await firstTab.locator(".final-answer").count()).toBe(0);
     expect(await firstTab.getByRole("button", { name: "Send" }).isEnabled()).toBe(true);
+
+    // The conversation goes on after a Stop: the next message runs (and is stopped) again.
+    modelStarted = new Gate();
+    modelSawAbort = false;
+    await sendMessage(firstTab, "Again.");
+    await modelStarted.opened;
+    await firstTab.getByRole("button", { name: "Stop" }).click();
+    await expect.poll(() => firstTab.locator(".run-status.stopped").count()).toBe(2);
+    expect(modelSawAbort).toBe(true);
+  });
+
+  it("by default gives each tab its own session of the one agent: two runs at once never mix", async () => {
+    let modelCallsWaiting = 0;
+    const bothRunning = new Gate();
+    const agent = toolCallingAgent(
+      async (messages) => {
+        const tasks = tasksIn(messages);
+        const word = /Say (\w+)/.exec(tasks.at(-1) ?? "")?.[1] ?? "nothing";
+        const isToolTurn = messages.at(-1)?.role === "user";
+        if (isToolTurn && tasks.length === 1) {
+          // Hold each first run until the other has started: both are in flight together.
+          modelCallsWaiting += 1;
+          if (modelCallsWaiting === 2) bothRunning.open();
+          await bothRunning.opened;
+        }
+        if (isToolTurn) return callTool("echo", { word });
+        // What this conversation remembers: the tasks its own memory holds.
+        return answer(
+          `Said ${word} after ${tasks.length} task(s): ${tasks.map((t) => /Say (\w+)/.exec(t)?.[1]).join(",")}`,
+        );
+      },
+      { tools: [echoTool] },
+    );
+    ui = await new AgentUI(agent, { port: 0 }).launch({ quiet: true });
+    await Promise.all([firstTab.goto(ui.url), secondTab.goto(ui.url)]);
+    expect(await firstTab.locator(".mode-notice").count()).toBe(0);
+    await Promise.all([sendMessage(firstTab, "Say apples"), sendMessage(secondTab, "Say pears")]);
+    await Promise.all([
+      firstTab.locator(".run-status.done").waitFor(),
+      secondTab.locator(".run-status.done").waitFor(),
+    ]);
+    await sendMessage(firstTab, "Say plums");
+    await expect.poll(() => firstTab.locator(".run-status.done").count()).toBe(2);
+
+    const first = (await firstTab.locator("#transcript").textContent()) ?? "";
+    const second = (await secondTab.locator("#transcript").textContent()) ?? "";
+    expect(first).toContain("echo: apples");
+    expect(first).toContain("Said plums after 2 task(s): apples,plums");
+    expect(first).not.toContain("pears");
+    expect(second).toContain("Said pears after 1 task(s): pears");
+    expect(second).not.toContain("apples");
+    // The agent's own (default) session was not used by either tab.
+    expect(JSON.stringify(agent.writeMemoryToMessages())).not.toMatch(/apples|pears/);
+  });
+
+  it("a reload draws the conversation again; another tab does not see it", async () => {
+    const agent = toolCallingAgent(
+      async (messages) => {
+        const word = /Say (\w+)/.exec(tasksIn(messages).at(-1) ?? "")?.[1] ?? "nothing";
+        return messages.at(-1)?.role === "user" ? callTool("echo", { word }) : answer(`Said ${word}`);
+      },
+      { tools: [echoTool] },
+    );
+    ui = await new AgentUI(agent, { port: 0 }).launch({ quiet: true });
+    await firstTab.goto(ui.url);
+    await sendMessage(firstTab, "Say apples");
+    await firstTab.locator(".run-status.done").waitFor();
+    await sendMessage(firstTab, "Say plums");
+    await expect.poll(() => firstTab.locator(".run-status.done").count()).toBe(2);
+    const before = await firstTab.locator("#transcript").innerHTML();
+
+    await firstTab.reload();
+    await expect.poll(() => firstTab.locator(".run-status.done").count()).toBe(2);
+    expect(await firstTab.locator(".message-user").allTextContents()).toEqual(["Say apples", "Say plums"]);
+    expect(await firstTab.locator(".tool-output pre").allTextContents()).toEqual([
+      "echo: apples",
+      "Said apples",
+      "echo: plums",
+      "Said plums",
+    ]);
+    expect(await firstTab.locator(".answer-text").allTextContents()).toEqual(["Said apples", "Said plums"]);
+    expect(await firstTab.locator("#transcript").innerHTML()).toBe(before);
+    expect(await firstTab.locator("#welcome").isHidden()).toBe(true);
+    // The reloaded page goes on with the same conversation.
+    await sendMessage(firstTab, "Say pears");
+    await expect.poll(() => firstTab.locator(".run-status.done").count()).toBe(3);
+
+    await secondTab.goto(ui.url);
+    await secondTab.waitForLoadState("networkidle");
+    expect(await secondTab.locator("#transcript").textContent()).toBe("");
+    expect(await secondTab.locator("#welcome").isVisible()).toBe(true);
+
+    // New conversation: a reload then shows nothing of the old one.
+    await firstTab.getByRole("button", { name: "New conversation" }).click();
+    await expect.poll(() => firstTab.locator("#transcript").textContent()).toBe("");
+    await firstTab.reload();
+    await firstTab.waitForLoadState("networkidle");
+    expect(await firstTab.locator("#transcript").textContent()).toBe("");
   });
 
   it("gives each tab its own agent with agentFactory, and two runs at once never mix", async () => {
@@ -130,7 +220,7 @@ describe.skipIf(!hasChromium)("AgentUI runs and tabs (headless Chromium)", { tim
       if (calls === 1) await mayAnswer.opened;
       return answer(`I can see ${tasksIn(messages).length} task(s).`);
     });
-    const launched = await new AgentUI(agent, { port: 0 }).launch({ quiet: true });
+    const launched = await new AgentUI(agent, { port: 0, sessionMode: "single" }).launch({ quiet: true });
     ui = launched;
     await Promise.all([firstTab.goto(launched.url), secondTab.goto(launched.url)]);
     expect(await firstTab.locator(".mode-notice").textContent()).toContain("share its memory");

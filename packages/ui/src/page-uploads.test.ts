@@ -21,10 +21,12 @@ const readTextFile = tool(
 );
 
 /** Step 1 reads the first uploaded file listed in the task; step 2 answers with its text. */
-function fileReadingAgent() {
+/** `tasksSeen` gets each task the model was given (the tab's session has its own memory). */
+function fileReadingAgent(tasksSeen: string[] = []) {
   return toolCallingAgent(
     (messages, _options, callIndex) => {
       if (callIndex === 0) {
+        tasksSeen.push(...tasksIn(messages));
         const path = /^- (\/\S+) \(uploaded as/m.exec(tasksIn(messages).at(-1) ?? "")?.[1];
         return path ? callTool("read_text_file", { path }) : answer("I was given no file.");
       }
@@ -65,7 +67,8 @@ describe.skipIf(!hasChromium)(
     });
 
     it("saves an attached file inside the upload folder and lists it in the task the agent gets", async () => {
-      const agent = fileReadingAgent();
+      const tasksSeen: string[] = [];
+      const agent = fileReadingAgent(tasksSeen);
       ui = await new AgentUI(agent, { port: 0, fileUploadFolder: uploadFolder }).launch({ quiet: true });
       await page.goto(ui.url);
       await page.getByLabel("Attach files").setInputFiles({
@@ -85,7 +88,7 @@ describe.skipIf(!hasChromium)(
       const stored = await readdir(uploadFolder);
       expect(stored).toHaveLength(1);
       expect(stored[0]).toMatch(/^Grand-mere_s_recipe-[0-9a-f]{8}\.txt$/);
-      const task = tasksIn(agent.writeMemoryToMessages())[0] ?? "";
+      const task = tasksSeen[0] ?? "";
       expect(task).toContain(
         `- ${join(uploadFolder, stored[0]!)} (uploaded as "Grand-mère's recipe.txt", 26 bytes)`,
       );

@@ -3,7 +3,8 @@
  *
  *   POST /api/sessions                      → { sessionId, … }
  *   POST /api/sessions/:id/runs             { task, files? } → text/event-stream of ViewEvents
- *   POST /api/sessions/:id/stop             → stop at the end of the current step
+ *   POST /api/sessions/:id/history          → { entries: HistoryEntry[] }, for a reloaded page
+ *   POST /api/sessions/:id/stop             → stop at once (the model or tool call in flight aborts)
  *   POST /api/sessions/:id/reset            → new conversation (memory cleared, fresh sandbox)
  *   POST /api/sessions/:id/uploads?name=…   raw bytes (application/octet-stream) → { file }
  */
@@ -59,13 +60,16 @@ async function route(
     const session = await context.sessions.create();
     return sendJson(response, 201, { sessionId: session.id });
   }
-  const match = /^\/api\/sessions\/([\w-]{1,64})\/(runs|stop|reset|uploads)$/.exec(url.pathname);
+  const match = /^\/api\/sessions\/([\w-]{1,64})\/(runs|history|stop|reset|uploads)$/.exec(url.pathname);
   if (!match) throw new AgentUIRequestError("Not found.", 404, "not-found");
   requireMethod(method, "POST");
   const session = context.sessions.get(match[1]!);
   switch (match[2]) {
     case "runs":
       return startRun(session, request, response);
+    case "history":
+      await readJson(request);
+      return sendJson(response, 200, { entries: session.history, running: session.isRunning });
     case "stop":
       await readJson(request);
       session.stop();

@@ -101,9 +101,22 @@ export class RunPresenter {
   private stepNumber = 1;
   private codeShownInStep = false;
   private toolOutputsShownInStep = false;
+  /** The error the last step showed, so that a run ending with it does not show it again. */
+  /** Whether the step in progress has shown anything yet. */
+  private stepInProgress = false;
+  private lastStepError: { error: unknown; view: ErrorView } | undefined;
 
   /** The view events for one agent event (often one, sometimes none). */
   present(event: AgentEvent): ViewEvent[] {
+    const views = this.viewsOf(event);
+    if (
+      views.some((view) => view.kind === "delta" || view.kind === "tool-call" || view.kind === "tool-output")
+    )
+      this.stepInProgress = true;
+    return views;
+  }
+
+  private viewsOf(event: AgentEvent): ViewEvent[] {
     switch (event.type) {
       case "stream-delta":
         return event.delta.content
@@ -165,6 +178,7 @@ export class RunPresenter {
       ? (step.toolResults ?? []).filter((result) => result.error)
       : [];
     const errorShown = failedCalls.some((result) => result.error === step.error);
+    this.lastStepError = step.error ? { error: step.error, view: errorView(step.error) } : undefined;
     const view: ViewEvent = {
       kind: "step",
       step: step.stepNumber,
@@ -180,6 +194,7 @@ export class RunPresenter {
     this.stepNumber = step.stepNumber + 1;
     this.codeShownInStep = false;
     this.toolOutputsShownInStep = false;
+    this.stepInProgress = false;
     return view;
   }
 
@@ -198,10 +213,24 @@ export class RunPresenter {
     const lastStep = this.stepNumber - 1;
     if (error === undefined) return { kind: "run-end", status: "done", message: "Done." };
     if (AgentInterruptedError.isInstance(error)) {
-      const where = lastStep > 0 ? `at the end of step ${lastStep}` : "before its first step";
+      // Stop aborts the call in flight, so a run may stop in the middle of a step.
+      const where = this.stepInProgress
+        ? `during step ${this.stepNumber}`
+        : lastStep > 0
+          ? `at the end of step ${lastStep}`
+          : "before its first step";
       return { kind: "run-end", status: "stopped", message: `Stopped ${where}, as you asked.` };
     }
     const { name, message } = errorView(error);
+    // The step that failed already shows this error in full: say so rather than draw it twice.
+    const shown = this.lastStepError;
+    if (shown && (shown.error === error || (shown.view.name === name && shown.view.message === message))) {
+      return {
+        kind: "run-end",
+        status: "failed",
+        message: `The run failed at step ${lastStep} (the error is shown above).`,
+      };
+    }
     return { kind: "run-end", status: "failed", message: `The run failed: ${name}: ${message}` };
   }
 }

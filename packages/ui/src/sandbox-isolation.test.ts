@@ -25,16 +25,22 @@ const codeFor: Record<string, string> = {
     "import math\nfinal_answer(f'{found}, pi={math.pi:.5f}')",
 };
 
-function codeAgent(executor: LocalPythonExecutor): CodeAgent {
-  const model = new ScriptedModel((messages) => {
+function codeModel(): ScriptedModel {
+  return new ScriptedModel((messages) => {
     const task = messages
       .map((message) => messageText(message))
       .findLast((text) => text.includes("New task"));
+    const named = /remember (\w+)/.exec(task ?? "");
+    if (named)
+      return `Thought: doing it.\n<code>\n${codeFor.remember!.replace("tab-one", named[1]!)}\n</code>`;
     const name = Object.keys(codeFor).find((key) => task?.includes(key));
     if (!name) throw new Error(`no script for the task in: ${task}`);
     return `Thought: doing it.\n<code>\n${codeFor[name]}\n</code>`;
   });
-  return new CodeAgent({ tools: [], model, executor, ...quiet });
+}
+
+function codeAgent(executor: LocalPythonExecutor): CodeAgent {
+  return new CodeAgent({ tools: [], model: codeModel(), executor, ...quiet });
 }
 
 /** The Deno sandbox processes this test process started and that are still alive. */
@@ -116,6 +122,40 @@ describe.skipIf(process.platform !== "linux")(
       // The executor given to the agent is kept: it started a new runtime, it was not replaced.
       expect(agent.pythonExecutor).toBe(executor);
       expect(sandboxProcesses().filter((pid) => !before.includes(pid))).toHaveLength(1);
+    });
+
+    it("session mode (the default): two tabs at once on one CodeAgent each have their own Python", async () => {
+      // No executor instance: each session builds its own LocalPythonExecutor at its first run.
+      const agent = new CodeAgent({ tools: [], model: codeModel(), ...quiet });
+      ui = await new AgentUI(agent, { port: 0 }).launch({ quiet: true });
+      const before = sandboxProcesses();
+      const started = () => sandboxProcesses().filter((pid) => !before.includes(pid));
+      const [tabOne, tabTwo] = await Promise.all([openSession(ui.url), openSession(ui.url)]);
+
+      // Both runs at once: each leaves its own secret in its own sandbox.
+      expect(
+        await Promise.all([run(ui.url, tabOne, "remember one"), run(ui.url, tabTwo, "remember two")]),
+      ).toEqual(["remembered", "remembered"]);
+      expect(started()).toHaveLength(2);
+      expect(await Promise.all([run(ui.url, tabOne, "recall"), run(ui.url, tabTwo, "recall")])).toEqual([
+        "one-secret, pi=3.00000",
+        "two-secret, pi=3.00000",
+      ]);
+      // The agent's own session ran nothing.
+      expect(agent.memory.steps).toHaveLength(0);
+
+      // New conversation closes the tab's session: its sandbox ends, the other tab's stays.
+      const tabOneSandboxes = started();
+      expect(await newConversation(ui.url, tabOne)).toBe(200);
+      expect(started()).toHaveLength(1);
+      expect(await run(ui.url, tabOne, "recall")).toBe(fresh);
+      expect(await run(ui.url, tabTwo, "recall")).toBe("two-secret, pi=3.00000");
+      expect(started().filter((pid) => !tabOneSandboxes.includes(pid))).toHaveLength(1);
+
+      // Closing the page closes every tab's session, sandboxes included.
+      await ui.close();
+      ui = undefined;
+      expect(started()).toEqual([]);
     });
 
     it("clone mode: a tab dropped past maxSessions passes on no sandbox, and every dropped sandbox ends", async () => {

@@ -2,6 +2,7 @@
  * The chat page: one self-contained HTML document (inline style and script, nothing fetched
  * from elsewhere), so that it works offline and behind any firewall.
  */
+import type { SessionMode } from "../sessions.js";
 import { formatBytes } from "../uploads.js";
 import { pageScript } from "./page-script.js";
 import { pageStyles } from "./page-styles.js";
@@ -11,7 +12,7 @@ export interface PageInfo {
   title: string;
   agentName: string;
   modelId: string;
-  sessionMode: "clone" | "single";
+  sessionMode: SessionMode;
   uploadsEnabled: boolean;
   maxUploadBytes: number;
 }

@@ -20,12 +20,26 @@ export const pageScript = String.raw`
   var attachmentList = document.getElementById("attachments");
   var statusLine = document.getElementById("status");
 
-  var sessionId = null;
+  // The tab's conversation survives a reload (sessionStorage is per tab): the page asks the
+  // server for what it drew and draws it again. Another tab starts its own conversation.
+  var sessionKey = "smol-ui-session";
+  var sessionId = readStoredSession();
   var running = false;
   var attachments = [];
   var uploadsInFlight = 0;
 
 ${drawScript}
+
+  function readStoredSession() {
+    try { return window.sessionStorage.getItem(sessionKey); } catch (error) { return null; }
+  }
+
+  function storeSession(id) {
+    try {
+      if (id) window.sessionStorage.setItem(sessionKey, id);
+      else window.sessionStorage.removeItem(sessionKey);
+    } catch (error) { /* storage off: the conversation just does not survive a reload */ }
+  }
 
   function postJson(path, body) {
     return fetch(path, {
@@ -45,6 +59,7 @@ ${drawScript}
   function forgetSessionIfUnknown(problem) {
     if (problem.code === "unknown-session") {
       sessionId = null;
+      storeSession(null);
       problem.error += " A new conversation will start with your next message.";
     }
   }
@@ -53,7 +68,11 @@ ${drawScript}
     if (sessionId) return Promise.resolve(sessionId);
     return postJson("/api/sessions").then(function (response) {
       if (!response.ok) return readProblem(response).then(function (problem) { throw new Error(problem.error); });
-      return response.json().then(function (body) { sessionId = body.sessionId; return sessionId; });
+      return response.json().then(function (body) {
+        sessionId = body.sessionId;
+        storeSession(sessionId);
+        return sessionId;
+      });
     });
   }
 
@@ -156,7 +175,7 @@ ${drawScript}
   function stopRun() {
     if (!running || !sessionId) return;
     stopButton.disabled = true;
-    setStatus("Stopping at the end of the current step…");
+    setStatus("Stopping…");
     postJson(sessionPath("/stop")).then(function (response) {
       if (response.ok) return;
       return readProblem(response).then(function (problem) {
@@ -171,7 +190,7 @@ ${drawScript}
       ? postJson(sessionPath("/reset")).then(function (response) {
           if (response.ok) return true;
           return readProblem(response).then(function (problem) {
-            if (problem.code === "unknown-session") { sessionId = null; return true; }
+            if (problem.code === "unknown-session") { sessionId = null; storeSession(null); return true; }
             setStatus(problem.error, true);
             return false;
           });
@@ -238,6 +257,28 @@ ${drawScript}
       .then(function () { uploadsInFlight -= 1; });
   }
 
+  // After a reload: draw the conversation the server kept for this tab, message by message.
+  function restoreConversation() {
+    if (!sessionId) return;
+    postJson(sessionPath("/history"))
+      .then(function (response) {
+        if (!response.ok) {
+          return readProblem(response).then(function (problem) {
+            if (problem.code === "unknown-session") { sessionId = null; storeSession(null); }
+          });
+        }
+        return response.json().then(function (body) {
+          body.entries.forEach(function (entry) {
+            showUserMessage(entry.task, entry.files);
+            var run = new RunView();
+            entry.events.forEach(function (event) { run.handle(event); });
+          });
+          if (body.running) setStatus("A run of this conversation is still going.");
+        });
+      })
+      .catch(function () { /* the server is gone: the next message says so */ });
+  }
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     sendTask();
@@ -259,6 +300,7 @@ ${drawScript}
       fileInput.value = "";
     });
   }
+  restoreConversation();
   taskInput.focus();
 })();
 `;
