@@ -102,6 +102,7 @@ export {
 export { shouldUseColor } from "./logging/color-support.js";
 export { formatValueForDisplay, truncateForDisplay } from "./logging/display-format.js";
 export { Monitor, type MonitoredStep } from "./logging/monitor.js";
+export { type PythonToken, type PythonTokenKind, tokenizePython } from "./logging/python-highlight.js";
 
 // Memory
 export { AgentMemory, type AgentMemoryStep } from "./memory/agent-memory.js";
