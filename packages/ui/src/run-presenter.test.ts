@@ -146,6 +146,7 @@ describe("RunPresenter", () => {
       {
         kind: "plan",
         text: "1. Look",
+        html: "<ol>\n<li>Look</li>\n</ol>",
         footer: { durationSeconds: 2, inputTokens: 10, outputTokens: 5 },
       },
     ]);
@@ -170,7 +171,8 @@ describe("RunPresenter", () => {
       text: '{"total": 3, "items": ["a"]}',
       media: [],
     });
-    expect(finalAnswer("42")).toEqual({ kind: "final-answer", text: "42", media: [] });
+    // A text answer is Markdown; a value keeps its printed form (no html).
+    expect(finalAnswer("42")).toEqual({ kind: "final-answer", text: "42", html: "<p>42</p>", media: [] });
   });
 
   it("says how a run ended, in words", () => {

@@ -13,6 +13,7 @@ import {
   type TokenUsage,
   truncateForDisplay,
 } from "@smol/core";
+import { looksLikeMarkdown, markdownToHtml } from "./markdown.js";
 import { isInlineable, type MediaView, toMediaView } from "./media.js";
 import { highlightPython } from "./python-highlighter.js";
 import type { ErrorView, StepFooter, ViewEvent } from "./view-events.js";
@@ -139,16 +140,16 @@ export class RunPresenter {
         this.toolOutputsShownInStep = true;
         const { media, dropped } = mediaOf([event.output]);
         const text = media.length > 0 ? "" : dropped > 0 ? "(media too large to show)" : event.observation;
-        return [
-          {
-            kind: "tool-output",
-            step: this.stepNumber,
-            id: event.id,
-            name: event.toolCall.name,
-            text: truncateForDisplay(text),
-            media,
-          },
-        ];
+        const view: ViewEvent = {
+          kind: "tool-output",
+          step: this.stepNumber,
+          id: event.id,
+          name: event.toolCall.name,
+          text: truncateForDisplay(text),
+          media,
+        };
+        if (view.text && looksLikeMarkdown(view.text)) view.html = markdownToHtml(view.text);
+        return [view];
       }
       case "action-output":
         // The action step that follows carries the same output, with everything else.
@@ -164,8 +165,8 @@ export class RunPresenter {
 
   private presentPlan(step: PlanningStep): ViewEvent {
     // The model's own plan reads better than the framed text kept for the model's memory.
-    const text = messageText(step.modelOutputMessage).trim() || step.plan;
-    return { kind: "plan", text: truncateForDisplay(text), footer: footerOf(step.timing, step.tokenUsage) };
+    const text = truncateForDisplay(messageText(step.modelOutputMessage).trim() || step.plan);
+    return { kind: "plan", text, html: markdownToHtml(text), footer: footerOf(step.timing, step.tokenUsage) };
   }
 
   private presentStep(step: ActionStep): ViewEvent {
@@ -190,6 +191,7 @@ export class RunPresenter {
       footer: footerOf(step.timing, step.tokenUsage),
       isFinalAnswer: step.isFinalAnswer,
     };
+    if (view.thought) view.thoughtHtml = markdownToHtml(view.thought);
     if (!this.codeShownInStep && step.codeAction) view.code = highlightPython(step.codeAction);
     this.stepNumber = step.stepNumber + 1;
     this.codeShownInStep = false;
@@ -201,11 +203,12 @@ export class RunPresenter {
   private presentFinalAnswer(output: unknown): ViewEvent {
     const { media, dropped } = mediaOf([output]);
     if (media.length > 0) return { kind: "final-answer", media };
-    return {
-      kind: "final-answer",
-      text: dropped > 0 ? "(media too large to show)" : textOf(output),
-      media: [],
-    };
+    if (dropped > 0) return { kind: "final-answer", text: "(media too large to show)", media: [] };
+    const text = textOf(output);
+    // A text answer is the model's prose: Markdown. Other values keep their printed layout.
+    if (typeof output === "string")
+      return { kind: "final-answer", text, html: markdownToHtml(text), media: [] };
+    return { kind: "final-answer", text, media: [] };
   }
 
   /** The last event of a run: how it ended, in words for the user. */

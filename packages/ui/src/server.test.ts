@@ -76,7 +76,12 @@ describe("AgentUI server (raw HTTP)", () => {
       step: 1,
       footer: { inputTokens: 100, outputTokens: 20 },
     });
-    expect(events.at(-2)).toEqual({ kind: "final-answer", text: "Sunny in Lyon", media: [] });
+    expect(events.at(-2)).toEqual({
+      kind: "final-answer",
+      text: "Sunny in Lyon",
+      html: "<p>Sunny in Lyon</p>",
+      media: [],
+    });
     expect(events.at(-1)).toEqual({ kind: "run-end", status: "done", message: "Done." });
   });
 

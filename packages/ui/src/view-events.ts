@@ -22,7 +22,8 @@ export type RunEndStatus = "done" | "stopped" | "failed";
 export type ViewEvent =
   /** Model text as it streams; `step` is the step it will most likely belong to. */
   | { kind: "delta"; step: number; text: string }
-  | { kind: "plan"; text: string; footer: StepFooter }
+  /** `html`: the plan's Markdown as sanitized HTML (see markdown.ts). */
+  | { kind: "plan"; text: string; html?: string; footer: StepFooter }
   /** ToolCallingAgent: a tool call with its arguments; CodeAgent: the code it runs. */
   | { kind: "tool-call"; step: number; id: string; name: string; arguments?: string; code?: CodeToken[] }
   | {
@@ -31,6 +32,8 @@ export type ViewEvent =
       id: string;
       name: string;
       text: string;
+      /** Set when the output reads as Markdown: it as sanitized HTML. */
+      html?: string;
       media: MediaView[];
     }
   | {
@@ -38,6 +41,8 @@ export type ViewEvent =
       step: number;
       /** What the model wrote, code blocks removed (the code is shown highlighted instead). */
       thought: string;
+      /** The thought's Markdown as sanitized HTML, when there is a thought. */
+      thoughtHtml?: string;
       /** Set when no `tool-call` showed the code already. */
       code?: CodeToken[];
       logs?: string;
@@ -48,5 +53,6 @@ export type ViewEvent =
       footer: StepFooter;
       isFinalAnswer: boolean;
     }
-  | { kind: "final-answer"; text?: string; media: MediaView[] }
+  /** `html`: a text answer's Markdown as sanitized HTML. */
+  | { kind: "final-answer"; text?: string; html?: string; media: MediaView[] }
   | { kind: "run-end"; status: RunEndStatus; message: string };

@@ -1,7 +1,8 @@
 /**
  * The drawing half of the page's script: turns each event of a run into page elements. Plain
  * browser JavaScript, included in `pageScript` (same scope: it uses the elements found there).
- * Everything the agent produced goes in as text (`textContent`), never as HTML.
+ * Everything the agent produced goes in as text (`textContent`), except Markdown, which the
+ * server rendered and sanitized (markdown.ts): only that HTML goes in through `innerHTML`.
  */
 export const drawScript = String.raw`
   function element(tag, className, text) {
@@ -52,6 +53,13 @@ export const drawScript = String.raw`
     });
     pre.appendChild(code);
     return pre;
+  }
+
+  // HTML from the server's Markdown renderer, already sanitized there.
+  function setMarkdown(node, html) {
+    node.classList.add("markdown");
+    node.innerHTML = html;
+    return node;
   }
 
   function labelled(label, codeName) {
@@ -140,7 +148,9 @@ export const drawScript = String.raw`
         }
         var plan = element("article", "plan");
         plan.appendChild(element("h3", null, "Plan"));
-        plan.appendChild(element("div", "plan-text", event.text));
+        plan.appendChild(
+          event.html ? setMarkdown(element("div", "plan-text"), event.html) : element("div", "plan-text", event.text)
+        );
         plan.appendChild(element("p", "step-footer", footerText("Planning", event.footer)));
         this.section.appendChild(plan);
         break;
@@ -161,7 +171,8 @@ export const drawScript = String.raw`
         var output = element("div", "tool-output");
         output.dataset.callId = event.id;
         output.appendChild(labelled("Output of ", event.name));
-        if (event.text) output.appendChild(element("pre", null, event.text));
+        if (event.html) output.appendChild(setMarkdown(element("div", "output-text"), event.html));
+        else if (event.text) output.appendChild(element("pre", null, event.text));
         if (event.media.length) output.appendChild(mediaBlock(event.media));
         block.article.appendChild(output);
         break;
@@ -169,7 +180,8 @@ export const drawScript = String.raw`
         block = this.stepBlock(event.step);
         block.heading.textContent = "Step " + event.step;
         block.thought.classList.remove("streaming");
-        block.thought.textContent = event.thought;
+        if (event.thoughtHtml) setMarkdown(block.thought, event.thoughtHtml);
+        else block.thought.textContent = event.thought;
         if (event.code) {
           block.article.appendChild(labelled("Runs this code"));
           block.article.appendChild(codeBlock(event.code));
@@ -190,7 +202,8 @@ export const drawScript = String.raw`
       case "final-answer":
         var answer = element("article", "final-answer");
         answer.appendChild(element("h3", null, "Final answer"));
-        if (event.text !== undefined) answer.appendChild(element("p", "answer-text", event.text));
+        if (event.html !== undefined) answer.appendChild(setMarkdown(element("div", "answer-text"), event.html));
+        else if (event.text !== undefined) answer.appendChild(element("p", "answer-text", event.text));
         if (event.media.length) answer.appendChild(mediaBlock(event.media));
         this.section.appendChild(answer);
         break;

@@ -129,6 +129,14 @@ pre {
 }
 .final-answer h3 { color: var(--final-border); }
 .answer-text { font-size: 1.08rem; font-weight: 500; }
+/* Rendered Markdown: normal wrapping, tables and code like the rest of the page. */
+.markdown { white-space: normal; }
+.markdown > :first-child { margin-top: 0; }
+.markdown > :last-child { margin-bottom: 0; }
+.markdown table { border-collapse: collapse; margin: 0.5rem 0; }
+.markdown th, .markdown td { border: 1px solid currentColor; padding: 0.2rem 0.6rem; }
+.markdown pre { white-space: pre-wrap; }
+.markdown img { max-width: 100%; }
 .run-status { margin: 0; font-size: 0.9rem; color: var(--muted); }
 .run-status.stopped { color: var(--plan-border); font-weight: 600; }
 .run-status.failed { color: var(--error-text); font-weight: 600; }
