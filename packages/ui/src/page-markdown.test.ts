@@ -117,8 +117,8 @@ describe.skipIf(!hasChromium)("AgentUI Markdown, safely (headless Chromium)", { 
     }
     const unsafe = await transcript.evaluate((root) => {
       const found: string[] = [];
-      for (const node of root.querySelectorAll("*")) {
-        for (const attribute of node.attributes) {
+      for (const node of Array.from(root.querySelectorAll("*"))) {
+        for (const attribute of Array.from(node.attributes)) {
           if (/^on/i.test(attribute.name) || attribute.name === "style")
             found.push(`${node.tagName} ${attribute.name}`);
           if (attribute.name === "href" && !/^(https?:|mailto:)/i.test(attribute.value))
