@@ -6,10 +6,11 @@ import { DenoSandboxFactory, type SandboxIsolation } from "./deno-sandbox-factor
 export interface LocalPythonExecutorOptions extends PythonExecutorOptions {
   /**
    * `"process"` (the default): the sandbox is a Deno process of its own. `"isolate"`: it is a
-   * Deno Worker (a V8 isolate with its own Pyodide and memory) in one Deno process shared by
-   * every executor of this host process with the same sandbox settings: a session costs tens of
-   * megabytes and milliseconds instead of a process, but an escape out of Pyodide into Deno's
-   * own code would reach the other sessions of the process. See docs/executors.md.
+   * worker thread (a V8 isolate with its own Pyodide and memory) in one Deno process shared by
+   * every executor of this host process with the same sandbox settings; a session starts in
+   * tens of milliseconds (an isolate is kept booted for it). Code that escapes into JavaScript
+   * stays in its isolate in both modes; only the process boundary stops a bug in V8 or Deno
+   * from reaching the other sessions. See "Isolation modes" in docs/executors.md.
    */
   isolation?: SandboxIsolation;
   /**

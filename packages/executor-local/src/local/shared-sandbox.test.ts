@@ -6,8 +6,9 @@
  */
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { tool } from "@smol/core";
+import { CodeAgent, LogLevel, tool } from "@smol/core";
 import { LocalPythonExecutor, type LocalPythonExecutorOptions } from "@smol/executor-local";
+import { ScriptedModel } from "@smol/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { cpuTimeMs } from "./cpu-watchdog.js";
 
@@ -55,6 +56,34 @@ describe("LocalPythonExecutor with isolation: 'isolate'", () => {
       expect(c).not.toBe(a);
       await using own = new LocalPythonExecutor({ cacheDir, additionalAuthorizedImports: ["js"] });
       expect(await pidOf(own)).not.toBe(a);
+    },
+    timeout,
+  );
+
+  it(
+    "serves CodeAgents given executorOptions: { isolation: 'isolate' } from one shared process",
+    async () => {
+      const agents = [1, 2].map(
+        (index) =>
+          new CodeAgent({
+            tools: [],
+            model: new ScriptedModel([
+              `Thought: where am I?\n<code>\nimport js\nfinal_answer([js.Deno.pid, ${index}])\n</code>`,
+            ]),
+            verbosityLevel: LogLevel.OFF,
+            executorType: "local",
+            executorOptions: { isolation: "isolate", cacheDir },
+            additionalAuthorizedImports: ["js"],
+          }),
+      );
+      try {
+        const answers = (await Promise.all(agents.map((agent) => agent.run("Go.")))) as [number, number][];
+        expect(answers.map((answer) => answer[1])).toEqual([1, 2]);
+        expect(answers[0]![0]).toBe(answers[1]![0]);
+        expect(answers[0]![0]).not.toBe(process.pid);
+      } finally {
+        await Promise.all(agents.map((agent) => agent[Symbol.asyncDispose]()));
+      }
     },
     timeout,
   );
