@@ -159,9 +159,14 @@ function end(id, reason) {
 
 async function serve() {
   const decoder = new TextDecoder();
+  // Read straight into one buffer: a ReadableStream costs a promise and a copy per chunk, on the
+  // path of every tool call.
+  const buffer = new Uint8Array(1 << 16);
   let pending = "";
-  for await (const chunk of toSandbox.readable) {
-    pending += decoder.decode(chunk, { stream: true });
+  for (;;) {
+    const count = await toSandbox.read(buffer);
+    if (count === null) break;
+    pending += decoder.decode(buffer.subarray(0, count), { stream: true });
     let start = 0;
     let newline = pending.indexOf("\n");
     while (newline !== -1) {
