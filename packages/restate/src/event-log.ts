@@ -18,18 +18,21 @@ export const eventKey = (index: number) => `event:${index}`;
  *
  * The batch is taken through `ctx.run`: on replay the journaled batch comes back (not the events
  * the replay just made again, whose timings differ), so what readers saw stays as it was. The
- * runId is the invocation id, the same across every attempt of the run.
+ * runId is the invocation id, the same across every attempt of the run, and the sessionId is the
+ * object's key (the agent's own session id is new on every attempt).
  */
 export class EventLog {
   #buffer: ObservedEvent[] = [];
   #count: number;
   readonly #ctx: restate.ObjectContext;
   readonly #runId: string;
+  readonly #sessionId: string;
 
   constructor(ctx: restate.ObjectContext, firstIndex: number) {
     this.#ctx = ctx;
     this.#count = firstIndex;
     this.#runId = ctx.request().id;
+    this.#sessionId = ctx.key;
   }
 
   push(event: ObservedEvent): void {
@@ -46,6 +49,7 @@ export class EventLog {
       taken.map((event, offset) => ({
         ...toJsonSafe<StoredEvent>(event),
         runId: this.#runId,
+        sessionId: this.#sessionId,
         index: first + offset,
       })),
     );

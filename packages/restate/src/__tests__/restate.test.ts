@@ -143,6 +143,7 @@ describe("agents on restate-server", () => {
     );
     expect(events.map((event) => event.index)).toEqual(events.map((_, index) => index));
     expect(new Set(events.map((event) => event.runId)).size).toBe(1);
+    expect(new Set(events.map((event) => event.sessionId))).toEqual(new Set(["t1"]));
     const state = await client.state("t1");
     expect(state.status).toBe("done");
     expect(state.result?.output).toBe("t1: 3, 1005");
