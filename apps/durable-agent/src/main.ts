@@ -1,6 +1,6 @@
 /**
  * A durable agent on Restate, in one command: starts a local restate-server (127.0.0.1, a
- * temporary data directory, telemetry and the update check off), a worker process, and a run
+ * temporary data directory, telemetry off), a worker process, and a run
  * whose refund needs a human's approval. The approval is given here after a pause; the run
  * could as well wait for days, with no process holding it.
  *

@@ -5,9 +5,13 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
-/** The settings that keep a local restate-server to itself: no update check, no telemetry. */
+/**
+ * The settings that keep a local restate-server and its npm package quiet. restate-server 1.7.12
+ * has no setting for its start-up release check (a look-up of api.github.com, spawned
+ * unconditionally): only a network without a route out stops that one.
+ */
 export const QUIET_RESTATE_ENV: Readonly<Record<string, string>> = {
-  // The start-up "new version" check (a request to a code-hosting API) is part of telemetry.
+  // The daily usage ping (restate.gateway.scarf.sh), sent from start-up on.
   RESTATE_DISABLE_TELEMETRY: "true",
   // The npm package's dependency @scarf/scarf reports installs unless told not to.
   SCARF_ANALYTICS: "false",
@@ -46,7 +50,8 @@ export class RestateServerError extends Error {
 
 /**
  * Starts a single-node restate-server for development and tests: bound to 127.0.0.1 on free
- * ports, with a temporary data directory, telemetry and the update check off.
+ * ports, with a temporary data directory and telemetry off (see `QUIET_RESTATE_ENV` for the
+ * release check it still makes).
  */
 export async function startLocalRestateServer(
   options: LocalRestateServerOptions = {},
