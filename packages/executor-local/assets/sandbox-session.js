@@ -41,7 +41,9 @@ async function startInterpreter(config) {
     let snapshot;
     try {
       snapshot = openSparseSnapshot(config.snapshotPath);
-      return await loadInterpreter({ pyodideDir: config.pyodideDir, snapshot });
+      const interpreter = await loadInterpreter({ pyodideDir: config.pyodideDir, snapshot });
+      reseedRandom(interpreter);
+      return interpreter;
     } catch (error) {
       writeToStderr(
         `smol sandbox: the snapshot ${config.snapshotPath} did not load (${error}); starting without it`,
@@ -53,6 +55,15 @@ async function startInterpreter(config) {
   const interpreter = await loadInterpreter({ pyodideDir: config.pyodideDir });
   installRuntime(interpreter, Deno.readTextFileSync(config.runtimePath), config.preloadedModules);
   return interpreter;
+}
+
+/**
+ * The snapshot holds the `random` module as it was seeded when the snapshot was built: every
+ * sandbox started from it would draw the same "random" numbers. Each one is seeded afresh here,
+ * from the system's entropy (`os.urandom`, i.e. WebCrypto), as a fresh CPython would be.
+ */
+function reseedRandom(pyodide) {
+  pyodide.runPython("import random as _smol_random\n_smol_random.seed()\ndel _smol_random");
 }
 
 /**

@@ -117,4 +117,23 @@ describe("the snapshot shipped in the package", () => {
     },
     timeout,
   );
+
+  it(
+    "seeds random afresh in every sandbox started from the snapshot",
+    async () => {
+      const cacheDir = join(scratch, "random-cache");
+      const draws: unknown[] = [];
+      for (const label of ["random-1", "random-2"]) {
+        const executor = new LocalPythonExecutor({ cacheDir, shippedSnapshotDir: ship(label) });
+        try {
+          draws.push((await executor.run("import random\nrandom.random()")).output);
+        } finally {
+          await executor.cleanup();
+        }
+      }
+      expect(draws.every((draw) => typeof draw === "number")).toBe(true);
+      expect(draws[0]).not.toBe(draws[1]);
+    },
+    timeout,
+  );
 });
