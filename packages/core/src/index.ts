@@ -22,7 +22,7 @@ export type {
   StepContext,
 } from "./agents/agent-options.js";
 export { AgentSession, type SessionOptions } from "./agents/agent-session.js";
-export type { ApprovalHandler, ApprovalRequest } from "./agents/approvals.js";
+export type { ApprovalAnswer, ApprovalHandler, ApprovalRequest } from "./agents/approvals.js";
 export {
   type BaseToolsFactory,
   type BaseToolsOptions,

@@ -63,6 +63,24 @@ describe("approvals: ToolCallingAgent", () => {
     });
   });
 
+  it("onApproval may answer with a reason: a rejection's reason reaches the model, an approval runs", async () => {
+    const done: number[] = [];
+    const model = new ScriptedModel([
+      callTool("transfer", { amount: 200 }),
+      callTool("transfer", { amount: 900 }),
+      answer("half paid"),
+    ]);
+    const agent = new ToolCallingAgent({ tools: [makeTransferTool(done)], model, ...quiet });
+
+    await agent.run("pay", {
+      onApproval: ({ arguments: args }) =>
+        Number(args.amount) < 500 ? { approved: true } : { approved: false, reason: "over the weekly limit" },
+    });
+
+    expect(done).toEqual([200]);
+    expect(observationsOf(agent)[1]).toContain("over the weekly limit");
+  });
+
   it("a rejected call does not run and the model reads why", async () => {
     const done: number[] = [];
     const model = new ScriptedModel([callTool("transfer", { amount: 500 }), answer("gave up")]);

@@ -21,10 +21,22 @@ export interface ApprovalRequest {
 }
 
 /**
- * The run option that decides approvals: `true` runs the call, `false` rejects it (the model
- * reads that the user rejected it). It may take as long as the human does: the run waits.
+ * A decision with its reason: `{ approved: false, reason }` rejects the call and the model reads
+ * the reason, as with `session.reject(id, reason)`.
  */
-export type ApprovalHandler = (request: ApprovalRequest) => boolean | Promise<boolean>;
+export interface ApprovalAnswer {
+  approved: boolean;
+  reason?: string;
+}
+
+/**
+ * The run option that decides approvals: `true` runs the call, `false` rejects it (the model
+ * reads that the user rejected it), `{ approved: false, reason }` rejects it with the reason.
+ * It may take as long as the human does: the run waits.
+ */
+export type ApprovalHandler = (
+  request: ApprovalRequest,
+) => boolean | ApprovalAnswer | Promise<boolean | ApprovalAnswer>;
 
 /** What became of a call that needed approval. */
 export type ApprovalDecision = { approved: true } | { approved: false; approvalId: string; reason: string };
@@ -178,12 +190,7 @@ export async function decideApproval(options: {
     Promise.resolve()
       .then(() => handler(request))
       .then(
-        (approved) => {
-          pending.settle(
-            approvalId,
-            approved ? { approved: true } : { approved: false, approvalId, reason: DEFAULT_REJECTION_REASON },
-          );
-        },
+        (answer) => pending.settle(approvalId, decisionOf(answer, approvalId)),
         (error: unknown) => pending.fail(approvalId, error),
       );
   } else if (!approver?.streaming) {
@@ -195,6 +202,14 @@ export async function decideApproval(options: {
     // Aborted: the request must not stay listed as waiting.
     pending.fail(approvalId, approvalInterruptedError());
   }
+}
+
+/** `onApproval`'s answer as a decision: a falsy answer, or an object without `approved: true`, rejects. */
+function decisionOf(answer: boolean | ApprovalAnswer | undefined, approvalId: string): ApprovalDecision {
+  const approved = typeof answer === "object" && answer !== null ? answer.approved === true : Boolean(answer);
+  if (approved) return { approved: true };
+  const reason = typeof answer === "object" && answer !== null ? answer.reason?.trim() : undefined;
+  return { approved: false, approvalId, reason: reason ? reason : DEFAULT_REJECTION_REASON };
 }
 
 /** The arguments by name, as `Tool.call` would validate them; undefined when they are invalid. */
