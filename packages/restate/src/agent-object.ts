@@ -1,5 +1,11 @@
 import * as restate from "@restatedev/restate-sdk";
-import { AgentInterruptedError, type ApprovalRequest, type MultiStepAgent, type RunResult } from "@smol/core";
+import {
+  AgentInterruptedError,
+  type ApprovalAnswer,
+  type ApprovalRequest,
+  type MultiStepAgent,
+  type RunResult,
+} from "@smol/core";
 import { makeAgentDurable } from "./durable-agent.js";
 import { EVENT_COUNT, EventLog, eventKey, type StoredEvent } from "./event-log.js";
 import { toJsonSafe } from "./json-safe.js";
@@ -227,7 +233,10 @@ async function findApproval(ctx: restate.ObjectSharedContext, input: ApprovalDec
  * `onApproval` on Restate: an awakeable recorded in the session's state, awaited. While it waits
  * the invocation suspends: no process and no sandbox is held, for as long as it takes.
  */
-async function waitForApproval(ctx: restate.ObjectContext, request: ApprovalRequest): Promise<boolean> {
+async function waitForApproval(
+  ctx: restate.ObjectContext,
+  request: ApprovalRequest,
+): Promise<ApprovalAnswer> {
   // The agent makes a new random approval id on every replay: the first one is journaled, so
   // that the id a human was shown (and answers with) stays the id of this call.
   const approvalId = await ctx.run("approval id", () => request.approvalId);
@@ -240,5 +249,8 @@ async function waitForApproval(ctx: restate.ObjectContext, request: ApprovalRequ
     (approval) => approval.approvalId !== approvalId,
   );
   ctx.set(APPROVALS, left);
-  return decision.approved === true;
+  // A rejection's reason goes on to the model, as `session.reject(id, reason)` would send it.
+  return decision.approved === true
+    ? { approved: true }
+    : { approved: false, ...(decision.reason ? { reason: decision.reason } : {}) };
 }

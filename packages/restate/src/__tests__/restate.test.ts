@@ -313,9 +313,9 @@ describe("agents on restate-server", () => {
       return state.approvals.length > 0 ? state : undefined;
     });
     await expect(client.approve("r1", "no-such-id")).rejects.toThrow(/No pending approval no-such-id/);
-    await client.reject("r1", waiting.approvals[0]!.approvalId);
+    await client.reject("r1", waiting.approvals[0]!.approvalId, "over this week's budget");
     const result = await run.result();
-    expect(String(result.output)).toMatch(/^r1: .*rejected/);
+    expect(String(result.output)).toMatch(/^r1: .*over this week's budget/);
     expect(
       records(counter).filter((entry) => entry.session === "r1" && entry.what.startsWith("pay")),
     ).toEqual([]);
