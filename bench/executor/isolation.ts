@@ -7,8 +7,10 @@
  *    earlier executors still open; back to back, and paced (a pause between starts, as agents
  *    arriving one by one would leave).
  * 2. Memory per session: PSS (from /proc/<pid>/smaps_rollup, which shares each shared page among
- *    the processes mapping it) of the whole tree of sandbox processes, divided by the sessions,
- *    with SESSIONS idle executors open; RSS beside it.
+ *    the processes mapping it) of the sandbox processes and their children (not the rest of this
+ *    process's tree: tsx's esbuild), divided by the sessions, with SESSIONS idle executors open
+ *    once the memory has settled; what each session after the first adds; RSS beside it. Each
+ *    mode's memory measure starts with no sandbox process left from the earlier measures.
  * 3. Tool call round trip: 2,000 calls of an echo tool, each timed inside Python.
  * 4. Load: AGENTS concurrent CodeAgents × 3 steps each (ScriptedModel, real Python), shared mode
  *    only (a process each would need ~10 GB); the peak RSS and PSS of the tree, sampled every
@@ -18,7 +20,7 @@
  * tool call ≤ 100 µs median. Prints a table and writes bench/results/isolation.json and .md.
  * Run: cd bench && pnpm exec tsx --tsconfig tsconfig.json executor/isolation.ts
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
@@ -27,8 +29,8 @@ import { fileURLToPath } from "node:url";
 import { CodeAgent, LogLevel, type PythonExecutor } from "@smol/core";
 import { LocalPythonExecutor, type LocalPythonExecutorOptions } from "@smol/executor-local";
 import { ScriptedModel } from "@smol/testing";
-import { childProcesses } from "./install-and-memory.js";
 import { countingEchoTool, type Summary, summarize } from "./measurements.js";
+import { processTree } from "./process-tree.js";
 
 type Isolation = NonNullable<LocalPythonExecutorOptions["isolation"]>;
 const MODES: Isolation[] = ["process", "isolate"];
@@ -44,30 +46,27 @@ const TARGETS = { pssPerSessionMb: 50, startAfterFirstMs: 120, loadTreeMb: 6 * 1
 const keepAlive = setInterval(() => {}, 60_000);
 const executor = (isolation: Isolation) => new LocalPythonExecutor({ isolation });
 
-/** Every process under this one (the sandboxes, and anything they started). */
-function processTree(): number[] {
-  const tree: number[] = [];
-  const pending = childProcesses();
-  while (pending.length > 0) {
-    const pid = pending.pop()!;
-    tree.push(pid);
+/**
+ * The sandbox processes under this one (Deno, started with argv0 "deno"), and anything they
+ * started. Not the rest of the tree: tsx's esbuild service (a child of this process, ~15 MB) was
+ * the "second process" of the isolate mode's first figures, counted as if it were a sandbox's.
+ */
+function sandboxTree(): number[] {
+  const sandboxes = processTree().filter((pid) => {
     try {
-      for (const task of readdirSync(`/proc/${pid}/task`)) {
-        const children = readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").trim();
-        if (children) pending.push(...children.split(/\s+/).map(Number));
-      }
+      return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0] === "deno";
     } catch {
-      // Gone meanwhile.
+      return false; // gone meanwhile
     }
-  }
-  return tree;
+  });
+  return [...new Set(sandboxes.flatMap((pid) => [pid, ...processTree(pid)]))];
 }
 
-/** Summed RSS and PSS of the tree in MB. */
+/** Summed RSS and PSS of the sandbox processes in MB (smaps_rollup: PSS shares shared pages). */
 function treeMemory(): { rssMb: number; pssMb: number; processes: number } {
   let rssKb = 0;
   let pssKb = 0;
-  const pids = processTree();
+  const pids = sandboxTree();
   for (const pid of pids) {
     try {
       const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
@@ -78,6 +77,21 @@ function treeMemory(): { rssMb: number; pssMb: number; processes: number } {
     }
   }
   return { rssMb: round(rssKb / 1024), pssMb: round(pssKb / 1024), processes: pids.length };
+}
+
+/**
+ * The tree's memory once idle sessions have settled: sampled every 500 ms until two samples are
+ * within 1 MB (boot work finished, V8's post-boot collections done), 15 s at most.
+ */
+async function settledMemory(): Promise<ReturnType<typeof treeMemory>> {
+  let last = treeMemory();
+  for (let waited = 0; waited < 15_000; waited += 500) {
+    await sleep(500);
+    const next = treeMemory();
+    if (Math.abs(next.pssMb - last.pssMb) < 1) return next;
+    last = next;
+  }
+  return last;
 }
 
 async function measureStarts(isolation: Isolation, pauseMs: number): Promise<Summary> {
@@ -100,17 +114,37 @@ async function measureStarts(isolation: Isolation, pauseMs: number): Promise<Sum
   }
 }
 
+/**
+ * Waits for the sandbox processes of earlier measures to be gone: a shared process stops 30 s
+ * after its last session, and one that served the start measures would be counted (with what its
+ * 30 ended sessions left) in the next memory figure.
+ */
+async function noSandboxLeft(): Promise<void> {
+  for (let waited = 0; sandboxTree().length > 0; waited += 500) {
+    if (waited > 45_000) throw new Error(`Sandbox processes still there after 45 s: ${sandboxTree()}`);
+    await sleep(500);
+  }
+}
+
+/**
+ * SESSIONS idle executors: the sandbox tree's PSS over the sessions (what a session costs with
+ * its share of the process), and the PSS each session after the first adds (what the next one
+ * costs). In isolate mode the tree is one process, with a booted spare isolate in it.
+ */
 async function measureMemory(isolation: Isolation) {
+  await noSandboxLeft();
   const open = Array.from({ length: SESSIONS }, () => executor(isolation));
   try {
-    for (const each of open) await each.run("x = 1");
-    await sleep(1_500);
-    const tree = treeMemory();
+    await open[0]!.run("x = 1");
+    const first = await settledMemory();
+    for (const each of open.slice(1)) await each.run("x = 1");
+    const tree = await settledMemory();
     return {
       sessions: SESSIONS,
       ...tree,
       pssPerSessionMb: round(tree.pssMb / SESSIONS),
       rssPerSessionMb: round(tree.rssMb / SESSIONS),
+      pssPerExtraSessionMb: round((tree.pssMb - first.pssMb) / (SESSIONS - 1)),
     };
   } finally {
     await Promise.all(open.map((each) => each.cleanup()));
@@ -208,9 +242,8 @@ async function main(): Promise<void> {
       memory: await measureMemory(isolation),
       toolCall: await measureToolCalls(isolation),
     };
-    // Let the shared process of the mode just measured go (it stops 30 s after its last session).
-    await sleep(500);
   }
+  await noSandboxLeft();
   const load = await measureLoad("isolate");
   const report = {
     date: new Date().toISOString(),
@@ -237,6 +270,7 @@ interface ModeReport {
     processes: number;
     pssPerSessionMb: number;
     rssPerSessionMb: number;
+    pssPerExtraSessionMb: number;
   };
   toolCall: Summary;
 }
@@ -275,6 +309,11 @@ function renderMarkdown(report: Report): string {
       (mode) =>
         `${mode.memory.pssPerSessionMb} MB (${mode.memory.sessions} sessions, ${mode.memory.processes} processes)`,
       `≤ ${TARGETS.pssPerSessionMb} MB`,
+    ),
+    row(
+      "PSS each idle session after the first adds",
+      (mode) => `${mode.memory.pssPerExtraSessionMb} MB`,
+      "—",
     ),
     row("RSS per idle session (tree / sessions)", (mode) => `${mode.memory.rssPerSessionMb} MB`, "—"),
     row(
