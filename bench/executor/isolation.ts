@@ -200,8 +200,13 @@ async function measureLoad(isolation: Isolation) {
   });
   const started = performance.now();
   let answered = 0;
+  // Cleared once the agents answered: a pending 10-minute timer kept the bench's process alive
+  // that long after it had written its results.
+  let deadlineTimer: NodeJS.Timeout | undefined;
   try {
-    const deadline = sleep(LOAD_DEADLINE_MS).then(() => "deadline" as const);
+    const deadline = new Promise<"deadline">((resolve) => {
+      deadlineTimer = setTimeout(() => resolve("deadline"), LOAD_DEADLINE_MS);
+    });
     const outcome = await Promise.race([
       Promise.all(
         agents.map(async (agent) => {
@@ -222,6 +227,7 @@ async function measureLoad(isolation: Isolation) {
     };
   } finally {
     clearInterval(sampler);
+    clearTimeout(deadlineTimer);
     await Promise.all(agents.map((agent) => agent[Symbol.asyncDispose]()));
   }
 }
