@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { CodeAgent, LogLevel, type PythonExecutor } from "@smol/core";
 import { ScriptedModel } from "@smol/core/testing";
-import { countingEchoTool, type Summary, summarize } from "./measurements.js";
+import { countingEchoTool, type Summary, summarize, timedEchoCallsCode } from "./measurements.js";
 
 /** The OS processes this process started (direct children), from /proc (Linux). */
 export function childProcesses(): number[] {
@@ -118,15 +118,7 @@ export async function measureToolCallLatency(
   try {
     const echo = countingEchoTool();
     await executor.sendTools([echo.tool]);
-    const code = [
-      "import time",
-      "timings = []",
-      `for i in range(${calls}):`,
-      "    started = time.perf_counter()",
-      "    if echo(i) != i: raise ValueError(i)",
-      "    timings.append((time.perf_counter() - started) * 1000)",
-      "timings",
-    ].join("\n");
+    const code = timedEchoCallsCode(calls);
     // V8 optimizes the interpreter's hot WebAssembly over the first few runs (see measureCpu).
     for (let warmUp = 0; warmUp < 3; warmUp++) await executor.run(code);
     const [runtime] = childProcesses().filter((pid) => !before.has(pid));

@@ -29,7 +29,8 @@ import { fileURLToPath } from "node:url";
 import { CodeAgent, LogLevel, type PythonExecutor } from "@smol/core";
 import { LocalPythonExecutor, type LocalPythonExecutorOptions } from "@smol/executor-local";
 import { ScriptedModel } from "@smol/testing";
-import { countingEchoTool, type Summary, summarize } from "./measurements.js";
+import { memoryOf } from "./install-and-memory.js";
+import { countingEchoTool, type Summary, summarize, timedEchoCallsCode } from "./measurements.js";
 import { processTree } from "./process-tree.js";
 
 type Isolation = NonNullable<LocalPythonExecutorOptions["isolation"]>;
@@ -64,19 +65,19 @@ function sandboxTree(): number[] {
 
 /** Summed RSS and PSS of the sandbox processes in MB (smaps_rollup: PSS shares shared pages). */
 function treeMemory(): { rssMb: number; pssMb: number; processes: number } {
-  let rssKb = 0;
-  let pssKb = 0;
+  let rssMb = 0;
+  let pssMb = 0;
   const pids = sandboxTree();
   for (const pid of pids) {
     try {
-      const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
-      rssKb += Number(/^Rss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0);
-      pssKb += Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0);
+      const memory = memoryOf(pid);
+      rssMb += memory.rssMb;
+      pssMb += memory.pssMb;
     } catch {
       // Gone meanwhile.
     }
   }
-  return { rssMb: round(rssKb / 1024), pssMb: round(pssKb / 1024), processes: pids.length };
+  return { rssMb: round(rssMb), pssMb: round(pssMb), processes: pids.length };
 }
 
 /**
@@ -156,15 +157,7 @@ async function measureToolCalls(isolation: Isolation): Promise<Summary> {
   try {
     const echo = countingEchoTool();
     await sandbox.sendTools([echo.tool]);
-    const code = [
-      "import time",
-      "timings = []",
-      `for i in range(${TOOL_CALLS}):`,
-      "    started = time.perf_counter()",
-      "    if echo(i) != i: raise ValueError(i)",
-      "    timings.append((time.perf_counter() - started) * 1000)",
-      "timings",
-    ].join("\n");
+    const code = timedEchoCallsCode(TOOL_CALLS);
     for (let warmUp = 0; warmUp < 3; warmUp++) await sandbox.run(code);
     const result = await sandbox.run(code);
     if (!Array.isArray(result.output)) throw new Error(`The tool run returned ${JSON.stringify(result)}`);

@@ -80,6 +80,22 @@ export function countingEchoTool() {
 }
 
 /**
+ * Python that calls the `echo` tool `calls` times and returns each round trip in milliseconds,
+ * timed inside the sandbox (so the host's scheduling of the run itself is not counted).
+ */
+export function timedEchoCallsCode(calls: number): string {
+  return [
+    "import time",
+    "timings = []",
+    `for i in range(${calls}):`,
+    "    started = time.perf_counter()",
+    "    if echo(i) != i: raise ValueError(i)",
+    "    timings.append((time.perf_counter() - started) * 1000)",
+    "timings",
+  ].join("\n");
+}
+
+/**
  * Python → host tool → Python: runs that each make `callsPerRun` calls, minus the cost of the
  * same loop without the call, divided by the number of calls.
  */
