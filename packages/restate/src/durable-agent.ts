@@ -44,8 +44,34 @@ export function makeAgentDurable(
   if (executor) journalExecutor(executor, ctx, interruptOnCancel);
 }
 
-type ModelOutcome = { message: ChatMessage } | { error: JournaledError };
-type ToolOutcome = { output: unknown } | { error: JournaledError };
+type Outcome<T> = { value: T } | { error: JournaledError };
+
+/**
+ * Runs `call` as one journaled step named `name`: its result, or its error, is what the journal
+ * keeps, so a replay returns the same result or throws the same error without calling again.
+ * Errors are journaled rather than failing the invocation: a model's error already went through
+ * its provider's retries, and a tool's error is an observation for the model.
+ */
+async function journaled<T>(
+  ctx: restate.ObjectContext,
+  name: string,
+  hooks: JournalHooks,
+  call: () => Promise<T>,
+  onError: (error: unknown) => never,
+): Promise<T> {
+  await hooks.beforeStep();
+  const outcome = await ctx
+    .run<Outcome<T>>(name, async () => {
+      try {
+        return { value: toJsonSafe<T>(await call()) };
+      } catch (error) {
+        return { error: toJsonSafe<JournaledError>(error) };
+      }
+    })
+    .catch(onError);
+  if ("error" in outcome) throw errorFromJournal(outcome.error);
+  return outcome.value;
+}
 
 function journalModel(
   model: Model,
@@ -57,22 +83,8 @@ function journalModel(
   // Streamed deltas cannot be journaled without making every token a journal entry, so a durable
   // model only generates (the agent falls back to `generate` when there is no generateStream).
   (model as { generateStream?: unknown }).generateStream = undefined;
-  model.generate = async (messages: ChatMessage[], options?: GenerateOptions) => {
-    await hooks.beforeStep();
-    const outcome = await ctx
-      .run<ModelOutcome>(`model ${model.modelId}`, async () => {
-        try {
-          return { message: toJsonSafe<ChatMessage>(await generate(messages, options)) };
-        } catch (error) {
-          // A failed call is journaled too (the provider package already retried it): the
-          // replay takes the same error path instead of calling the model again.
-          return { error: toJsonSafe<JournaledError>(error) };
-        }
-      })
-      .catch(onError);
-    if ("error" in outcome) throw errorFromJournal(outcome.error);
-    return outcome.message;
-  };
+  model.generate = (messages: ChatMessage[], options?: GenerateOptions) =>
+    journaled(ctx, `model ${model.modelId}`, hooks, () => generate(messages, options), onError);
 }
 
 function journalTool(
@@ -82,22 +94,8 @@ function journalTool(
   onError: (error: unknown) => never,
 ): void {
   const forward = tool.forward.bind(tool) as (args: unknown, options?: unknown) => Promise<unknown>;
-  (tool as { forward: unknown }).forward = async (args: unknown, options?: unknown) => {
-    await hooks.beforeStep();
-    const outcome = await ctx
-      .run<ToolOutcome>(`tool ${tool.name}`, async () => {
-        try {
-          return { output: toJsonSafe(await forward(args, options)) };
-        } catch (error) {
-          // Tool errors are observations for the model, not failures of the invocation: journal
-          // them so that the replay shows the model the same error without running the tool.
-          return { error: toJsonSafe<JournaledError>(error) };
-        }
-      })
-      .catch(onError);
-    if ("error" in outcome) throw errorFromJournal(outcome.error);
-    return outcome.output;
-  };
+  (tool as { forward: unknown }).forward = (args: unknown, options?: unknown) =>
+    journaled(ctx, `tool ${tool.name}`, hooks, () => forward(args, options), onError);
 }
 
 /**
