@@ -155,19 +155,73 @@ export function writeAll(stream, bytes) {
 
 /**
  * Starts Pyodide from its package directory, or from a snapshot opened by `openSparseSnapshot`
- * (snapshot-format.js). The interpreter's own stdout and stderr (C-level writes,
- * `os.write(1, …)`) go to stderr: the protocol owns stdout.
+ * (snapshot-format.js). `wasmModule`, when given, is Pyodide's WebAssembly already compiled, or
+ * the promise of it (`compilePyodideWasm`): it is instantiated instead of Pyodide compiling the
+ * bytes itself, and Pyodide never reads them (see compiledModuleOptions). The interpreter's
+ * own stdout and stderr (C-level writes, `os.write(1, …)`) go to stderr: the protocol owns stdout.
  */
-export async function loadInterpreter({ pyodideDir, snapshot, makeSnapshot = false }) {
+export async function loadInterpreter({ pyodideDir, snapshot, makeSnapshot = false, wasmModule }) {
   const { loadPyodide } = await import(new URL(`file://${pyodideDir}/pyodide.mjs`).href);
+  const { default: createPyodideModule } = await import(
+    new URL(`file://${pyodideDir}/pyodide.asm.mjs`).href
+  );
   return await loadPyodide({
     indexURL: `${pyodideDir}/`,
     env: { HOME: "/home/pyodide" },
     stdout: writeToStderr,
     stderr: writeToStderr,
+    createPyodideModule,
     ...(makeSnapshot ? { _makeSnapshot: true } : {}),
-    ...(snapshot ? await sparseSnapshotOptions(pyodideDir, snapshot) : {}),
+    ...(snapshot ? sparseSnapshotOptions(createPyodideModule, snapshot) : {}),
+    ...(wasmModule ? compiledModuleOptions(pyodideDir, wasmModule) : {}),
   });
+}
+
+/**
+ * Compiles Pyodide's WebAssembly (in V8's background threads: the promise is ready ~200 ms
+ * later). Once compiled, its bytes are garbage: only the compiled code stays.
+ */
+export function compilePyodideWasm(pyodideDir) {
+  return WebAssembly.compile(Deno.readFileSync(`${pyodideDir}/pyodide.asm.wasm`));
+}
+
+/** The directory whose `pyodide.asm.wasm` is an empty module (see compiledModuleOptions). */
+const WASM_COMPILED_ELSEWHERE = new URL("./wasm-compiled-elsewhere/", import.meta.url).pathname;
+
+/**
+ * Pyodide reads `<indexURL>/pyodide.asm.wasm` (10 MB) as it starts, and keeps the bytes for as
+ * long as the interpreter lives, even when its instantiation is handed a compiled module: 10 MB
+ * per sandbox, a sixth of an isolate's memory in the shared process. Its `indexURL` is pointed at a
+ * directory whose `pyodide.asm.wasm` is an empty module of 8 bytes instead, and the two other
+ * files it would find there (the standard library and the lock file) are named where they are.
+ * Pyodide's instantiation (recognized by its own `Jsv_GetError_import`) then gets the compiled
+ * module; any other instantiation is left alone, and the originals are put back at once.
+ */
+function compiledModuleOptions(pyodideDir, wasmModule) {
+  const { instantiate, instantiateStreaming } = WebAssembly;
+  const isPyodide = (imports) => imports?.env?.Jsv_GetError_import !== undefined;
+  const restore = () => {
+    WebAssembly.instantiate = instantiate;
+    WebAssembly.instantiateStreaming = instantiateStreaming;
+  };
+  WebAssembly.instantiateStreaming = async (source, imports) => {
+    if (!isPyodide(imports)) return await instantiateStreaming(source, imports);
+    restore();
+    const compiled = await wasmModule;
+    return { module: compiled, instance: await instantiate(compiled, imports) };
+  };
+  WebAssembly.instantiate = async (source, imports) => {
+    if (!isPyodide(imports) || source instanceof WebAssembly.Module)
+      return await instantiate(source, imports);
+    restore();
+    const compiled = await wasmModule;
+    return { module: compiled, instance: await instantiate(compiled, imports) };
+  };
+  return {
+    indexURL: WASM_COMPILED_ELSEWHERE,
+    stdLibURL: `${pyodideDir}/python_stdlib.zip`,
+    lockFileURL: `${pyodideDir}/pyodide-lock.json`,
+  };
 }
 
 /**
@@ -177,8 +231,7 @@ export async function loadInterpreter({ pyodideDir, snapshot, makeSnapshot = fal
  * runs on the header alone (checking the magic number and build id, and returning the state it
  * describes), then the stored pages are read from the file straight into the memory.
  */
-async function sparseSnapshotOptions(pyodideDir, snapshot) {
-  const { default: createPyodideModule } = await import(new URL(`file://${pyodideDir}/pyodide.asm.mjs`).href);
+function sparseSnapshotOptions(createPyodideModule, snapshot) {
   return {
     _loadSnapshot: new Uint8Array(snapshot.memoryLength),
     createPyodideModule: async (settings) => {

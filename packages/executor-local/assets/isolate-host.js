@@ -20,15 +20,13 @@
 // each worker); this thread starts them before any guest code can run in them.
 
 import { Worker } from "node:worker_threads";
-import { stdinLineReader, writeAll, writeToStderr } from "./boot.js";
+import { compilePyodideWasm, stdinLineReader, writeAll, writeToStderr } from "./boot.js";
 import { channelWriter, createChannelBuffer } from "./isolate-channel.js";
 
 const settings = JSON.parse(stdinLineReader()() ?? "{}");
 // Compiled once for every isolate: each worker instantiates this module instead of compiling
 // Pyodide's 10 MB of WebAssembly again, and V8 shares the compiled code between isolates.
-const modulePromise = WebAssembly.compile(
-  Deno.readFileSync(`${settings.session.pyodideDir}/pyodide.asm.wasm`),
-);
+const modulePromise = compilePyodideWasm(settings.session.pyodideDir);
 const toSandbox = Deno.openSync(settings.toSandbox, { read: true });
 const fromSandbox = Deno.openSync(settings.fromSandbox, { write: true });
 Deno.permissions.revokeSync({ name: "read", path: settings.toSandbox });

@@ -19,10 +19,11 @@ prepareLockDown();
 
 const { config, module, channel, interrupt } = workerData;
 const post = parentPort.postMessage.bind(parentPort);
-useCompiledModule(module);
 try {
   await serveSession(
-    config,
+    // Pyodide compiles its WebAssembly itself (~200 ms); the launcher has compiled it once for
+    // every isolate, and V8 shares the compiled code between them.
+    { ...config, wasmModule: module },
     channelReader(channel),
     post,
     () => {
@@ -37,32 +38,6 @@ try {
   post({ ended: `the runtime failed: ${error}` });
 }
 process.exit(0);
-
-/**
- * Pyodide compiles its WebAssembly itself (~200 ms); the launcher has compiled it once for every
- * isolate. Its instantiation (recognized by Pyodide's own `Jsv_GetError_import`) gets that
- * module instead of the bytes; any other instantiation is left alone, and the originals are put
- * back at once.
- */
-function useCompiledModule(compiled) {
-  const { instantiate, instantiateStreaming } = WebAssembly;
-  const isPyodide = (imports) => imports?.env?.Jsv_GetError_import !== undefined;
-  const restore = () => {
-    WebAssembly.instantiate = instantiate;
-    WebAssembly.instantiateStreaming = instantiateStreaming;
-  };
-  WebAssembly.instantiateStreaming = async (source, imports) => {
-    if (!isPyodide(imports)) return await instantiateStreaming(source, imports);
-    restore();
-    return { module: compiled, instance: await instantiate(compiled, imports) };
-  };
-  WebAssembly.instantiate = async (source, imports) => {
-    if (!isPyodide(imports) || source instanceof WebAssembly.Module)
-      return await instantiate(source, imports);
-    restore();
-    return { module: compiled, instance: await instantiate(compiled, imports) };
-  };
-}
 
 /**
  * The process's stdin, stdout and stderr belong to the launcher and the host's diagnostics, not

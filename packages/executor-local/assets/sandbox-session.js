@@ -3,12 +3,13 @@
 // one-process sandbox (runner.js) and by each isolate of the shared process (isolate-worker.js),
 // so that both run exactly the same runtime.
 
-import { installRuntime, loadInterpreter, writeToStderr } from "./boot.js";
+import { compilePyodideWasm, installRuntime, loadInterpreter, writeToStderr } from "./boot.js";
 import { openSparseSnapshot } from "./snapshot-format.js";
 
 /**
  * Starts the interpreter and serves the host over `readLine` / `writeLine` until the input ends.
- * `lockDown` runs before any guest code. `interruptBuffer` (a shared Uint8Array), when given, is
+ * `config` is runner.js's settings, plus `wasmModule` (Pyodide's compiled WebAssembly) when the
+ * caller has compiled it already. `lockDown` runs before any guest code. `interruptBuffer` (a shared Uint8Array), when given, is
  * Pyodide's interrupt buffer: a 2 written there raises KeyboardInterrupt in the running Python.
  */
 export async function serveSession(config, readLine, writeLine, lockDown, interruptBuffer) {
@@ -37,11 +38,18 @@ export async function serveSession(config, readLine, writeLine, lockDown, interr
 
 /** Starts from the snapshot when there is one; a snapshot that fails to load means a plain start. */
 async function startInterpreter(config) {
+  // Compiled here rather than by Pyodide, which would keep the 10 MB of bytes for as long as the
+  // interpreter lives (see compiledModuleOptions in boot.js).
+  const wasmModule = config.wasmModule ?? compilePyodideWasm(config.pyodideDir);
   if (config.snapshotPath) {
     let snapshot;
     try {
       snapshot = openSparseSnapshot(config.snapshotPath);
-      const interpreter = await loadInterpreter({ pyodideDir: config.pyodideDir, snapshot });
+      const interpreter = await loadInterpreter({
+        pyodideDir: config.pyodideDir,
+        snapshot,
+        wasmModule,
+      });
       reseedRandom(interpreter);
       return interpreter;
     } catch (error) {
@@ -52,7 +60,10 @@ async function startInterpreter(config) {
       snapshot?.close();
     }
   }
-  const interpreter = await loadInterpreter({ pyodideDir: config.pyodideDir });
+  const interpreter = await loadInterpreter({
+    pyodideDir: config.pyodideDir,
+    wasmModule,
+  });
   installRuntime(interpreter, Deno.readTextFileSync(config.runtimePath), config.preloadedModules);
   return interpreter;
 }
