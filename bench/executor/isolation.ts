@@ -11,7 +11,8 @@
  *    process's tree: tsx's esbuild), divided by the sessions, with SESSIONS idle executors open
  *    once the memory has settled; what each session after the first adds; RSS beside it. Each
  *    mode's memory measure starts with no sandbox process left from the earlier measures.
- * 3. Tool call round trip: 2,000 calls of an echo tool, each timed inside Python.
+ * 3. Tool call round trip: 2,000 calls of an echo tool, each timed inside Python. Beside it, the
+ *    floor under it on this machine: a bare line to a child process and back over pipes.
  * 4. Load: AGENTS concurrent CodeAgents × 3 steps each (ScriptedModel, real Python), shared mode
  *    only (a process each would need ~10 GB); the peak RSS and PSS of the tree, sampled every
  *    200 ms, and the wall time. Bounded: it ends when the agents have answered, or at 10 minutes.
@@ -30,7 +31,13 @@ import { CodeAgent, LogLevel, type PythonExecutor } from "@smol/core";
 import { LocalPythonExecutor, type LocalPythonExecutorOptions } from "@smol/executor-local";
 import { ScriptedModel } from "@smol/testing";
 import { memoryOf } from "./install-and-memory.js";
-import { countingEchoTool, type Summary, summarize, timedEchoCallsCode } from "./measurements.js";
+import {
+  countingEchoTool,
+  measurePipeRoundTrips,
+  type Summary,
+  summarize,
+  timedEchoCallsCode,
+} from "./measurements.js";
 import { processTree } from "./process-tree.js";
 
 type Isolation = NonNullable<LocalPythonExecutorOptions["isolation"]>;
@@ -242,6 +249,7 @@ async function main(): Promise<void> {
       toolCall: await measureToolCalls(isolation),
     };
   }
+  const pipeRoundTrip = summarize(await measurePipeRoundTrips(TOOL_CALLS));
   await noSandboxLeft();
   const load = await measureLoad("isolate");
   const report = {
@@ -250,6 +258,7 @@ async function main(): Promise<void> {
     settings: { starts: STARTS, paceMs: PACE_MS, sessions: SESSIONS, toolCalls: TOOL_CALLS, agents: AGENTS },
     targets: TARGETS,
     ...results,
+    reference: { pipeRoundTrip },
     load: { isolate: load },
   };
   const markdown = renderMarkdown(report as unknown as Report);
@@ -278,6 +287,7 @@ interface Report {
   machine: { cpus: number; loadBefore: number[]; loadAfter: number[] };
   process: ModeReport;
   isolate: ModeReport;
+  reference: { pipeRoundTrip: Summary };
   load: { isolate: Awaited<ReturnType<typeof measureLoad>> };
 }
 
@@ -321,6 +331,8 @@ function renderMarkdown(report: Report): string {
         `${(mode.toolCall.medianMs * 1000).toFixed(0)} µs (p95 ${(mode.toolCall.p95Ms * 1000).toFixed(0)} µs)`,
       `≤ ${TARGETS.toolCallMicros} µs`,
     ),
+    "",
+    `Reference, same run: a bare line to a child process and back over pipes (no Python, no protocol; the floor under a tool call that crosses processes): median ${(report.reference.pipeRoundTrip.medianMs * 1000).toFixed(0)} µs (p95 ${(report.reference.pipeRoundTrip.p95Ms * 1000).toFixed(0)} µs).`,
     "",
     `Load, shared mode: ${load.agents} CodeAgents × ${load.steps} steps at once (ScriptedModel, real Python): ${load.answered} answered${load.timedOut ? " (stopped at the deadline)" : ""} in ${(load.wallMs / 1000).toFixed(1)} s; peak tree RSS ${load.peakTreeRssMb} MB, peak PSS ${load.peakTreePssMb} MB (target ≤ ${TARGETS.loadTreeMb} MB).`,
     "",

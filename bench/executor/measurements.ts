@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { performance } from "node:perf_hooks";
 import { type PythonExecutor, tool } from "@smol/core";
 
@@ -208,4 +210,36 @@ function settled(timings: number[], limits: WarmUpLimits): boolean {
 function median(values: number[]): number {
   const sorted = [...values].sort((first, second) => first - second);
   return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/**
+ * The floor under any tool call of a process sandbox on this machine: a line to a child process
+ * and one back over pipes, with nothing else (no Python, no protocol, no validation). The child
+ * (a Node process) blocks on its reads, as the sandbox does; this process reads with its event
+ * loop, as the host does. Returns each round trip in milliseconds, after a warm-up.
+ */
+export async function measurePipeRoundTrips(trips: number): Promise<number[]> {
+  const warmUp = 200;
+  const child = spawn(
+    process.execPath,
+    [
+      "-e",
+      `const fs = require("node:fs"); const buffer = Buffer.alloc(65536); const line = Buffer.from('{"type":"tool_call","callId":"c1","name":"echo","args":[1],"kwargs":{}}\\n');
+for (let trip = 0; trip < ${trips + warmUp}; trip++) { fs.writeSync(1, line); if (fs.readSync(0, buffer) === 0) break; }`,
+    ],
+    { stdio: ["pipe", "pipe", "inherit"] },
+  );
+  const durations: number[] = [];
+  let sentAt = performance.now();
+  let received = 0;
+  child.stdout.on("data", () => {
+    const now = performance.now();
+    if (received > warmUp) durations.push(now - sentAt);
+    received += 1;
+    sentAt = performance.now();
+    child.stdin.write('{"type":"tool_result","callId":"c1","value":1}\n');
+  });
+  await once(child, "exit");
+  if (durations.length < trips - 1) throw new Error(`The pipe child made ${durations.length} round trips`);
+  return durations;
 }
