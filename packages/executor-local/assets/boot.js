@@ -162,9 +162,7 @@ export function writeAll(stream, bytes) {
  */
 export async function loadInterpreter({ pyodideDir, snapshot, makeSnapshot = false, wasmModule }) {
   const { loadPyodide } = await import(new URL(`file://${pyodideDir}/pyodide.mjs`).href);
-  const { default: createPyodideModule } = await import(
-    new URL(`file://${pyodideDir}/pyodide.asm.mjs`).href
-  );
+  const { default: createPyodideModule } = await import(new URL(`file://${pyodideDir}/pyodide.asm.mjs`).href);
   return await loadPyodide({
     indexURL: `${pyodideDir}/`,
     env: { HOME: "/home/pyodide" },

@@ -94,7 +94,13 @@ describe("LocalPythonExecutor", () => {
     "builds a read-only snapshot on first use and starts from it",
     async () => {
       const cacheDir = join(scratch, "snapshot-cache");
-      await using first = new LocalPythonExecutor({ cacheDir, additionalAuthorizedImports: ["os"] });
+      // No shipped snapshot: the workspace has one once a packaging test has packed the package,
+      // and installing it would leave no build to check (shipped-snapshot.test.ts covers that).
+      await using first = new LocalPythonExecutor({
+        cacheDir,
+        shippedSnapshotDir: false,
+        additionalAuthorizedImports: ["os"],
+      });
       // A plain start installs the runtime in the in-memory file system; a snapshot start restores
       // the interpreter's memory only, so that file is absent.
       const fromSnapshot = "import os\nos.path.exists('/smol/smol_runtime.py')";

@@ -44,6 +44,23 @@ async function pidOf(executor: LocalPythonExecutor): Promise<number> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** CPU time (ms) in one second under which a process counts as idle. */
+const IDLE_CPU_MS = 300;
+
+/**
+ * The least CPU time (ms) the process used in one second, over up to `seconds` one-second
+ * windows (it stops at the first idle one).
+ */
+async function quietestSecondOfCpu(pid: number, seconds: number): Promise<number> {
+  let quietest = Number.POSITIVE_INFINITY;
+  for (let window = 0; window < seconds && quietest >= IDLE_CPU_MS; window++) {
+    const before = (await cpuTimeMs(pid))!;
+    await sleep(1_000);
+    quietest = Math.min(quietest, (await cpuTimeMs(pid))! - before);
+  }
+  return quietest;
+}
+
 describe("LocalPythonExecutor with isolation: 'isolate'", () => {
   it(
     "runs the executors of the same settings in one process, and the others in another",
@@ -191,11 +208,10 @@ describe("LocalPythonExecutor with isolation: 'isolate'", () => {
       expect((await looping.run("6 * 7")).output).toBe(42);
       expect((await other.run("kept + 1")).output).toBe(42);
       expect(await pidOf(looping)).toBe(pid);
-      // The loop itself stopped (a KeyboardInterrupt): the process is back to idle.
-      await sleep(500);
-      const before = await cpuTimeMs(pid);
-      await sleep(1_000);
-      if (onLinux) expect((await cpuTimeMs(pid))! - before!).toBeLessThan(300);
+      // The loop itself stopped (a KeyboardInterrupt): the process is back to idle. Once the
+      // spare isolate that the new session called for has booted (under a loaded machine, that can
+      // reach into the first second): a loop left running would burn a whole second of every one.
+      if (onLinux) expect(await quietestSecondOfCpu(pid, 5)).toBeLessThan(IDLE_CPU_MS);
       expect(await pidOf(isolate())).toBe(pid);
     },
     timeout,
