@@ -9,8 +9,9 @@ import { openSparseSnapshot } from "./snapshot-format.js";
 /**
  * Starts the interpreter and serves the host over `readLine` / `writeLine` until the input ends.
  * `config` is runner.js's settings, plus `wasmModule` (Pyodide's compiled WebAssembly) when the
- * caller has compiled it already. `lockDown` runs before any guest code. `interruptBuffer` (a shared Uint8Array), when given, is
- * Pyodide's interrupt buffer: a 2 written there raises KeyboardInterrupt in the running Python.
+ * caller has compiled it already. `lockDown` runs before any guest code. `interruptBuffer` (a
+ * shared Uint8Array), when given, is Pyodide's interrupt buffer: a 2 written there raises
+ * KeyboardInterrupt in the running Python.
  */
 export async function serveSession(config, readLine, writeLine, lockDown, interruptBuffer) {
   const pyodide = await startInterpreter(config);
