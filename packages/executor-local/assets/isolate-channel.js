@@ -72,15 +72,28 @@ export function channelWriter(buffer) {
   };
 }
 
-/** The isolate's side: a blocking `readLine`; undefined at end of input. */
-export function channelReader(buffer) {
+/**
+ * The isolate's side: a blocking `readLine`; undefined at end of input. `whenIdle`, when given,
+ * runs once whenever the reader has waited `idleAfterMs` with no line since the last one (or
+ * since it started): the isolate's event loop does not turn while it blocks here, so nothing
+ * else would tidy its memory (V8's memory reducer runs as event-loop tasks).
+ */
+export function channelReader(buffer, { whenIdle, idleAfterMs = 0 } = {}) {
   const header = new Int32Array(buffer, 0, 3);
   const bytes = new Uint8Array(buffer, HEADER_BYTES);
   const decoder = new TextDecoder();
+  let idleWorkDone = !whenIdle;
+  function waitForChunk() {
+    if (!idleWorkDone && Atomics.wait(header, 0, EMPTY, idleAfterMs) === "timed-out") {
+      idleWorkDone = true;
+      whenIdle();
+    }
+    Atomics.wait(header, 0, EMPTY);
+  }
   return function readLine() {
     const parts = [];
     for (;;) {
-      Atomics.wait(header, 0, EMPTY);
+      waitForChunk();
       const state = Atomics.load(header, 0);
       if (state === END) return undefined;
       if (state !== FULL) continue;
@@ -90,6 +103,7 @@ export function channelReader(buffer) {
       Atomics.notify(header, 0);
       if (last) break;
     }
+    idleWorkDone = !whenIdle;
     if (parts.length === 1) return decoder.decode(parts[0]);
     const whole = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
     let offset = 0;

@@ -14,17 +14,27 @@ import { lockDown, prepareLockDown, removePersistentStorage } from "./boot.js";
 import { channelReader } from "./isolate-channel.js";
 import { serveSession } from "./sandbox-session.js";
 
+// The launcher starts the process with `--expose-gc`: V8's collector is taken off this isolate's
+// global before anything else runs (the property cannot be deleted, but it can be emptied for
+// good), and kept for compactHeap. A guest can still reach a `gc` in a context of its own,
+// through node:vm, as it could without the flag through node:v8's `setFlagsFromString`: it
+// collects this isolate's heap, nothing else's.
+const collectGarbage = globalThis.gc;
+Object.defineProperty(globalThis, "gc", { value: undefined, writable: false });
+
 removePersistentStorage();
 prepareLockDown();
 
 const { config, module, channel, interrupt } = workerData;
 const post = parentPort.postMessage.bind(parentPort);
+/** Long enough that a session's start or a tool call's answer seldom waits for a collection. */
+const IDLE_BEFORE_COMPACTING_MS = 250;
 try {
   await serveSession(
     // Pyodide compiles its WebAssembly itself (~200 ms); the launcher has compiled it once for
     // every isolate, and V8 shares the compiled code between them.
     { ...config, wasmModule: module },
-    channelReader(channel),
+    channelReader(channel, { whenIdle: compactHeap, idleAfterMs: IDLE_BEFORE_COMPACTING_MS }),
     post,
     () => {
       lockDown();
@@ -38,6 +48,16 @@ try {
   post({ ended: `the runtime failed: ${error}` });
 }
 process.exit(0);
+
+/**
+ * Gives back what V8 holds beyond the live heap (the garbage of the boot, of the last run), with a
+ * full, compacting collection. Run by the channel's reader once the session has waited
+ * IDLE_BEFORE_COMPACTING_MS for its next line: a booted spare, a session between two runs. An
+ * isolate blocked on its channel never turns its event loop, where V8 would do this by itself.
+ */
+function compactHeap() {
+  collectGarbage?.({ type: "major", execution: "sync", flavor: "last-resort" });
+}
 
 /**
  * The process's stdin, stdout and stderr belong to the launcher and the host's diagnostics, not

@@ -27,6 +27,21 @@ export interface DenoLaunch {
    * - absent: no DENO_DIR can be created at all (see sandbox-directory.ts).
    */
   denoDirectory?: { copyFrom: string } | { writeTo: string };
+  /**
+   * Puts V8's collector (`gc`) on each isolate's global: the shared process's isolates use it to
+   * give back their memory when idle (see isolate-worker.js), and take it off before any guest
+   * code runs. Default false.
+   */
+  exposeGc?: boolean;
+}
+
+function v8Flags(launch: DenoLaunch): string[] {
+  const wasmPages = Math.max(1, Math.floor(launch.memoryLimitMb * WASM_PAGES_PER_MB));
+  return [
+    `--wasm-max-mem-pages=${wasmPages}`,
+    `--max-old-space-size=${Math.max(64, launch.memoryLimitMb)}`,
+    ...(launch.exposeGc ? ["--expose-gc"] : []),
+  ];
 }
 
 /** WebAssembly memory grows in pages of 64 KiB. */
@@ -45,10 +60,10 @@ const WASM_PAGES_PER_MB = 16;
  *   DENO_DIR is private and thrown away anyway; this keeps it to the small module analysis cache.
  * - `--wasm-max-mem-pages`: Python's heap cannot grow past the limit (it raises MemoryError);
  *   `--max-old-space-size` bounds the JavaScript heap the same way.
+ * - `--expose-gc`, with `exposeGc` only: see DenoLaunch.exposeGc.
  * The script comes last, with no argument after it: the settings arrive on stdin.
  */
 export function denoArguments(launch: DenoLaunch): string[] {
-  const wasmPages = Math.max(1, Math.floor(launch.memoryLimitMb * WASM_PAGES_PER_MB));
   return [
     "run",
     "--quiet",
@@ -66,7 +81,7 @@ export function denoArguments(launch: DenoLaunch): string[] {
     "--deny-run",
     "--deny-ffi",
     "--deny-import",
-    `--v8-flags=--wasm-max-mem-pages=${wasmPages},--max-old-space-size=${Math.max(64, launch.memoryLimitMb)}`,
+    `--v8-flags=${v8Flags(launch).join(",")}`,
     launch.script,
   ];
 }

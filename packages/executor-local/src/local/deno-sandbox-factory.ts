@@ -132,7 +132,11 @@ export class DenoSandboxFactory {
       ...(denoTemplate ? { denoDirectory: { copyFrom: denoTemplate } } : {}),
     };
     if (this.options.isolation === "isolate") {
-      const shared: DenoLaunch = { ...launch, script: join(this.assetsDirectory, "isolate-host.js") };
+      const shared: DenoLaunch = {
+        ...launch,
+        script: join(this.assetsDirectory, "isolate-host.js"),
+        exposeGc: true,
+      };
       const { denoDirectory: _template, ...settings } = shared;
       const transport = await openSharedSession(JSON.stringify(settings), shared, {
         baseResidentBytes: RESIDENT_MEMORY_ALLOWANCE_MB * 1024 * 1024,

@@ -11,7 +11,7 @@ import {
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ExecutorError, tool } from "@smol/core";
+import { tool } from "@smol/core";
 import { BASE_BUILTIN_MODULES } from "@smol/core/executor-kit";
 import { LocalPythonExecutor } from "@smol/executor-local";
 import { describeExecutorConformance } from "@smol/testing/vitest";
@@ -65,6 +65,13 @@ describe("the Deno command line of the sandbox", () => {
     // The script comes last, after every flag; its settings go to stdin, not to the command line.
     expect(args.at(-1)).toBe("/assets/runner.js");
     expect(args.join(" ")).not.toContain('/pyodide"');
+  });
+
+  it("exposes V8's collector only to a launch that asks for it (the shared process)", () => {
+    expect(denoArguments(launch).join(" ")).not.toContain("expose-gc");
+    expect(denoArguments({ ...launch, exposeGc: true })).toContain(
+      "--v8-flags=--wasm-max-mem-pages=4096,--max-old-space-size=256,--expose-gc",
+    );
   });
 
   it("passes an environment without anything of the host's", () => {

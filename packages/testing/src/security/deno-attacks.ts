@@ -210,6 +210,37 @@ function internalsAttacks(): Attack[] {
         }
       },
     },
+    {
+      // The shared process starts with `--expose-gc` for its own use; the guest must not find it.
+      name: "takes V8's collector (gc) from the global",
+      on: "open",
+      code: () => javascript("return JSON.stringify(typeof globalThis.gc);"),
+      check: (output) => {
+        const outcome = parsed(output);
+        if (outcome !== undefined && outcome !== "undefined") {
+          throw new Error(`V8's gc is on the global: ${JSON.stringify(outcome)}`);
+        }
+      },
+    },
+    {
+      // node:v8's setFlagsFromString reaches V8's flags at run time; the limit must not move.
+      name: "raises the WebAssembly memory limit through node:v8's setFlagsFromString, then grows past it",
+      on: "open",
+      code: () =>
+        javascript(
+          "try { process.getBuiltinModule('node:v8').setFlagsFromString('--wasm-max-mem-pages=65536'); }" +
+            " catch (error) { return JSON.stringify('refused: ' + error); }" +
+            " const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });" +
+            " try { memory.grow(65535); } catch (error) { return JSON.stringify('refused: ' + error); }" +
+            " return JSON.stringify('grew to ' + memory.buffer.byteLength);",
+        ),
+      check: (output) => {
+        const outcome = parsed(output);
+        if (outcome !== undefined && !String(outcome).startsWith("refused")) {
+          throw new Error(`the memory limit moved: ${JSON.stringify(outcome)}`);
+        }
+      },
+    },
   ];
 }
 
