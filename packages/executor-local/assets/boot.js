@@ -163,16 +163,71 @@ export function writeAll(stream, bytes) {
 export async function loadInterpreter({ pyodideDir, snapshot, makeSnapshot = false, wasmModule }) {
   const { loadPyodide } = await import(new URL(`file://${pyodideDir}/pyodide.mjs`).href);
   const { default: createPyodideModule } = await import(new URL(`file://${pyodideDir}/pyodide.asm.mjs`).href);
+  const createModule = standardLibraryFromDisk(createPyodideModule, pyodideDir);
   return await loadPyodide({
     indexURL: `${pyodideDir}/`,
     env: { HOME: "/home/pyodide" },
     stdout: writeToStderr,
     stderr: writeToStderr,
-    createPyodideModule,
+    createPyodideModule: createModule,
     ...(makeSnapshot ? { _makeSnapshot: true } : {}),
-    ...(snapshot ? sparseSnapshotOptions(createPyodideModule, snapshot) : {}),
+    ...(snapshot ? sparseSnapshotOptions(createModule, snapshot) : {}),
     ...(wasmModule ? compiledModuleOptions(pyodideDir, wasmModule) : {}),
   });
+}
+
+/** Emscripten's error numbers (WASI's) for what the standard library's file refuses. */
+const EACCES = 2;
+const ENODEV = 43;
+
+/**
+ * Pyodide copies its standard library (python_stdlib.zip, 2.5 MB) into its in-memory file
+ * system, and the copy stays for as long as the interpreter lives: 2.5 MB per sandbox, one
+ * isolate of the shared process in twenty. Python reads the zip only to import a module that is
+ * not loaded yet, so the file Pyodide writes is left empty and its reads go to the zip on disk
+ * (one `pread` each, through a descriptor opened here), which the process may read and never
+ * write: the file refuses writes, and changes to its size or mode touch this sandbox's view
+ * alone, never the zip that the others read. The bytes read for the copy are garbage at once.
+ */
+function standardLibraryFromDisk(createPyodideModule, pyodideDir) {
+  const redirectStandardLibrary = ({ FS }) => {
+    const writeFile = FS.writeFile;
+    FS.writeFile = function writeStandardLibrary(path, data, options) {
+      if (!/^\/lib\/python\d+\.zip$/.test(path)) return writeFile.call(this, path, data, options);
+      FS.writeFile = writeFile;
+      writeFile.call(this, path, new Uint8Array(0));
+      readFromDisk(FS, FS.lookupPath(path).node, `${pyodideDir}/python_stdlib.zip`);
+    };
+  };
+  return (settings) => {
+    // Pyodide's own steps before the start write the standard library (the settings object
+    // becomes the Emscripten module: it is changed in place); this one runs before them.
+    settings.preRun = [redirectStandardLibrary, ...[settings.preRun ?? []].flat()];
+    return createPyodideModule(settings);
+  };
+}
+
+/** Makes an empty in-memory file read the bytes of `realPath`, and refuse to be written. */
+function readFromDisk(FS, node, realPath) {
+  const fs = process.getBuiltinModule("node:fs");
+  const descriptor = fs.openSync(realPath, "r");
+  node.usedBytes = fs.fstatSync(descriptor).size;
+  node.mode = (node.mode & ~0o777) | 0o444;
+  node.stream_ops = {
+    ...node.stream_ops,
+    read(stream, buffer, offset, length, position) {
+      const count = Math.min(length, stream.node.usedBytes - position);
+      if (count <= 0) return 0;
+      const target = new Uint8Array(buffer.buffer, buffer.byteOffset + offset, count);
+      return fs.readSync(descriptor, target, 0, count, position);
+    },
+    write() {
+      throw new FS.ErrnoError(EACCES);
+    },
+    mmap() {
+      throw new FS.ErrnoError(ENODEV);
+    },
+  };
 }
 
 /**

@@ -125,6 +125,48 @@ describe("LocalPythonExecutor with isolation: 'isolate'", () => {
   );
 
   it(
+    "lets no session change the standard library that the others import from",
+    async () => {
+      const first = isolate();
+      const second = isolate();
+      expect(await pidOf(first)).toBe(await pidOf(second));
+      // Python reads the zip from disk (boot.js): it cannot be written; changing its size or mode
+      // changes this session's view only.
+      const attempt = await first.run(
+        [
+          "import os",
+          "outcomes = []",
+          "def overwrite():",
+          "    with open('/lib/python314.zip', 'r+b') as file:",
+          "        file.write(b'PK')",
+          "def replace():",
+          "    os.chmod('/lib/python314.zip', 0o666)",
+          "    with open('/lib/python314.zip', 'wb') as file:",
+          "        file.write(b'x')",
+          "for write in (overwrite, replace):",
+          "    try:",
+          "        write()",
+          "        outcomes.append('written')",
+          "    except OSError as error:",
+          "        outcomes.append(type(error).__name__)",
+          "os.truncate('/lib/python314.zip', 0)",
+          "outcomes + [os.path.getsize('/lib/python314.zip')]",
+        ].join("\n"),
+      );
+      expect(attempt.output).toEqual(["PermissionError", "PermissionError", 0]);
+      // Modules that no session has loaded yet import whole in the other session.
+      const imported = await second.run(
+        "import difflib, fractions\n[difflib.SequenceMatcher(None, 'ab', 'ac').ratio(), str(fractions.Fraction(2, 4))]",
+      );
+      expect(imported.output).toEqual([0.5, "1/2"]);
+      expect((await second.run("import os\nos.path.getsize('/lib/python314.zip')")).output).toBeGreaterThan(
+        1_000_000,
+      );
+    },
+    timeout,
+  );
+
+  it(
     "lets no session see another's tool calls, or write lines in its name",
     async () => {
       const calls: string[] = [];
