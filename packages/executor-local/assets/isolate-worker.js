@@ -10,7 +10,7 @@
 // buffer, and Pyodide's interrupt buffer (the launcher stops a run past its timeout with it).
 
 import { parentPort, workerData } from "node:worker_threads";
-import { lockDown, prepareLockDown, removePersistentStorage } from "./boot.js";
+import { lockDown, prepareLockDown, removePersistentStorage, writeToStderr } from "./boot.js";
 import { channelReader } from "./isolate-channel.js";
 import { serveSession } from "./sandbox-session.js";
 
@@ -21,6 +21,17 @@ import { serveSession } from "./sandbox-session.js";
 // collects this isolate's heap, nothing else's.
 const collectGarbage = globalThis.gc;
 Object.defineProperty(globalThis, "gc", { value: undefined, writable: false });
+
+/** Taken at load, for compactHeap. */
+const { getHeapStatistics } = process.getBuiltinModule("node:v8");
+
+/**
+ * Below this growth since the last compaction, a collection (25–40 ms of CPU) would give back
+ * too little to be worth it: a run of an agent's step leaves far less (no collection), the boot
+ * several times more (a collection).
+ */
+const COMPACT_AFTER_GROWTH_BYTES = 4 * 1024 * 1024;
+let heldAfterCompaction = 0;
 
 removePersistentStorage();
 prepareLockDown();
@@ -49,14 +60,29 @@ try {
 }
 process.exit(0);
 
+/** What V8 holds for this isolate: its heap's pages and the memory outside them (buffers, wasm). */
+function heldBytes() {
+  const statistics = getHeapStatistics();
+  return statistics.total_physical_size + statistics.external_memory;
+}
+
 /**
- * Gives back what V8 holds beyond the live heap (the garbage of the boot, of the last run), with a
- * full, compacting collection. Run by the channel's reader once the session has waited
- * IDLE_BEFORE_COMPACTING_MS for its next line: a booted spare, a session between two runs. An
- * isolate blocked on its channel never turns its event loop, where V8 would do this by itself.
+ * Gives back what V8 holds beyond the live heap (the garbage of the boot, of a run that made
+ * much), with full, compacting collections ("last resort": a plain major collection gave back
+ * half as much, measured on 10 idle sessions). Run by the channel's reader once the session
+ * has waited IDLE_BEFORE_COMPACTING_MS for its next line: a booted spare, a session between two
+ * runs. An isolate blocked on its channel never turns its event loop, where V8's memory reducer
+ * would do this by itself.
  */
 function compactHeap() {
-  collectGarbage?.({ type: "major", execution: "sync", flavor: "last-resort" });
+  try {
+    if (!collectGarbage || heldBytes() - heldAfterCompaction < COMPACT_AFTER_GROWTH_BYTES) return;
+    collectGarbage({ type: "major", execution: "sync", flavor: "last-resort" });
+    heldAfterCompaction = heldBytes();
+  } catch (error) {
+    // Tidying memory is never worth a session: it goes on with its heap as it is.
+    writeToStderr(`smol sandbox: compacting an idle isolate's heap failed: ${error}`);
+  }
 }
 
 /**
