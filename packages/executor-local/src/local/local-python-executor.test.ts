@@ -85,7 +85,7 @@ describe("the Deno command line of the sandbox", () => {
         XDG_CACHE_HOME: "/tmp/smol-sandbox-1",
         MESA_SHADER_CACHE_DISABLE: "true",
         NO_COLOR: "1",
-        MALLOC_MMAP_THRESHOLD_: "65536",
+        MALLOC_MMAP_THRESHOLD_: "16384",
       });
     } finally {
       delete process.env.SMOL_TEST_SECRET;
