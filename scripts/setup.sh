@@ -20,6 +20,15 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
 fi
 
+# pnpm, pinned (corepack's signature check fails on this kind of machine, so npm installs it).
+# With the machine's own npm, before .tools/ comes first in PATH: it then lands in the machine's
+# global bin directory, where the README's next command (`pnpm start`, `pnpm test`) finds it in
+# the caller's shell, which this script cannot change. (Installed after, it went into .tools/.)
+if [ "$(pnpm --version 2>/dev/null || true)" != "10.34.8" ]; then
+  log "installing pnpm 10.34.8"
+  npm i -g pnpm@10.34.8 >/dev/null 2>&1 || as_root npm i -g pnpm@10.34.8 >/dev/null
+fi
+
 # Node: smol's floor is Node 22 and the current LTS is Node 24. Both install from the npm
 # registry as binary packages into .tools/; the test command (scripts/test.sh) runs on Node 22
 # and the packed-tarball app test on Node 24. The rest of this script runs on Node 22 too.
@@ -38,12 +47,6 @@ for line in 22 24; do
 done
 export PATH="$PWD/.tools/node-22/node_modules/$node_package/bin:$PATH"
 log "Node $(node --version) for the set-up and the tests, $(".tools/node-24/node_modules/$node_package/bin/node" --version) for the packed-app test"
-
-# pnpm, pinned (corepack's signature check fails on this kind of machine, so npm installs it).
-if [ "$(pnpm --version 2>/dev/null || true)" != "10.34.8" ]; then
-  log "installing pnpm 10.34.8"
-  npm i -g pnpm@10.34.8 >/dev/null
-fi
 
 log "installing workspace dependencies"
 pnpm install --frozen-lockfile
