@@ -87,10 +87,11 @@ function compactHeap() {
 
 /**
  * The process's stdin, stdout and stderr belong to the launcher and the host's diagnostics, not
- * to a session (its channel is the launcher's): they are taken away, so that a session neither
- * reads the launcher's input nor writes text that the host would show as the reason another
- * session's sandbox ended. (Pyodide's own writes go to stderr through boot.js, which took it at
- * load.) A second layer: nothing of the host's protocol passes through them.
+ * to a session (its channel is the launcher's): their objects are taken away. (Pyodide's own
+ * writes go to stderr through boot.js, which took it at load.) This does not close them:
+ * `node:fs` still writes to file descriptors 1 and 2 (Deno maps them straight to the process's),
+ * so text there may come from any session. Nothing of the host's protocol passes through them;
+ * the host keeps their tail as the reason it gives if the whole process dies.
  */
 function hideStdio() {
   const refuse = {
