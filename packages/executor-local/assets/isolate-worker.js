@@ -71,8 +71,8 @@ function heldBytes() {
  * much), with full, compacting collections ("last resort", which shrinks what V8 keeps: on 10
  * idle sessions, ~51 MB per session against ~59 with none and 58.6 with a plain major one).
  * Run by the channel's reader once the session has waited IDLE_BEFORE_COMPACTING_MS for its next
- * line: a booted spare, a session between two runs. An isolate blocked on its channel never turns its event loop, where V8's memory reducer
- * would do this by itself.
+ * line: a booted spare, a session between two runs. An isolate blocked on its channel never
+ * turns its event loop, where V8's memory reducer would do this by itself.
  */
 function compactHeap() {
   try {
