@@ -197,31 +197,30 @@ function gpuAttacks(): Attack[] {
   ];
 }
 
+/** An attack that reaches for `expression`, which must not exist in the sandbox (`typeof` is "undefined"). */
+function mustBeAbsent(name: string, expression: string, what: string): Attack {
+  return {
+    name,
+    on: "open",
+    code: () => javascript(`return JSON.stringify(typeof ${expression});`),
+    check: (output) => {
+      const outcome = parsed(output);
+      if (outcome !== undefined && outcome !== "undefined") {
+        throw new Error(`${what}: ${JSON.stringify(outcome)}`);
+      }
+    },
+  };
+}
+
 function internalsAttacks(): Attack[] {
   return [
-    {
-      name: "reaches Deno's internals through Deno[Deno.internal]",
-      on: "open",
-      code: () => javascript("return JSON.stringify(typeof Deno[Deno.internal]);"),
-      check: (output) => {
-        const outcome = parsed(output);
-        if (outcome !== undefined && outcome !== "undefined") {
-          throw new Error(`Deno[Deno.internal] is reachable: ${JSON.stringify(outcome)}`);
-        }
-      },
-    },
-    {
-      // The shared process starts with `--expose-gc` for its own use; the guest must not find it.
-      name: "takes V8's collector (gc) from the global",
-      on: "open",
-      code: () => javascript("return JSON.stringify(typeof globalThis.gc);"),
-      check: (output) => {
-        const outcome = parsed(output);
-        if (outcome !== undefined && outcome !== "undefined") {
-          throw new Error(`V8's gc is on the global: ${JSON.stringify(outcome)}`);
-        }
-      },
-    },
+    mustBeAbsent(
+      "reaches Deno's internals through Deno[Deno.internal]",
+      "Deno[Deno.internal]",
+      "Deno[Deno.internal] is reachable",
+    ),
+    // The shared process starts with `--expose-gc` for its own use; the guest must not find it.
+    mustBeAbsent("takes V8's collector (gc) from the global", "globalThis.gc", "V8's gc is on the global"),
     {
       // node:v8's setFlagsFromString reaches V8's flags at run time; the limit must not move.
       name: "raises the WebAssembly memory limit through node:v8's setFlagsFromString, then grows past it",
