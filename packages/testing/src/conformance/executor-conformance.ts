@@ -135,14 +135,15 @@ export function describeExecutorConformance(
       async () => {
         toolCalls.length = 0;
         const output = await executor.run(
-          "add_numbers(2, 3) + add_numbers(a=10, b=20) + add_numbers(1, b=4)",
+          "add_numbers(2, 3) + add_numbers(a=10, b=20) + add_numbers(1, b=4) + add_numbers(b=100, a=200)",
         );
         expect(output.error).toBeUndefined();
-        expect(output.output).toBe(40);
+        expect(output.output).toBe(340);
         expect(toolCalls).toEqual([
           { a: 2, b: 3 },
           { a: 10, b: 20 },
           { a: 1, b: 4 },
+          { a: 200, b: 100 },
         ]);
       },
       timeout,
@@ -165,6 +166,12 @@ export function describeExecutorConformance(
         const output = await executor.run("add_numbers(1)");
         expect(output.error?.type).toBe("TypeError");
         expect(output.error?.message).toContain("b");
+        // As many arguments as inputs, but not the right ones: still refused in Python.
+        const misnamed = await executor.run("add_numbers(a=1, c=2)");
+        expect(misnamed.error?.type).toBe("TypeError");
+        expect(misnamed.error?.message).toContain("add_numbers()");
+        const tooMany = await executor.run("add_numbers(1, 2, 3)");
+        expect(tooMany.error?.type).toBe("TypeError");
       },
       timeout,
     );
