@@ -33,8 +33,14 @@ export function removePersistentStorage() {
  *   `process.execPath`, `process.cwd()` would show the host's paths (the home or project
  *   directory); they get neutral values. `Deno.args` is empty: the settings came on stdin.
  * - `Deno[Deno.internal]`: Deno's internals (its `core`), which no guest needs.
+ * - Changing permissions: Deno's permissions belong to the process, not to a thread. A session
+ *   of the shared process that revoked one (read, say) would revoke it for the launcher and for
+ *   every other isolate: no new session could start, no package could load. `revoke` and
+ *   `request` (a request is denied anyway: there is no terminal to prompt) refuse, on the
+ *   prototype that every route to them shares; `query` stays.
  */
 export function lockDown() {
+  refusePermissionChanges();
   refuseWorkers();
   removeWebGpu();
   hideHostPaths();
@@ -60,6 +66,26 @@ function refuseWorkers() {
     Object.freeze(WorkerClass);
   }
   delete globalThis.Worker;
+}
+
+function refusePermissionChange() {
+  throw new Error("permissions cannot be changed in the smol sandbox");
+}
+
+function refusePermissionChanges() {
+  const prototypes = new Set(
+    [Deno.permissions, globalThis.navigator?.permissions].filter(Boolean).map(Object.getPrototypeOf),
+  );
+  for (const prototype of prototypes) {
+    for (const name of ["revoke", "revokeSync", "request", "requestSync"]) {
+      Object.defineProperty(prototype, name, {
+        value: refusePermissionChange,
+        writable: false,
+        configurable: false,
+      });
+    }
+    Object.freeze(prototype);
+  }
 }
 
 function removeWebGpu() {

@@ -335,6 +335,33 @@ describe("LocalPythonExecutor with isolation: 'isolate'", () => {
   );
 
   it(
+    "keeps the process's permissions out of a session's reach (revoking them would break every other session)",
+    async () => {
+      const attacker = isolate();
+      const other = isolate();
+      await other.run("kept = 1");
+      const pid = await pidOf(other);
+      // Deno's permissions are the process's: a worker thread that revokes one revokes it for
+      // the launcher and for every isolate. Every route to `revoke` must be closed.
+      const routes = {
+        "Deno.permissions": "return Deno.permissions.revokeSync({ name: 'read' }).state",
+        "its prototype's method":
+          "return Object.getPrototypeOf(Deno.permissions).revokeSync.call({}, { name: 'read' }).state",
+      };
+      for (const [route, body] of Object.entries(routes)) {
+        const output = await attacker.run(javascript(body));
+        expect(String(output.output), route).toMatch(/^error: .*permissions cannot be changed/);
+      }
+      // The others still read the sandbox's files: a module not in the snapshot, a new session.
+      expect((await other.run("import difflib\nkept + len(difflib.__name__)")).output).toBe(8);
+      const late = isolate();
+      expect((await late.run("import fractions\nstr(fractions.Fraction(1, 3))")).output).toBe("1/3");
+      expect(await pidOf(late)).toBe(pid);
+    },
+    timeout,
+  );
+
+  it(
     "gives every session a clear error and a fresh sandbox when the shared process dies",
     async () => {
       const first = isolate();

@@ -131,7 +131,10 @@ function fileAttacks(): Attack[] {
       name: "asks Deno for more permissions",
       on: "open",
       code: () => 'import js\njs.Deno.permissions.requestSync(js.JSON.parse(\'{"name": "read"}\')).state',
-      check: (output) => expectEqual(output.output, "denied", "a permission request"),
+      // Denied, or refused outright (a sandbox may take the request away): never granted.
+      check: (output) => {
+        if (output.error === undefined) expectEqual(output.output, "denied", "a permission request");
+      },
     },
   ];
 }

@@ -222,6 +222,27 @@ function internalsAttacks(): Attack[] {
     // The shared process starts with `--expose-gc` for its own use; the guest must not find it.
     mustBeAbsent("takes V8's collector (gc) from the global", "globalThis.gc", "V8's gc is on the global"),
     {
+      // Deno's permissions are the process's: in a shared process, one session revoking "read"
+      // would stop every other session from loading a file. Each route to revoke must refuse.
+      name: "revokes the process's permissions (Deno.permissions, or its prototype's method)",
+      on: "open",
+      code: () =>
+        javascript(
+          "const outcomes = [];" +
+            " const prototype = Object.getPrototypeOf(Deno.permissions);" +
+            " for (const revoke of [() => Deno.permissions.revokeSync({ name: 'env' }), () => prototype.revoke.call({}, { name: 'env' })]) {" +
+            "   try { const status = revoke(); outcomes.push('revoked: ' + (status.state ?? 'pending')); }" +
+            "   catch (error) { outcomes.push('refused'); } }" +
+            " return JSON.stringify(outcomes);",
+        ),
+      check: (output) => {
+        const outcome = parsed(output);
+        if (outcome !== undefined && JSON.stringify(outcome) !== JSON.stringify(["refused", "refused"])) {
+          throw new Error(`a permission could be revoked: ${JSON.stringify(outcome)}`);
+        }
+      },
+    },
+    {
       // node:v8's setFlagsFromString reaches V8's flags at run time; the limit must not move.
       name: "raises the WebAssembly memory limit through node:v8's setFlagsFromString, then grows past it",
       on: "open",
