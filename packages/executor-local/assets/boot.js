@@ -38,9 +38,13 @@ export function removePersistentStorage() {
  *   every other isolate: no new session could start, no package could load. `revoke` and
  *   `request` (a request is denied anyway: there is no terminal to prompt) refuse, on the
  *   prototype that every route to them shares; `query` stays.
+ * - Signalling its own process: Deno lets a process signal itself without `--allow-run`, and
+ *   the shared process is every session's: `Deno.kill(Deno.pid, "SIGKILL")` from one session
+ *   ended them all. `Deno.kill`, `process.kill` and `process._kill` refuse.
  */
 export function lockDown() {
   refusePermissionChanges();
+  refuseSignals();
   refuseWorkers();
   removeWebGpu();
   hideHostPaths();
@@ -85,6 +89,20 @@ function refusePermissionChanges() {
       });
     }
     Object.freeze(prototype);
+  }
+}
+
+function refuseSignal() {
+  throw new Error("signals cannot be sent from the smol sandbox");
+}
+
+function refuseSignals() {
+  for (const [owner, name] of [
+    [Deno, "kill"],
+    [process, "kill"],
+    [process, "_kill"],
+  ]) {
+    Object.defineProperty(owner, name, { value: refuseSignal, writable: false, configurable: false });
   }
 }
 

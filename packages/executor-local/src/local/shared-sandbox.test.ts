@@ -362,6 +362,24 @@ describe("LocalPythonExecutor with isolation: 'isolate'", () => {
   );
 
   it(
+    "keeps a session from killing the shared process with a signal to itself",
+    async () => {
+      const attacker = isolate();
+      const other = isolate();
+      await other.run("kept = 1");
+      const pid = await pidOf(other);
+      for (const kill of ["Deno.kill(Deno.pid, 'SIGKILL')", "process.kill(process.pid, 'SIGTERM')"]) {
+        const output = await attacker.run(javascript(`${kill}; return 'sent'`));
+        expect(String(output.output), kill).toMatch(/^error: .*signals cannot be sent/);
+      }
+      await sleep(300);
+      expect((await other.run("kept + 1")).output).toBe(2);
+      expect(await pidOf(other)).toBe(pid);
+    },
+    timeout,
+  );
+
+  it(
     "gives every session a clear error and a fresh sandbox when the shared process dies",
     async () => {
       const first = isolate();

@@ -222,6 +222,28 @@ function internalsAttacks(): Attack[] {
     // The shared process starts with `--expose-gc` for its own use; the guest must not find it.
     mustBeAbsent("takes V8's collector (gc) from the global", "globalThis.gc", "V8's gc is on the global"),
     {
+      // A process may signal itself without --allow-run; the shared process is every session's.
+      // SIGWINCH, ignored by default: a route left open fails this attack without harm.
+      name: "signals its own process (Deno.kill, process.kill, process._kill)",
+      on: "open",
+      code: () =>
+        javascript(
+          "const outcomes = [];" +
+            " for (const signal of [() => Deno.kill(Deno.pid, 'SIGWINCH'), () => process.kill(process.pid, 'SIGWINCH'), () => process._kill(process.pid, 28)]) {" +
+            "   try { signal(); outcomes.push('sent'); } catch (error) { outcomes.push('refused'); } }" +
+            " return JSON.stringify(outcomes);",
+        ),
+      check: (output) => {
+        const outcome = parsed(output);
+        if (
+          outcome !== undefined &&
+          JSON.stringify(outcome) !== JSON.stringify(["refused", "refused", "refused"])
+        ) {
+          throw new Error(`the sandbox could signal its own process: ${JSON.stringify(outcome)}`);
+        }
+      },
+    },
+    {
       // Deno's permissions are the process's: in a shared process, one session revoking "read"
       // would stop every other session from loading a file. Each route to revoke must refuse.
       name: "revokes the process's permissions (Deno.permissions, or its prototype's method)",
