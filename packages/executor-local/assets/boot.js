@@ -41,6 +41,10 @@ export function removePersistentStorage() {
  * - Signalling its own process: Deno lets a process signal itself without `--allow-run`, and
  *   the shared process is every session's: `Deno.kill(Deno.pid, "SIGKILL")` from one session
  *   ended them all. `Deno.kill`, `process.kill` and `process._kill` refuse.
+ * - Handling the process's signals: a handler is the process's, not the session's, and would
+ *   keep the process alive through a SIGINT or SIGTERM meant to end it (a Ctrl-C in the host's
+ *   terminal reaches the sandbox too). `Deno.addSignalListener` refuses, and with it
+ *   `process.on("SIGINT", …)` and its kin, which call it.
  */
 export function lockDown() {
   refusePermissionChanges();
@@ -59,50 +63,46 @@ export function prepareLockDown() {
   setTimeout(() => process.getBuiltinModule("node:worker_threads"), 0);
 }
 
-function refuseWorker() {
-  throw new Error("worker threads are not available in the smol sandbox");
+/** A function that throws `message`: what each door that lockDown closes becomes. */
+function refusing(message) {
+  return function refused() {
+    throw new Error(message);
+  };
 }
 
 function refuseWorkers() {
   const nodeWorker = process.getBuiltinModule("node:worker_threads").Worker;
+  const refused = refusing("worker threads are not available in the smol sandbox");
   for (const WorkerClass of [globalThis.Worker, nodeWorker]) {
-    Object.setPrototypeOf(WorkerClass, refuseWorker);
+    Object.setPrototypeOf(WorkerClass, refused);
     Object.freeze(WorkerClass);
   }
   delete globalThis.Worker;
 }
 
-function refusePermissionChange() {
-  throw new Error("permissions cannot be changed in the smol sandbox");
-}
-
 function refusePermissionChanges() {
+  const refused = refusing("permissions cannot be changed in the smol sandbox");
   const prototypes = new Set(
     [Deno.permissions, globalThis.navigator?.permissions].filter(Boolean).map(Object.getPrototypeOf),
   );
   for (const prototype of prototypes) {
     for (const name of ["revoke", "revokeSync", "request", "requestSync"]) {
-      Object.defineProperty(prototype, name, {
-        value: refusePermissionChange,
-        writable: false,
-        configurable: false,
-      });
+      Object.defineProperty(prototype, name, { value: refused, writable: false, configurable: false });
     }
     Object.freeze(prototype);
   }
 }
 
-function refuseSignal() {
-  throw new Error("signals cannot be sent from the smol sandbox");
-}
-
 function refuseSignals() {
-  for (const [owner, name] of [
-    [Deno, "kill"],
-    [process, "kill"],
-    [process, "_kill"],
+  const sending = refusing("signals cannot be sent from the smol sandbox");
+  const handling = refusing("signals cannot be handled in the smol sandbox");
+  for (const [owner, name, refused] of [
+    [Deno, "kill", sending],
+    [process, "kill", sending],
+    [process, "_kill", sending],
+    [Deno, "addSignalListener", handling],
   ]) {
-    Object.defineProperty(owner, name, { value: refuseSignal, writable: false, configurable: false });
+    Object.defineProperty(owner, name, { value: refused, writable: false, configurable: false });
   }
 }
 

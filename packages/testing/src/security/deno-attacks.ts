@@ -252,6 +252,18 @@ function internalsAttacks(): Attack[] {
       ],
       "the sandbox could signal its own process",
     ),
+    // A signal handler is the process's: it would keep the process alive through a SIGINT or a
+    // SIGTERM meant to end it. SIGWINCH, ignored by default: a handler left in place is harmless.
+    mustRefuseEach(
+      "handles its own process's signals (Deno.addSignalListener, process.on and its kin)",
+      [
+        "Deno.addSignalListener('SIGWINCH', () => {})",
+        "process.on('SIGWINCH', () => {})",
+        "process.once('SIGWINCH', () => {})",
+        "process.prependListener('SIGWINCH', () => {})",
+      ],
+      "the sandbox could handle its own process's signals",
+    ),
     // Deno's permissions are the process's: in a shared process, one session revoking "read"
     // would stop every other session from loading a file. Revoking "env" (never granted) is
     // harmless if a route is left open.
