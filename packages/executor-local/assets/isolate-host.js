@@ -69,9 +69,15 @@ function startIsolate(module) {
     interrupt: new Uint8Array(interrupt),
     thread: ++workersStarted,
     id: undefined,
+    /** Set by the worker's first message, sent before any guest code runs. */
+    booted: false,
   };
   isolate.early = [];
   worker.on("message", (data) => {
+    if (data?.booted === true && !isolate.booted) {
+      isolate.booted = true;
+      return;
+    }
     if (isolate.id === undefined) isolate.early.push(data);
     else receive(isolate, data);
   });
@@ -127,7 +133,41 @@ function open(id, module) {
   send(`W ${id} ${isolate.thread}`);
   for (const data of isolate.early.splice(0)) receive(isolate, data);
   if (isolate.exited) end(id, isolate.failure ?? "its isolate exited");
-  refillSpares(module);
+  if (isolate.booted) refillWhenQuiet(module);
+  else refillSpares(module);
+}
+
+/**
+ * Starting a worker blocks this thread until Deno has set up the worker's runtime (35–65 ms
+ * measured on 2 cores): done as a session is opened, it held back that session's first requests
+ * by as much (a start took 66–120 ms with a booted spare waiting). So the spare that replaces a
+ * booted one taken is started once the host has sent nothing for REFILL_WHEN_QUIET_MS (a
+ * session's first requests come one after the other; an agent's next step waits for its model),
+ * and at the latest REFILL_AT_LATEST_MS later: starts 1 s apart then took 5–10 ms. A session that
+ * took an isolate still booting has nothing to be held back yet: the next one starts at once
+ * (back to back, the boots then overlap, which measured faster than one after the other).
+ */
+const REFILL_WHEN_QUIET_MS = 10;
+const REFILL_AT_LATEST_MS = 500;
+let refillTimer;
+let refillDeadline = 0;
+
+function refillWhenQuiet(module) {
+  const now = Date.now();
+  if (refillTimer === undefined) refillDeadline = now + REFILL_AT_LATEST_MS;
+  clearTimeout(refillTimer);
+  refillTimer = setTimeout(
+    () => {
+      refillTimer = undefined;
+      refillSpares(module);
+    },
+    Math.min(REFILL_WHEN_QUIET_MS, refillDeadline - now),
+  );
+}
+
+/** A line from the host: a refill waiting for quiet waits on. */
+function postponeRefill() {
+  if (refillTimer !== undefined) refillWhenQuiet(compiled);
 }
 
 function refillSpares(module) {
@@ -189,6 +229,7 @@ async function serve() {
 }
 
 function handle(line) {
+  postponeRefill();
   if (compiled === undefined) backlog.push(line);
   else dispatch(line);
 }

@@ -48,6 +48,8 @@ try {
     channelReader(channel, { whenIdle: compactHeap, idleAfterMs: IDLE_BEFORE_COMPACTING_MS }),
     post,
     () => {
+      // Before any guest code: the launcher starts the next spare once this one is ready.
+      post({ booted: true });
       lockDown();
       hideStdio();
       reportExits();

@@ -4,6 +4,7 @@
  * calls, write lines in their name, starve or kill them), and what becomes of them when the
  * shared process itself dies.
  */
+import { readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CodeAgent, LogLevel, tool } from "@smol/core";
@@ -42,7 +43,44 @@ async function pidOf(executor: LocalPythonExecutor): Promise<number> {
   return output.output as number;
 }
 
+/**
+ * Two sessions of one shared process: the attacker, and another with a variable (`kept = 1`) that
+ * must survive the attack; `pid` is their process's.
+ */
+async function attackerAndVictim() {
+  const attacker = isolate();
+  const other = isolate();
+  await other.run("kept = 1");
+  return { attacker, other, pid: await pidOf(other) };
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The names of a process's worker threads (Deno names them `worker-<n>`): one per isolate. */
+function workerThreads(pid: number): string[] {
+  return readdirSync(`/proc/${pid}/task`)
+    .map((tid) => {
+      try {
+        return readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim();
+      } catch {
+        return "";
+      }
+    })
+    .filter((name) => /^worker-\d+$/.test(name));
+}
+
+/** A tool that gives its text back. */
+function echoTool() {
+  return tool(
+    {
+      name: "echo",
+      description: "Gives its text back.",
+      inputs: { text: { type: "string", description: "text" } },
+      outputType: "string",
+    },
+    ({ text }) => text,
+  );
+}
 
 /** CPU time (ms) in one second under which a process counts as idle. */
 const IDLE_CPU_MS = 300;
@@ -162,6 +200,31 @@ describe("LocalPythonExecutor with isolation: 'isolate'", () => {
       expect((await second.run("import os\nos.path.getsize('/lib/python314.zip')")).output).toBeGreaterThan(
         1_000_000,
       );
+    },
+    timeout,
+  );
+
+  it.runIf(onLinux)(
+    "boots the next spare once a session has taken a booted one, while that session keeps calling tools",
+    async () => {
+      const first = isolate();
+      await first.run("1");
+      const pid = await pidOf(first);
+      // The first session took the spare the process booted as it started, and called for the next.
+      await sleep(3_000);
+      const busy = isolate();
+      await busy.sendTools([echoTool()]);
+      // The launcher starts the next spare once the host falls quiet for a moment, or half a
+      // second after the opening if it never does: tool calls one after the other for 2 s keep
+      // it busy, and the spare must come during them.
+      const calling = busy.run(
+        "import time\nend = time.time() + 2\ncalls = 0\nwhile time.time() < end:\n    echo(text='x')\n    calls += 1\ncalls",
+      );
+      await sleep(1_500);
+      const threads = workerThreads(pid);
+      expect((await calling).output).toBeGreaterThan(100);
+      expect(threads, "the isolates' threads: the first session's, the busy one's, a spare").toHaveLength(3);
+      expect(await pidOf(isolate())).toBe(pid);
     },
     timeout,
   );
@@ -337,10 +400,7 @@ describe("LocalPythonExecutor with isolation: 'isolate'", () => {
   it(
     "keeps the process's permissions out of a session's reach (revoking them would break every other session)",
     async () => {
-      const attacker = isolate();
-      const other = isolate();
-      await other.run("kept = 1");
-      const pid = await pidOf(other);
+      const { attacker, other, pid } = await attackerAndVictim();
       // Deno's permissions are the process's: a worker thread that revokes one revokes it for
       // the launcher and for every isolate. Every route to `revoke` must be closed.
       const routes = {
@@ -364,10 +424,7 @@ describe("LocalPythonExecutor with isolation: 'isolate'", () => {
   it(
     "keeps a session from killing the shared process with a signal to itself",
     async () => {
-      const attacker = isolate();
-      const other = isolate();
-      await other.run("kept = 1");
-      const pid = await pidOf(other);
+      const { attacker, other, pid } = await attackerAndVictim();
       for (const kill of ["Deno.kill(Deno.pid, 'SIGKILL')", "process.kill(process.pid, 'SIGTERM')"]) {
         const output = await attacker.run(javascript(`${kill}; return 'sent'`));
         expect(String(output.output), kill).toMatch(/^error: .*signals cannot be sent/);
