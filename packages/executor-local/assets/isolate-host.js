@@ -4,9 +4,11 @@
 //
 // The host's channel is two FIFOs in the process's private directory, not stdio: every worker
 // can reach the process's stdin and stdout (Deno.stdin, node:fs on fd 0/1), but the FIFOs are
-// opened here, before any worker exists, and then the permission to open them again is revoked:
-// the workers inherit the permissions of this thread as they are when they start (reading the
-// sandbox's own files, nothing else), and a worker cannot reach another thread's open files.
+// opened by trusted threads before any session's worker exists, and then the permission to open
+// them again is revoked: the workers inherit the permissions of this thread as they are when they
+// start (reading the sandbox's own files, nothing else), and a worker cannot reach another
+// thread's open files. This thread writes the host's FIFO; the router (isolate-router.js), a
+// thread of its own, reads the other and puts most of a session's lines straight in its channel.
 // Stdin brings the first line only, the settings:
 //   { toSandbox, fromSandbox, maxLineLength, jsHeapMb, spares, session: <runner.js settings> }
 // Then, from the host: `O <id>` opens a session, `L <id> <line>` is a line for it, `K <id>`
@@ -19,7 +21,7 @@
 // the process's: reaching it aborts every session). The guest cannot start workers (lockDown, in
 // each worker); this thread starts them before any guest code can run in them.
 
-import { Worker } from "node:worker_threads";
+import { MessageChannel, Worker } from "node:worker_threads";
 import { compilePyodideWasm, stdinLineReader, writeAll, writeToStderr } from "./boot.js";
 import { channelWriter, createChannelBuffer } from "./isolate-channel.js";
 
@@ -27,9 +29,7 @@ const settings = JSON.parse(stdinLineReader()() ?? "{}");
 // Compiled once for every isolate: each worker instantiates this module instead of compiling
 // Pyodide's 10 MB of WebAssembly again, and V8 shares the compiled code between isolates.
 const modulePromise = compilePyodideWasm(settings.session.pyodideDir);
-const toSandbox = Deno.openSync(settings.toSandbox, { read: true });
 const fromSandbox = Deno.openSync(settings.fromSandbox, { write: true });
-Deno.permissions.revokeSync({ name: "read", path: settings.toSandbox });
 Deno.permissions.revokeSync({ name: "write", path: settings.fromSandbox });
 const encoder = new TextEncoder();
 
@@ -65,7 +65,10 @@ function startIsolate(module) {
   });
   const isolate = {
     worker,
-    channel: channelWriter(buffer),
+    buffer,
+    channel: channelWriter(buffer, { whenDrained: () => handOver(isolate) }),
+    /** The session's lines the router sent here (see isolate-router.js). */
+    linesTaken: 0,
     interrupt: new Uint8Array(interrupt),
     thread: ++workersStarted,
     id: undefined,
@@ -105,7 +108,6 @@ function receive(isolate, data) {
     // In bytes, as the host counts: one encoding, one write.
     const bytes = encoder.encode(`${prefix}${data}\n`);
     if (bytes.length <= prefix.length + settings.maxLineLength + 1 && !data.includes("\n")) {
-      isolate.busy = false;
       writeAll(fromSandbox, bytes);
       return;
     }
@@ -124,17 +126,18 @@ const spares = new Set();
 let compiled;
 const backlog = [];
 
-function open(id, module) {
+function open(id) {
   let isolate = spares.values().next().value;
   if (isolate) spares.delete(isolate);
-  else isolate = startIsolate(module);
+  else isolate = startIsolate(compiled);
   isolate.id = id;
   sessions.set(id, isolate);
   send(`W ${id} ${isolate.thread}`);
   for (const data of isolate.early.splice(0)) receive(isolate, data);
   if (isolate.exited) end(id, isolate.failure ?? "its isolate exited");
-  if (isolate.booted) refillWhenQuiet(module);
-  else refillSpares(module);
+  else handOver(isolate);
+  if (isolate.booted) refillWhenQuiet();
+  else refillSpares();
 }
 
 /**
@@ -150,28 +153,27 @@ function open(id, module) {
 const REFILL_WHEN_QUIET_MS = 10;
 const REFILL_AT_LATEST_MS = 500;
 let refillTimer;
-let refillDeadline = 0;
 
-function refillWhenQuiet(module) {
-  const now = Date.now();
-  if (refillTimer === undefined) refillDeadline = now + REFILL_AT_LATEST_MS;
-  clearTimeout(refillTimer);
-  refillTimer = setTimeout(
-    () => {
-      refillTimer = undefined;
-      refillSpares(module);
-    },
-    Math.min(REFILL_WHEN_QUIET_MS, refillDeadline - now),
-  );
+/** Refills once no host line has come (the router counts them) for REFILL_WHEN_QUIET_MS. */
+function refillWhenQuiet() {
+  if (refillTimer !== undefined) return;
+  const deadline = Date.now() + REFILL_AT_LATEST_MS;
+  let linesSeen = Atomics.load(router.activity, 0);
+  const whenQuiet = () => {
+    const lines = Atomics.load(router.activity, 0);
+    if (lines !== linesSeen && Date.now() < deadline) {
+      linesSeen = lines;
+      refillTimer = setTimeout(whenQuiet, REFILL_WHEN_QUIET_MS);
+      return;
+    }
+    refillTimer = undefined;
+    refillSpares();
+  };
+  refillTimer = setTimeout(whenQuiet, REFILL_WHEN_QUIET_MS);
 }
 
-/** A line from the host: a refill waiting for quiet waits on. */
-function postponeRefill() {
-  if (refillTimer !== undefined) refillWhenQuiet(compiled);
-}
-
-function refillSpares(module) {
-  while (spares.size < (settings.spares ?? 0)) spares.add(startIsolate(module));
+function refillSpares() {
+  while (spares.size < (settings.spares ?? 0)) spares.add(startIsolate(compiled));
 }
 
 /**
@@ -190,6 +192,7 @@ function end(id, reason) {
   if (!isolate) return;
   sessions.delete(id);
   isolate.channel.end();
+  tellRouter({ forget: id });
   send(`E ${id} ${reason.replace(/[\r\n]+/g, " ")}`);
   if (isolate.exited) {
     send(`X ${id}`);
@@ -198,8 +201,9 @@ function end(id, reason) {
   isolate.worker.on("exit", () => send(`X ${id}`));
   // A busy isolate (a run past its timeout) reads no input until its Python stops: a
   // KeyboardInterrupt through Pyodide's interrupt buffer stops it (Python checks it between
-  // bytecodes), then it reads the end of its input and exits.
-  if (isolate.busy) Atomics.store(isolate.interrupt, 0, 2);
+  // bytecodes), then it reads the end of its input and exits. An idle one reads the end of its
+  // input first, and exits before any Python would see it.
+  Atomics.store(isolate.interrupt, 0, 2);
   setTimeout(() => {
     if (isolate.exited) return;
     void isolate.worker.terminate();
@@ -207,29 +211,52 @@ function end(id, reason) {
   }, EXIT_DEADLINE_MS);
 }
 
-async function serve() {
-  const decoder = new TextDecoder();
-  // Read straight into one buffer: a ReadableStream costs a promise and a copy per chunk, on the
-  // path of every tool call.
-  const buffer = new Uint8Array(1 << 16);
-  let pending = "";
-  for (;;) {
-    const count = await toSandbox.read(buffer);
-    if (count === null) break;
-    pending += decoder.decode(buffer.subarray(0, count), { stream: true });
-    let start = 0;
-    let newline = pending.indexOf("\n");
-    while (newline !== -1) {
-      handle(pending.slice(start, newline));
-      start = newline + 1;
-      newline = pending.indexOf("\n", start);
-    }
-    pending = pending.slice(start);
-  }
+/**
+ * Starts the router (isolate-router.js), which opens the host's FIFO itself, and waits until it
+ * has: then the permission to open it can go. Its messages are the host's lines it does not put
+ * in a session's channel itself, in order.
+ */
+async function startRouter() {
+  const { port1, port2 } = new MessageChannel();
+  const mailbox = new Int32Array(new SharedArrayBuffer(4));
+  const activity = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(new URL("./isolate-router.js", import.meta.url), {
+    workerData: { path: settings.toSandbox, port: port2, mailbox, activity },
+    transferList: [port2],
+  });
+  // A thread Deno numbers as it does the isolates' (see workersStarted).
+  workersStarted += 1;
+  const ready = new Promise((resolve, reject) => {
+    worker.on("message", (message) => {
+      if (message.ready) resolve();
+      else if (message.endOfInput)
+        Deno.exit(0); // The host closed the channel: every session ends.
+      else handle(message.line);
+    });
+    worker.on("error", reject);
+  });
+  // Without the router no line comes in: the process ends, and the host sees it die.
+  worker.on("exit", () => Deno.exit(1));
+  await ready;
+  return { port: port1, mailbox, activity };
+}
+
+/** A message to the router: posted, then counted, so that the router finds it once it sees the count. */
+function tellRouter(message) {
+  router.port.postMessage(message);
+  Atomics.add(router.mailbox, 0, 1);
+}
+
+/**
+ * Hands a session's channel to the router once nothing of it is queued here: from the line after
+ * the `linesTaken` it has sent here, the router may write the channel directly.
+ */
+function handOver(isolate) {
+  if (isolate.id === undefined || sessions.get(isolate.id) !== isolate) return;
+  tellRouter({ id: isolate.id, channel: isolate.buffer, taken: isolate.linesTaken });
 }
 
 function handle(line) {
-  postponeRefill();
   if (compiled === undefined) backlog.push(line);
   else dispatch(line);
 }
@@ -241,14 +268,14 @@ function dispatch(line) {
   if (kind === "L") {
     const isolate = sessions.get(id);
     if (!isolate) return;
-    // Busy until its next line: it reads no input meanwhile.
-    isolate.busy = true;
+    isolate.linesTaken += 1;
     isolate.channel.write(line.slice(space + 1));
   } else if (kind === "O") {
     try {
-      open(id, compiled);
+      open(id);
     } catch (error) {
       send(`E ${id} its isolate could not start: ${String(error).replace(/[\r\n]+/g, " ")}`);
+      tellRouter({ forget: id });
     }
   } else if (kind === "K") {
     end(id, "stopped by the host");
@@ -257,10 +284,14 @@ function dispatch(line) {
   }
 }
 
+// Before any session's worker exists: each inherits this thread's permissions as it starts.
+const router = await startRouter();
+Deno.permissions.revokeSync({ name: "read", path: settings.toSandbox });
+
 modulePromise.then(
   (module) => {
     compiled = module;
-    refillSpares(module);
+    refillSpares();
     for (const line of backlog.splice(0)) dispatch(line);
   },
   (error) => {
@@ -268,6 +299,3 @@ modulePromise.then(
     Deno.exit(1);
   },
 );
-await serve();
-// The host closed the channel: every session ends with the process.
-Deno.exit(0);

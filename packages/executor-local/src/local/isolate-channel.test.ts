@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { Worker } from "node:worker_threads";
 import { afterEach, describe, expect, it } from "vitest";
 // @ts-expect-error: plain JavaScript run by Deno as is, with no type declarations.
-import { channelWriter, createChannelBuffer } from "../../assets/isolate-channel.js";
+import { channelWriter, createChannelBuffer, putLine } from "../../assets/isolate-channel.js";
 
 const CHANNEL_URL = new URL("../../assets/isolate-channel.js", import.meta.url).href;
 
@@ -30,8 +30,7 @@ afterEach(async () => {
   await reader?.terminate();
 });
 
-function startReader(idleAfterMs: number) {
-  const buffer = createChannelBuffer();
+function startReader(idleAfterMs: number, buffer = createChannelBuffer()) {
   reader = new Worker(READER_THREAD, { eval: true, workerData: { buffer, url: CHANNEL_URL, idleAfterMs } });
   const next = async () => (await once(reader!, "message"))[0] as { line: string | null; idle: number };
   return { writer: channelWriter(buffer), next };
@@ -62,5 +61,28 @@ describe("the isolate channel's reader", () => {
     const { line } = await next();
     expect(line?.length).toBe(long.length);
     expect(line).toBe(long);
+  });
+
+  it("takes a line put in directly, then the writer's queue behind it, in order", async () => {
+    const buffer = createChannelBuffer();
+    const bytes = (text: string) => new TextEncoder().encode(text);
+    let drained = 0;
+    const writer = channelWriter(buffer, { whenDrained: () => drained++ });
+    expect(putLine(buffer, bytes("direct"))).toBe(true);
+    // Full until a reader takes it: neither a second direct line nor the writer's goes in.
+    expect(putLine(buffer, bytes("refused"))).toBe(false);
+    writer.write("queued");
+    expect(drained).toBe(0);
+    const { next } = startReader(1_000, buffer);
+    expect((await next()).line).toBe("direct");
+    expect((await next()).line).toBe("queued");
+    expect(drained).toBe(1);
+    // A line longer than one chunk never goes in directly.
+    await sleep(50);
+    expect(putLine(buffer, new Uint8Array((1 << 20) + 1))).toBe(false);
+    writer.end();
+    expect((await next()).line).toBeNull();
+    // Ended stays ended: a direct line is refused, nothing wakes the reader again.
+    expect(putLine(buffer, bytes("late"))).toBe(false);
   });
 });

@@ -144,6 +144,35 @@ describe("LocalPythonExecutor with isolation: 'isolate'", () => {
   );
 
   it(
+    "gives a session the host's lines in order, whether they fit the channel's chunk or not",
+    async () => {
+      // Lines that fit one chunk of the channel (1 MB) go straight from the router to the session,
+      // longer ones through the launcher's queue (isolate-router.js): mixed, none may overtake.
+      const session = isolate();
+      const letters = tool(
+        {
+          name: "letters",
+          description: "Gives that many letters.",
+          inputs: { count: { type: "integer", description: "how many" } },
+          outputType: "string",
+        },
+        ({ count }) => "y".repeat(count),
+      );
+      await session.sendTools([letters]);
+      const counts = [10, 3_000_000, 10, 10, 2_500_000, 1_000_000, 10];
+      const answered = await session.run(
+        `[len(letters(count=count)) for count in ${JSON.stringify(counts)}]`,
+      );
+      expect(answered.error).toBeUndefined();
+      expect(answered.output).toEqual(counts);
+      const longCode = await session.run(`text = "${"z".repeat(1_500_000)}"\nlen(text)`);
+      expect(longCode.output).toBe(1_500_000);
+      expect((await session.run("6 * 7")).output).toBe(42);
+    },
+    timeout,
+  );
+
+  it(
     "keeps each session's Python variables and JavaScript globals to itself",
     async () => {
       const first = isolate();
@@ -223,7 +252,10 @@ describe("LocalPythonExecutor with isolation: 'isolate'", () => {
       await sleep(1_500);
       const threads = workerThreads(pid);
       expect((await calling).output).toBeGreaterThan(100);
-      expect(threads, "the isolates' threads: the first session's, the busy one's, a spare").toHaveLength(3);
+      expect(
+        threads,
+        "the router's thread, and the isolates': the first session's, the busy one's, a spare",
+      ).toHaveLength(4);
       expect(await pidOf(isolate())).toBe(pid);
     },
     timeout,
