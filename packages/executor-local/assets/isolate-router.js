@@ -23,8 +23,8 @@
 // each line, which tells the launcher the host is busy (see refillWhenQuiet in isolate-host.js).
 
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
-import { byteLineReader } from "./boot.js";
-import { putLine } from "./isolate-channel.js";
+import { byteLineReader, compactHeapNow } from "./boot.js";
+import { CHUNK_BYTES, putLine } from "./isolate-channel.js";
 
 const { path, port, mailbox, activity } = workerData;
 const file = Deno.openSync(path, { read: true });
@@ -63,24 +63,34 @@ function forward(line) {
   parentPort.postMessage({ line: decoder.decode(line) });
 }
 
+/**
+ * Puts a line for a session straight in its channel when this thread may (see above), and says
+ * whether it did; keeps the route of a session the host opens.
+ */
+function delivered(line) {
+  if (line[1] !== SPACE) return false;
+  if (line[0] === O) {
+    routes.set(decoder.decode(line.subarray(2)), { channel: undefined, forwarded: 0, taken: -1 });
+    return false;
+  }
+  const space = line.indexOf(SPACE, 2);
+  if (line[0] !== L || space === -1) return false;
+  const route = routes.get(decoder.decode(line.subarray(2, space)));
+  if (!route) return false;
+  const mayWrite = route.channel !== undefined && route.taken === route.forwarded;
+  if (mayWrite && putLine(route.channel, line.subarray(space + 1))) return true;
+  route.forwarded += 1;
+  return false;
+}
+
+// This thread never turns its event loop: what it made garbage stays unless it collects it itself,
+// once its start is done and after each line longer than a chunk (its copies of it, several MB).
+compactHeapNow(globalThis.gc);
 const readLine = byteLineReader(file);
 for (let line = readLine(); line !== undefined; line = readLine()) {
   Atomics.add(activity, 0, 1);
   takeMessages();
-  const space = line.indexOf(SPACE, 2);
-  if (line[0] === L && line[1] === SPACE && space !== -1) {
-    const route = routes.get(decoder.decode(line.subarray(2, space)));
-    if (
-      route?.channel &&
-      route.taken === route.forwarded &&
-      putLine(route.channel, line.subarray(space + 1))
-    ) {
-      continue;
-    }
-    if (route) route.forwarded += 1;
-  } else if (line[0] === O && line[1] === SPACE) {
-    routes.set(decoder.decode(line.subarray(2)), { channel: undefined, forwarded: 0, taken: -1 });
-  }
-  forward(line);
+  if (!delivered(line)) forward(line);
+  if (line.length > CHUNK_BYTES) compactHeapNow(globalThis.gc);
 }
 parentPort.postMessage({ endOfInput: true });

@@ -10,7 +10,7 @@
 // buffer, and Pyodide's interrupt buffer (the launcher stops a run past its timeout with it).
 
 import { parentPort, workerData } from "node:worker_threads";
-import { lockDown, prepareLockDown, removePersistentStorage, writeToStderr } from "./boot.js";
+import { compactHeapNow, lockDown, prepareLockDown, removePersistentStorage, writeToStderr } from "./boot.js";
 import { channelReader } from "./isolate-channel.js";
 import { serveSession } from "./sandbox-session.js";
 
@@ -79,7 +79,7 @@ function heldBytes() {
 function compactHeap() {
   try {
     if (!collectGarbage || heldBytes() - heldAfterCompaction < COMPACT_AFTER_GROWTH_BYTES) return;
-    collectGarbage({ type: "major", execution: "sync", flavor: "last-resort" });
+    compactHeapNow(collectGarbage);
     heldAfterCompaction = heldBytes();
   } catch (error) {
     // Tidying memory is never worth a session: it goes on with its heap as it is.
