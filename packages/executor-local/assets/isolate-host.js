@@ -231,10 +231,14 @@ async function startRouter() {
   workersStarted += 1;
   const ready = new Promise((resolve, reject) => {
     worker.on("message", (message) => {
-      if (message.ready) resolve();
-      else if (message.endOfInput)
-        Deno.exit(0); // The host closed the channel: every session ends.
-      else handle(message.line);
+      if (message.ready) {
+        resolve();
+      } else if (message.endOfInput) {
+        // The host closed the channel: every session ends with the process.
+        Deno.exit(0);
+      } else {
+        handle(message.line);
+      }
     });
     worker.on("error", reject);
   });
