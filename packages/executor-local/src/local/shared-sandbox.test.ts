@@ -281,8 +281,8 @@ describe("LocalPythonExecutor with isolation: 'isolate'", () => {
       const attacker = isolate();
       await victim.sendTools([record]);
       expect(await pidOf(victim)).toBe(await pidOf(attacker));
-      // The channel's FIFOs are in the process's working directory: the launcher opened them and
-      // gave up the permission before any session started.
+      // The channel's FIFOs are in the process's working directory: the launcher and its router
+      // opened them and gave up the permission before any session started.
       const fifos = await attacker.run(
         javascript(
           "const fs = process.getBuiltinModule('node:fs'); const out = [];" +
@@ -324,6 +324,42 @@ describe("LocalPythonExecutor with isolation: 'isolate'", () => {
       );
       expect(long.error?.message).toContain("a line the protocol does not allow");
       expect((await victim.run("record(text='still-here')")).output).toBe("recorded still-here");
+    },
+    timeout,
+  );
+
+  it(
+    "garbles only its own input when a session scribbles on its channel's shared memory",
+    async () => {
+      // The channel is the one memory a session shares with the trusted threads (the router
+      // writes it directly). Marked full, with a length out of bounds and no last chunk, it hands
+      // the session's own runtime a megabyte of garbage in front of its next line: that session
+      // gets a clear error and a fresh isolate; no other session's input is touched.
+      const scribbler = isolate();
+      const other = isolate();
+      await other.run("kept = 1");
+      const pid = await pidOf(other);
+      expect(await pidOf(scribbler)).toBe(pid);
+      const scribbled = await scribbler.run(
+        javascript(
+          "const { workerData } = process.getBuiltinModule('node:worker_threads');" +
+            "const header = new Int32Array(workerData.channel, 0, 3);" +
+            "Atomics.store(header, 0, 1); header[1] = 2 ** 30; header[2] = 7; return 1",
+        ),
+      );
+      expect(scribbled.output).toBe(1);
+      const garbling = scribbler.run("6 * 7");
+      await other.sendTools([echoTool()]);
+      for (let call = 0; call < 5; call++) {
+        expect((await other.run(`echo(text='call ${call}')`)).output).toBe(`call ${call}`);
+      }
+      expect((await other.run("kept")).output).toBe(1);
+      const garbled = await garbling;
+      expect(garbled.error?.type).toBe("SandboxError");
+      expect(garbled.error?.message).toContain("not JSON");
+      // A fresh isolate afterwards, in the same process.
+      expect((await scribbler.run("6 * 7")).output).toBe(42);
+      expect(await pidOf(scribbler)).toBe(pid);
     },
     timeout,
   );
