@@ -2,7 +2,7 @@
 // the isolate reads them synchronously (a tool call blocks the Python code until the host
 // answers), which a message event could not do. Two trusted threads write there, never at once
 // (isolate-router.js says when each may): the router puts a line in directly when the channel is
-// empty and the line fits one chunk (`putLine`, the path of a tool call's answer), the launcher
+// empty and the line fits one chunk (`directWriter`, the path of a tool call's answer), the launcher
 // queues the others (`channelWriter`): a line longer than a chunk goes in several chunks, and the
 // launcher waits (Atomics.waitAsync, without blocking its thread) for the reader to take one
 // before it puts the next in. The buffer is shared by those threads and that one isolate only: a
@@ -42,9 +42,13 @@ function tryPutChunk({ header, bytes }, chunk, last) {
   return true;
 }
 
-/** The router's write: a whole line (bytes, no "\n") in one chunk, or false if it cannot now. */
-export function putLine(buffer, line) {
-  return line.length <= CHUNK_BYTES && tryPutChunk(channelViews(buffer), line, true);
+/**
+ * The router's writer of one channel: puts a whole line (bytes, no "\n") in as one chunk, or says
+ * false if it cannot now (see tryPutChunk; or the line is longer than a chunk).
+ */
+export function directWriter(buffer) {
+  const views = channelViews(buffer);
+  return (line) => line.length <= CHUNK_BYTES && tryPutChunk(views, line, true);
 }
 
 /**

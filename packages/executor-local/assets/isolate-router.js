@@ -5,7 +5,7 @@
 // harness of the two paths measured 30–55 µs apart on 2 cores, of ~250 µs).
 //
 // A line for a session (`L <id> <line>`) whose channel the launcher has handed over goes straight
-// into that channel (isolate-channel.js `putLine`) when the channel is empty. Every other line
+// into that channel (isolate-channel.js `directWriter`) when the channel is empty. Every other line
 // goes to the launcher as a message, in order: `O`, `K`, a line for a session whose channel is
 // full (a second line before the isolate took the first), one longer than a chunk, one for a
 // session that is not routed yet. Both must never write one session's channel at once, nor out
@@ -24,14 +24,17 @@
 
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import { byteLineReader, compactHeapNow } from "./boot.js";
-import { CHUNK_BYTES, putLine } from "./isolate-channel.js";
+import { CHUNK_BYTES, directWriter } from "./isolate-channel.js";
 
 const { path, port, mailbox, activity } = workerData;
 const file = Deno.openSync(path, { read: true });
 Deno.permissions.revokeSync({ name: "read", path });
 parentPort.postMessage({ ready: true });
 
-/** id -> { channel, forwarded: lines of it sent to the launcher, taken: from the last hand-over } */
+/**
+ * id -> { put: its channel's writer, once handed over; forwarded: its lines sent to the launcher;
+ * taken: how many of them the launcher had taken at its last hand-over }
+ */
 const routes = new Map();
 let messagesTaken = 0;
 
@@ -48,7 +51,7 @@ function takeMessages() {
     }
     const route = routes.get(message.id);
     if (route) {
-      route.channel = message.channel;
+      route.put ??= directWriter(message.channel);
       route.taken = message.taken;
     }
   }
@@ -70,15 +73,15 @@ function forward(line) {
 function delivered(line) {
   if (line[1] !== SPACE) return false;
   if (line[0] === O) {
-    routes.set(decoder.decode(line.subarray(2)), { channel: undefined, forwarded: 0, taken: -1 });
+    routes.set(decoder.decode(line.subarray(2)), { put: undefined, forwarded: 0, taken: -1 });
     return false;
   }
   const space = line.indexOf(SPACE, 2);
   if (line[0] !== L || space === -1) return false;
   const route = routes.get(decoder.decode(line.subarray(2, space)));
   if (!route) return false;
-  const mayWrite = route.channel !== undefined && route.taken === route.forwarded;
-  if (mayWrite && putLine(route.channel, line.subarray(space + 1))) return true;
+  const mayWrite = route.put !== undefined && route.taken === route.forwarded;
+  if (mayWrite && route.put(line.subarray(space + 1))) return true;
   route.forwarded += 1;
   return false;
 }

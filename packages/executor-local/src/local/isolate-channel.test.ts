@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { Worker } from "node:worker_threads";
 import { afterEach, describe, expect, it } from "vitest";
 // @ts-expect-error: plain JavaScript run by Deno as is, with no type declarations.
-import { channelWriter, createChannelBuffer, putLine } from "../../assets/isolate-channel.js";
+import { channelWriter, createChannelBuffer, directWriter } from "../../assets/isolate-channel.js";
 
 const CHANNEL_URL = new URL("../../assets/isolate-channel.js", import.meta.url).href;
 
@@ -68,9 +68,10 @@ describe("the isolate channel's reader", () => {
     const bytes = (text: string) => new TextEncoder().encode(text);
     let drained = 0;
     const writer = channelWriter(buffer, { whenDrained: () => drained++ });
-    expect(putLine(buffer, bytes("direct"))).toBe(true);
+    const putLine = directWriter(buffer);
+    expect(putLine(bytes("direct"))).toBe(true);
     // Full until a reader takes it: neither a second direct line nor the writer's goes in.
-    expect(putLine(buffer, bytes("refused"))).toBe(false);
+    expect(putLine(bytes("refused"))).toBe(false);
     writer.write("queued");
     expect(drained).toBe(0);
     const { next } = startReader(1_000, buffer);
@@ -79,10 +80,10 @@ describe("the isolate channel's reader", () => {
     expect(drained).toBe(1);
     // A line longer than one chunk never goes in directly.
     await sleep(50);
-    expect(putLine(buffer, new Uint8Array((1 << 20) + 1))).toBe(false);
+    expect(putLine(new Uint8Array((1 << 20) + 1))).toBe(false);
     writer.end();
     expect((await next()).line).toBeNull();
     // Ended stays ended: a direct line is refused, nothing wakes the reader again.
-    expect(putLine(buffer, bytes("late"))).toBe(false);
+    expect(putLine(bytes("late"))).toBe(false);
   });
 });

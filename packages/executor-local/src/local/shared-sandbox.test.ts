@@ -335,10 +335,7 @@ describe("LocalPythonExecutor with isolation: 'isolate'", () => {
       // writes it directly). Marked full, with a length out of bounds and no last chunk, it hands
       // the session's own runtime a megabyte of garbage in front of its next line: that session
       // gets a clear error and a fresh isolate; no other session's input is touched.
-      const scribbler = isolate();
-      const other = isolate();
-      await other.run("kept = 1");
-      const pid = await pidOf(other);
+      const { attacker: scribbler, other, pid } = await attackerAndVictim();
       expect(await pidOf(scribbler)).toBe(pid);
       const scribbled = await scribbler.run(
         javascript(
